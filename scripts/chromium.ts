@@ -1,0 +1,84 @@
+/**
+ * Finds and launches the Chromium that the browser tests and `npm run profile` drive through
+ * playwright-core. playwright-core never downloads a browser here: it drives the system Chromium
+ * (Debian's `chromium` package, `/usr/bin/chromium`) or the one named by `CHROMIUM_PATH`.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where a system Chromium usually lives, in the order they are tried after `CHROMIUM_PATH`. */
+export const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+] as const;
+
+/** How to get a browser, printed when none is found. */
+export const CHROMIUM_HINT =
+  'Install one (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.';
+
+/** The path of a Chromium binary, or `undefined` when none is installed. */
+export function findChromium(): string | undefined {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  return CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+}
+
+/**
+ * Flags for headless Chromium on a machine without a GPU and without outside network:
+ * software WebGL through SwiftShader, no background connections, no sandbox (CI runs as root).
+ */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  // Keep requestAnimationFrame running at full rate in a background/headless tab.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+] as const;
+
+/**
+ * Launches Chromium with a fresh, throw-away profile (`launchPersistentContext`), so no state
+ * leaks between runs.
+ *
+ * @param options.viewport - page size in CSS pixels (default 1024x768).
+ * @param options.extraArgs - more command-line flags.
+ * @returns the context, its first page, and `close()` that also removes the profile folder.
+ * @throws Error naming {@link CHROMIUM_HINT} when no Chromium is installed.
+ */
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number }; extraArgs?: string[] } = {},
+) {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(`No Chromium found. ${CHROMIUM_HINT}`);
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(join(tmpdir(), 'steadyheap-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    viewport: options.viewport ?? { width: 1024, height: 768 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    executablePath,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

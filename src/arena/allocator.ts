@@ -1,0 +1,152 @@
+/**
+ * The contract every arena implements, so arenas swap freely and one conformance suite tests
+ * them all (`test/arena/conformance.test.ts`).
+ *
+ * An arena hands out byte ranges of one `ArrayBuffer` (or `SharedArrayBuffer`) as integer byte
+ * offsets. Read and write them through the arena's whole-buffer views, never a new view per
+ * allocation: `arena.f32[offset >> 2]`, `arena.u8[offset + i]`. Offsets are aligned to at least
+ * 8 bytes and below {@link MAX_ARENA_BYTES} (2^31), so `offset >> 2` and `offset >> 3` are exact.
+ *
+ * @module
+ */
+
+/** Largest arena, in bytes: 2^31, so every offset is a non-negative int32. */
+export const MAX_ARENA_BYTES = 2 ** 31;
+
+/** Smallest alignment any arena gives, in bytes. */
+export const MIN_ALIGN_BYTES = 8;
+
+/**
+ * Counters kept on every operation (never computed by a walk). All sizes in bytes.
+ *
+ * Accounting identity, checked by `check()`:
+ * `usedBytes + freeBytes + reservedBytes === capacityBytes`.
+ */
+export interface AllocatorStats {
+  /** Bytes of the buffer the arena manages (`sizeBytes`). */
+  capacityBytes: number;
+  /** Bytes of all live blocks, whole (headers, footers and padding included). */
+  usedBytes: number;
+  /** Bytes of all free blocks, whole. */
+  freeBytes: number;
+  /** Bytes that can never be allocated (sentinels, a masked tail). Constant for an arena. */
+  reservedBytes: number;
+  /** Number of live blocks. */
+  liveBlocks: number;
+  /** Number of free blocks. */
+  freeBlocks: number;
+  /** Whole size of the largest free block (0 when none). */
+  largestFreeBytes: number;
+  /** Sum of the sizes asked for by the live blocks' `alloc` / `realloc` calls. */
+  requestedBytes: number;
+  /** Sum of `sizeOf()` over live blocks: usable bytes granted. */
+  grantedBytes: number;
+  /** Highest `usedBytes` seen since creation or `reset()`. */
+  peakUsedBytes: number;
+  /** Successful `alloc`/`tryAlloc` calls (a moving `realloc` counts one alloc and one free). */
+  allocCount: number;
+  /** Successful `free` calls. */
+  freeCount: number;
+  /** `alloc`/`tryAlloc`/`realloc` calls that found no room. */
+  failedAllocCount: number;
+  /** `1 - largestFreeBytes / freeBytes`, 0 when nothing is free. 0 = one free block. */
+  externalFragmentation: number;
+  /** `1 - requestedBytes / grantedBytes`, 0 when nothing is live. Share of granted bytes unasked for. */
+  internalFragmentation: number;
+}
+
+/** Called by {@link Allocator.walk} for each block, in address order. */
+export type BlockVisitor = (offset: number, bytes: number, used: boolean) => void;
+
+/**
+ * The arena contract (DESIGN.md, "Allocator").
+ *
+ * Errors, for every method: a wrong type throws `TypeError`, an out-of-domain number
+ * `RangeError`; `alloc` / `realloc` with no room throw `OutOfMemoryError`; `free` / `realloc` /
+ * `sizeOf` of something that is not a live block throw `InvalidFreeError` with a reason
+ * (`'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`). A call that throws leaves
+ * the arena exactly as it was.
+ */
+export interface Allocator {
+  /** The managed buffer. */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Whole-buffer views, created once. */
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  /** Alignment of every returned offset, in bytes (a power of two >= 8). */
+  readonly alignBytes: number;
+  /**
+   * Allocates at least `bytes` usable bytes.
+   * @returns the block's byte offset into `buffer`, aligned to `alignBytes`.
+   * @throws OutOfMemoryError when no block fits.
+   */
+  alloc(bytes: number): number;
+  /** As {@link Allocator.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
+  tryAlloc(bytes: number): number;
+  /** Frees a live block. */
+  free(offset: number): void;
+  /**
+   * Resizes a live block, keeping `min(old, new)` bytes of its contents.
+   * @returns the new offset (may equal `offset`). On `OutOfMemoryError` the old block stays valid.
+   */
+  realloc(offset: number, bytes: number): number;
+  /** Usable bytes of the live block at `offset` (>= what was asked for). */
+  sizeOf(offset: number): number;
+  /** Frees everything: the arena is as when new (stats counters included). */
+  reset(): void;
+  /** A snapshot of the counters. O(1). Allocates the returned object. */
+  stats(): AllocatorStats;
+  /** Validates every invariant in O(n); throws an `Error` describing the first violation. */
+  check(): void;
+  /** Visits every block in address order (live and free). */
+  walk(visit: BlockVisitor): void;
+}
+
+/** Options common to every arena. */
+export interface ArenaOptions {
+  /** Bytes to manage; default: the whole `buffer`, else 1 MiB. At most {@link MAX_ARENA_BYTES}. */
+  sizeBytes?: number;
+  /** Bring your own buffer (a `SharedArrayBuffer` is allowed). Default: a new `ArrayBuffer`. */
+  buffer?: ArrayBuffer | SharedArrayBuffer;
+  /** Alignment of returned offsets: a power of two >= 8. Default 8. */
+  alignBytes?: number;
+}
+
+/** Whole-buffer views of one buffer, created once per arena. */
+export interface BufferViews {
+  u8: Uint8Array;
+  i32: Int32Array;
+  u32: Uint32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+
+/**
+ * Creates the five whole-buffer views. The buffer's byte length must be a multiple of 8.
+ */
+export function createViews(buffer: ArrayBuffer | SharedArrayBuffer): BufferViews {
+  const words = Math.floor(buffer.byteLength / 8) * 8;
+  return {
+    u8: new Uint8Array(buffer),
+    i32: new Int32Array(buffer, 0, words / 4),
+    u32: new Uint32Array(buffer, 0, words / 4),
+    f32: new Float32Array(buffer, 0, words / 4),
+    f64: new Float64Array(buffer, 0, words / 8),
+  };
+}
+
+/** Derived fragmentation figures for a stats snapshot (used by every arena's `stats()`). */
+export function fragmentation(
+  freeBytes: number,
+  largestFreeBytes: number,
+  requestedBytes: number,
+  grantedBytes: number,
+): { externalFragmentation: number; internalFragmentation: number } {
+  return {
+    externalFragmentation: freeBytes === 0 ? 0 : 1 - largestFreeBytes / freeBytes,
+    internalFragmentation: grantedBytes === 0 ? 0 : 1 - requestedBytes / grantedBytes,
+  };
+}

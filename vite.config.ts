@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+
+/**
+ * One Vite config for the demos (dev server and static build) and for Vitest.
+ *
+ * - `npm start` serves the project root; `/` links to the demos under `examples/`.
+ * - `npm run build:demo` writes the demos to `dist-demo/` (the e2e tests and `npm run profile`
+ *   serve that folder).
+ * - Vitest has two projects: `unit` (Node, with `--expose-gc` so GC tests can force a collection)
+ *   and `e2e` (real headless Chromium through playwright-core, one file at a time).
+ */
+export default defineConfig({
+  root,
+  base: './',
+  server: { host: '127.0.0.1', open: '/examples/particles/' },
+  build: {
+    outDir: resolve(root, 'dist-demo'),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        index: resolve(root, 'index.html'),
+        particles: resolve(root, 'examples/particles/index.html'),
+        ecs: resolve(root, 'examples/ecs/index.html'),
+      },
+    },
+  },
+  test: {
+    execArgv: ['--expose-gc'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'node_modules/**'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
