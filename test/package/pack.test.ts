@@ -1,0 +1,55 @@
+/**
+ * The published package works for a consumer: `npm run build`, `npm pack`, install the tarball into
+ * a fresh ESM project (offline: the core has no runtime dependency), import every public entry
+ * point by name, and use it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'steadyheap-pack-'));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function sh(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('npm pack', () => {
+  it('gives a package that a fresh ESM project can import', async () => {
+    sh('npm', ['run', 'build'], root);
+    const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work], root)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    const files = packed[0].files.map((f) => f.path);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
+
+    const app = join(work, 'app');
+    sh('mkdir', ['-p', app], work);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
+    sh('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, packed[0].filename)], app);
+
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(Object.keys(pkg.exports)).toContain('.');
+    writeFileSync(
+      join(app, 'main.js'),
+      `import * as sh from 'steadyheap';
+       const names = Object.keys(sh).sort();
+       const oom = new sh.OutOfMemoryError('x', 1, 'bytes', {});
+       console.log(JSON.stringify({ names, oomIsRange: oom instanceof RangeError, nullOffset: sh.NULL_OFFSET }));`,
+    );
+    const out = JSON.parse(sh('node', ['main.js'], app)) as { names: string[]; oomIsRange: boolean; nullOffset: number };
+    expect(out.oomIsRange).toBe(true);
+    expect(out.nullOffset).toBe(-1);
+    // Every runtime export of src/index.ts, and nothing else, reaches the consumer.
+    const source = await import('../../src/index.ts');
+    expect(out.names).toEqual(Object.keys(source).sort());
+    expect(out.names).toContain('OutOfMemoryError');
+  });
+});
