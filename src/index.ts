@@ -17,6 +17,36 @@ export {
 
 // pool (src/pool/)
 // -- pool exports --
+export { StructPool, type StructPoolOptions, type StructPoolStats } from './pool/struct-pool.js';
+export {
+  ObjectPool,
+  MAX_OBJECT_POOL_CAPACITY,
+  type ObjectPoolOptions,
+  type ObjectPoolStats,
+} from './pool/object-pool.js';
+export {
+  HANDLE_BITS,
+  HANDLE_LIMIT,
+  MAX_POOL_CAPACITY,
+  MIN_GENERATION_BITS,
+  handleLayoutFor,
+  isHandleShaped,
+  type Handle,
+  type HandleLayout,
+} from './pool/handle.js';
+export {
+  FIELD_KINDS,
+  MAX_VECTOR_LENGTH,
+  MAX_FIELDS,
+  parseSchema,
+  type FieldKind,
+  type FieldSpec,
+  type Schema,
+  type Columns,
+  type ColumnOf,
+  type ColumnTypes,
+  type FieldLayout,
+} from './pool/schema.js';
 
 // arena (src/arena/)
 export {
@@ -28,6 +58,39 @@ export {
   type BlockVisitor,
 } from './arena/allocator.js';
 // -- arena exports --
+export { BuddyArena, type BuddyArenaOptions } from './arena/buddy-arena.js';
+export { SlabArena, type SlabArenaOptions } from './arena/slab-arena.js';
+export { FreeListArena, FIT_POLICIES, type FitPolicy, type FreeListArenaOptions } from './arena/free-list-arena.js';
+export { TreeArena, type TreeArenaOptions } from './arena/tree-arena.js';
+export { BoundaryTagArena, type BoundaryTagOptions } from './arena/boundary-tags.js';
 
 // profile (src/profile/)
 // -- profile exports --
+export {
+  FrameProfiler,
+  FRAME_CSV_COLUMNS,
+  HITCH_RULES,
+  MAX_PROFILER_CAPACITY,
+  countHitches,
+  type FrameProfilerOptions,
+  type FrameSummary,
+  type FrameHistogram,
+  type HitchCounts,
+  type PerFrameGc,
+} from './profile/frame-profiler.js';
+export {
+  PERCENTILE_DEFINITION,
+  LOW_FPS_TIME_WEIGHTED_DEFINITION,
+  LOW_FPS_PERCENTILE_DEFINITION,
+} from './profile/statistics.js';
+export {
+  figuresOf,
+  median,
+  medianFigures,
+  formatComparisonTable,
+  percentileCurve,
+  type Figures,
+  type FigureRow,
+} from './profile/report.js';
+// GcTracker imports no Node module (it uses process.getBuiltinModule at run time): browser-safe.
+export { GcTracker, type GcKind, type GcStats, type GcSink, type GcTrackerOptions } from './profile/gc-tracker.js';

@@ -1,0 +1,166 @@
+/**
+ * The particle demo's entry point (Vite, `examples/particles/index.html`): PixiJS v8 particles
+ * spawned and freed every frame, from a steadyheap `StructPool` ("pooled") or from fresh objects
+ * and filtered arrays ("naive"), with a frame-time overlay and the page contract of
+ * `page-contract.ts`.
+ *
+ * URL parameters (see `params.ts`): `?mode=pooled|naive&capacity=N&spawn=N&seed=N&frames=N&overlay=0`.
+ * Key `M` or the overlay's button switches mode at run time.
+ *
+ * The frame loop is our own `requestAnimationFrame` callback (Pixi's ticker is not started), so
+ * each frame is exactly: step the simulation, copy it into the Pixi particles, render, record the
+ * frame in the profiler, draw the overlay. In pooled mode none of these allocates in our code;
+ * the callback is one function created once.
+ *
+ * @module
+ */
+import { Application } from 'pixi.js';
+import { describeValue } from '../../src/errors.ts';
+import { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import { NaiveSimulation } from './naive-simulation.ts';
+import { FrameOverlay } from './overlay.ts';
+import type { SteadyheapDemo } from './page-contract.ts';
+import { formatDemoParams, parseDemoParams } from './params.ts';
+import { NaiveParticleView, PooledParticleView, createDotTexture, createParticleContainer, type ParticleView } from './pixi-view.ts';
+import { PooledSimulation } from './pooled-simulation.ts';
+import type { DemoMode, ParticleSimulation } from './simulation.ts';
+
+/** Background colour of the stage (the e2e test counts pixels that differ from it). */
+const BACKGROUND = 0x0b0e14;
+/** Step used for the very first frame, which has no previous timestamp: one 60 fps frame, ms. */
+const FIRST_FRAME_MS = 1000 / 60;
+
+async function start(): Promise<void> {
+  const { params, problems } = parseDemoParams(window.location.search);
+  for (const p of problems) console.warn(`steadyheap demo: ${p}`);
+
+  const app = new Application();
+  await app.init({
+    background: BACKGROUND,
+    resizeTo: window,
+    preference: 'webgl',
+    antialias: false,
+    autoStart: false,
+    sharedTicker: false,
+  });
+  document.body.append(app.canvas);
+
+  const widthPx = app.screen.width;
+  const heightPx = app.screen.height;
+  const options = { capacity: params.capacity, spawnPerFrame: params.spawnPerFrame, seed: params.seed, widthPx, heightPx };
+  const pooled = new PooledSimulation(options);
+  const naive = new NaiveSimulation(options);
+  const texture = createDotTexture();
+  const container = createParticleContainer(texture);
+  app.stage.addChild(container);
+  const pooledView = new PooledParticleView(pooled, container, texture);
+  const naiveView = new NaiveParticleView(naive, container, texture);
+
+  // Size Pixi's particle buffers to the capacity once: render with all `capacity` (hidden) pooled
+  // particles as children before the first real frame (see pixi-view.ts).
+  pooledView.activate();
+  app.renderer.render(app.stage);
+
+  const profiler = new FrameProfiler({ capacity: params.profilerFrames, budgetMs: 1000 / 60 });
+  let sim: ParticleSimulation = params.mode === 'pooled' ? pooled : naive;
+  let view: ParticleView = params.mode === 'pooled' ? pooledView : naiveView;
+  view.activate();
+
+  const demo: SteadyheapDemo = {
+    ready: false,
+    mode: params.mode,
+    frame: 0,
+    live: 0,
+    spawnedTotal: 0,
+    freedTotal: 0,
+    spawnedLastFrame: 0,
+    freedLastFrame: 0,
+    capacity: params.capacity,
+    spawnPerFrame: params.spawnPerFrame,
+    renderer: app.renderer.name,
+    profiler,
+    setMode,
+  };
+
+  const overlay = new FrameOverlay(document.body, profiler, demo, { onToggleMode: toggleMode, problems });
+  overlay.setVisible(params.overlay);
+
+  function setMode(mode: DemoMode): void {
+    if (mode !== 'pooled' && mode !== 'naive') {
+      throw new TypeError(`mode must be one of 'pooled', 'naive', got ${describeValue(mode)}`);
+    }
+    if (mode === demo.mode) return;
+    sim = mode === 'pooled' ? pooled : naive;
+    view = mode === 'pooled' ? pooledView : naiveView;
+    sim.reset(params.seed);
+    sim.resize(app.screen.width, app.screen.height);
+    view.activate();
+    profiler.reset();
+    lastFrameMs = -1;
+    demo.mode = mode;
+    demo.live = 0;
+    demo.spawnedTotal = 0;
+    demo.freedTotal = 0;
+    params.mode = mode;
+    window.history.replaceState(null, '', formatDemoParams(params));
+    overlay.invalidateText();
+  }
+
+  function toggleMode(): void {
+    setMode(demo.mode === 'pooled' ? 'naive' : 'pooled');
+  }
+
+  window.addEventListener('keydown', (event) => {
+    if (event.key === 'm' || event.key === 'M') toggleMode();
+  });
+
+  let lastFrameMs = -1; // rAF timestamp of the previous frame, or -1 before the first
+  let width = widthPx;
+  let height = heightPx;
+
+  /** One frame. Created once; allocation-free in pooled mode (see the module docs). */
+  function frame(nowMs: number): void {
+    const frameMs = lastFrameMs < 0 ? FIRST_FRAME_MS : Math.max(0, nowMs - lastFrameMs);
+    const recordFrame = lastFrameMs >= 0;
+    lastFrameMs = nowMs;
+    const w = app.screen.width;
+    const h = app.screen.height;
+    if (w !== width || h !== height) {
+      width = w;
+      height = h;
+      pooled.resize(w, h);
+      naive.resize(w, h);
+    }
+
+    const cpuStartMs = performance.now();
+    sim.step(frameMs);
+    view.sync();
+    app.renderer.render(app.stage);
+    const cpuMs = performance.now() - cpuStartMs;
+
+    const live = sim.live;
+    const spawned = sim.spawnedLastStep;
+    const freed = sim.freedLastStep;
+    if (recordFrame) profiler.record(frameMs, cpuMs, live, spawned, freed);
+    demo.frame++;
+    demo.live = live;
+    demo.spawnedTotal = sim.spawnedTotal;
+    demo.freedTotal = sim.freedTotal;
+    demo.spawnedLastFrame = spawned;
+    demo.freedLastFrame = freed;
+    demo.ready = true;
+    overlay.draw(nowMs);
+    requestAnimationFrame(frame);
+  }
+
+  window.steadyheapDemo = demo;
+  requestAnimationFrame(frame);
+}
+
+start().catch((error: unknown) => {
+  console.error('steadyheap demo failed to start:', error);
+  const message = document.createElement('pre');
+  message.className = 'fatal';
+  message.textContent = `The demo failed to start:\n${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  document.body.append(message);
+});

@@ -1,0 +1,199 @@
+/**
+ * The particle demo's on-screen overlay: mode, live / spawned / freed counts, frame time p50 /
+ * p99 / max over a sliding window (from the {@link FrameProfiler}), and a frame-time graph.
+ * Browser only (DOM, canvas 2D).
+ *
+ * Allocation budget: per frame, {@link FrameOverlay.draw} only copies the newest frame times into
+ * a preallocated `Float32Array` and draws one `fillRect` per frame time on a 2D canvas (fill
+ * styles are constant strings, so assigning them creates nothing). The text, whose formatting does
+ * allocate strings, is rebuilt at most every {@link TEXT_REFRESH_MS} (4 times a second), so the
+ * overlay adds no per-frame garbage of its own to the pooled mode it measures.
+ *
+ * @module
+ */
+import type { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+
+/** Text refresh period, milliseconds: at most 4 text updates per second. */
+export const TEXT_REFRESH_MS = 250;
+/** Frames in the sliding window of the percentiles and of the graph (4 s at 60 fps). */
+export const WINDOW_FRAMES = 240;
+/** Graph height, CSS pixels; its top is {@link GRAPH_MAX_MS}. */
+export const GRAPH_HEIGHT_PX = 64;
+/** Frame time at the top of the graph, ms (longer frames are clipped to it). */
+export const GRAPH_MAX_MS = 50;
+/** The 60 fps frame budget, ms (the graph's budget line). */
+export const BUDGET_MS = 1000 / 60;
+
+/** The live figures the overlay shows; the demo's page-contract object satisfies it. */
+export interface OverlayStats {
+  readonly mode: string;
+  readonly renderer: string;
+  readonly capacity: number;
+  readonly spawnPerFrame: number;
+  readonly live: number;
+  readonly spawnedTotal: number;
+  readonly freedTotal: number;
+  readonly spawnedLastFrame: number;
+  readonly freedLastFrame: number;
+}
+
+/** Options of {@link FrameOverlay}. */
+export interface FrameOverlayOptions {
+  /** Called by the overlay's mode button. */
+  onToggleMode: () => void;
+  /** Messages shown under the figures (for example rejected URL parameters). */
+  problems?: readonly string[];
+}
+
+/** Formats a count with thin thousands separators (text refresh only). */
+function formatCount(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+}
+
+/** Formats milliseconds with one decimal, or a dash when unknown (text refresh only). */
+function formatMs(ms: number): string {
+  return Number.isFinite(ms) ? ms.toFixed(1) : '–';
+}
+
+/**
+ * The overlay: a fixed panel at the top left with a text block, a mode button and a frame-time
+ * graph. Build once; call {@link FrameOverlay.draw} every frame.
+ */
+export class FrameOverlay {
+  /** The panel element (`#overlay`). */
+  readonly root: HTMLDivElement;
+  private readonly text: HTMLPreElement;
+  private readonly button: HTMLButtonElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly graphMs = new Float32Array(WINDOW_FRAMES);
+  private lastTextMs = -Infinity;
+  private visible = true;
+
+  /**
+   * Builds the panel's DOM inside `parent`. Allocates; call once.
+   *
+   * @param parent - where the panel goes (usually `document.body`).
+   * @param profiler - the demo's profiler; read, never written.
+   * @param stats - the live figures; read on each text refresh.
+   * @throws Error when the browser has no 2D canvas.
+   */
+  constructor(
+    parent: HTMLElement,
+    private readonly profiler: FrameProfiler,
+    private readonly stats: OverlayStats,
+    options: FrameOverlayOptions,
+  ) {
+    const root = document.createElement('div');
+    root.id = 'overlay';
+    root.className = 'overlay';
+    const text = document.createElement('pre');
+    text.className = 'overlay-text';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = 'mode-button';
+    button.title = 'Switch between pooled and naive memory (key M)';
+    button.addEventListener('click', options.onToggleMode);
+    const canvas = document.createElement('canvas');
+    canvas.className = 'overlay-graph';
+    canvas.width = WINDOW_FRAMES;
+    canvas.height = GRAPH_HEIGHT_PX;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('2D canvas unavailable: cannot draw the frame-time graph');
+    root.append(text, button, canvas);
+    if (options.problems && options.problems.length > 0) {
+      const problems = document.createElement('pre');
+      problems.className = 'overlay-problems';
+      problems.textContent = options.problems.join('\n');
+      root.append(problems);
+    }
+    parent.append(root);
+    this.root = root;
+    this.text = text;
+    this.button = button;
+    this.ctx = ctx;
+  }
+
+  /** Shows or hides the panel. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.root.style.display = visible ? '' : 'none';
+  }
+
+  /** Forces a text refresh at the next `draw` (after a mode switch). */
+  invalidateText(): void {
+    this.lastTextMs = -Infinity;
+  }
+
+  /**
+   * Draws the graph (every call: allocation-free) and refreshes the text when
+   * {@link TEXT_REFRESH_MS} have passed since the last refresh.
+   *
+   * @param nowMs - the frame's timestamp, ms (the `requestAnimationFrame` time).
+   */
+  draw(nowMs: number): void {
+    if (!this.visible) return;
+    this.drawGraph();
+    if (nowMs - this.lastTextMs >= TEXT_REFRESH_MS) {
+      this.lastTextMs = nowMs;
+      this.refreshText();
+    }
+  }
+
+  /** One bar per frame, oldest at the left, in three passes by colour. O(WINDOW_FRAMES). */
+  private drawGraph(): void {
+    const ctx = this.ctx;
+    const ms = this.graphMs;
+    const n = this.profiler.copyRecentFrameMs(ms);
+    const x0 = WINDOW_FRAMES - n; // right-align: the newest frame is at the right edge
+    const h = GRAPH_HEIGHT_PX;
+    const pxPerMs = h / GRAPH_MAX_MS;
+    ctx.clearRect(0, 0, WINDOW_FRAMES, h);
+    ctx.fillStyle = 'rgba(0,0,0,0.35)';
+    ctx.fillRect(0, 0, WINDOW_FRAMES, h);
+    // Within budget (with a little rAF jitter allowed), up to 2 budgets, beyond.
+    ctx.fillStyle = '#4cd964';
+    for (let i = 0; i < n; i++) {
+      const v = ms[i];
+      if (v <= BUDGET_MS * 1.1) this.bar(x0 + i, v, pxPerMs);
+    }
+    ctx.fillStyle = '#ffcc00';
+    for (let i = 0; i < n; i++) {
+      const v = ms[i];
+      if (v > BUDGET_MS * 1.1 && v <= BUDGET_MS * 2.1) this.bar(x0 + i, v, pxPerMs);
+    }
+    ctx.fillStyle = '#ff3b30';
+    for (let i = 0; i < n; i++) {
+      const v = ms[i];
+      if (v > BUDGET_MS * 2.1) this.bar(x0 + i, v, pxPerMs);
+    }
+    // Budget lines at 16.7 ms (60 fps) and 33.3 ms (30 fps).
+    ctx.fillStyle = 'rgba(255,255,255,0.45)';
+    ctx.fillRect(0, h - Math.round(BUDGET_MS * pxPerMs), WINDOW_FRAMES, 1);
+    ctx.fillRect(0, h - Math.round(2 * BUDGET_MS * pxPerMs), WINDOW_FRAMES, 1);
+  }
+
+  private bar(x: number, frameMs: number, pxPerMs: number): void {
+    const barPx = Math.max(1, Math.round(Math.min(frameMs, GRAPH_MAX_MS) * pxPerMs));
+    this.ctx.fillRect(x, GRAPH_HEIGHT_PX - barPx, 1, barPx);
+  }
+
+  /** Rebuilds the text (allocates strings: at most every TEXT_REFRESH_MS). */
+  private refreshText(): void {
+    const s = this.stats;
+    const p = this.profiler;
+    const p50 = p.windowPercentile(50, WINDOW_FRAMES);
+    const p99 = p.windowPercentile(99, WINDOW_FRAMES);
+    const max = p.windowMax(WINDOW_FRAMES);
+    const fps = p50 > 0 ? 1000 / p50 : NaN;
+    this.text.textContent =
+      `steadyheap particles · ${s.renderer}\n` +
+      `mode      ${s.mode.toUpperCase()}\n` +
+      `live      ${formatCount(s.live)} / ${formatCount(s.capacity)}\n` +
+      `per frame +${formatCount(s.spawnedLastFrame)} spawned  -${formatCount(s.freedLastFrame)} freed` +
+      ` (spawn ${formatCount(s.spawnPerFrame)})\n` +
+      `total     ${formatCount(s.spawnedTotal)} spawned  ${formatCount(s.freedTotal)} freed\n` +
+      `frame ms  p50 ${formatMs(p50)}  p99 ${formatMs(p99)}  max ${formatMs(max)}` +
+      `  (last ${Math.min(WINDOW_FRAMES, p.frames)} frames, ~${Number.isFinite(fps) ? fps.toFixed(0) : '–'} fps)`;
+    this.button.textContent = s.mode === 'pooled' ? 'switch to naive (M)' : 'switch to pooled (M)';
+  }
+}

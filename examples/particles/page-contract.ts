@@ -1,0 +1,58 @@
+/**
+ * The particle demo's page contract: the object the page publishes as `window.steadyheapDemo`,
+ * read by the browser tests (`test/e2e/particles.test.ts`) and by the headless profile runner
+ * (`npm run profile`). Keep these names: other code is written against them.
+ *
+ * The page sets `window.steadyheapDemo` once PixiJS is initialised and the first frame rendered
+ * (`ready` is then `true`), and updates the counts at the end of every frame.
+ *
+ * @module
+ */
+import type { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import type { DemoMode } from './simulation.ts';
+
+/** `window.steadyheapDemo`. Counts are particles; totals restart on a mode switch. */
+export interface SteadyheapDemo {
+  /** True once PixiJS is initialised and the first frame rendered. */
+  ready: boolean;
+  /** The mode running now. */
+  mode: DemoMode;
+  /** Frames rendered since the page loaded (keeps counting across mode switches). */
+  frame: number;
+  /** Particles alive at the end of the latest frame. */
+  live: number;
+  /** Particles spawned since the page loaded or the latest mode switch. */
+  spawnedTotal: number;
+  /** Particles freed since the page loaded or the latest mode switch. */
+  freedTotal: number;
+  /** Particles spawned in the latest frame (beyond the required contract). */
+  spawnedLastFrame: number;
+  /** Particles freed in the latest frame (beyond the required contract). */
+  freedLastFrame: number;
+  /** Most particles alive at once (`?capacity=`). */
+  capacity: number;
+  /** Spawns per frame (`?spawn=`). */
+  spawnPerFrame: number;
+  /** PixiJS renderer name, for example `'webgl'`. */
+  renderer: string;
+  /**
+   * Records every frame: `frameMs` (between `requestAnimationFrame` timestamps), `cpuMs` (step +
+   * sync + render submission), `live`, `spawned`, `freed`. Ring of `?frames=` frames (default
+   * 3600). Reset on a mode switch, so it only ever holds frames of the current mode.
+   */
+  profiler: FrameProfiler;
+  /**
+   * Switches mode: frees every particle, restarts the simulation from the same seed and resets
+   * the profiler. Same mode: no-op.
+   *
+   * @throws TypeError for anything but `'pooled'` or `'naive'`.
+   */
+  setMode(mode: DemoMode): void;
+}
+
+declare global {
+  interface Window {
+    /** Set by the particle demo; see {@link SteadyheapDemo}. */
+    steadyheapDemo?: SteadyheapDemo;
+  }
+}

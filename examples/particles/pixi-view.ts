@@ -1,0 +1,202 @@
+/**
+ * PixiJS v8 glue of the particle demo: copies simulation state into the `Particle`s of one
+ * `ParticleContainer`. Browser only (imports pixi.js).
+ *
+ * One container serves both modes, with the same dynamic properties (position, vertex for the
+ * scale, color for the fade), so the two modes differ only in how particles are held:
+ *
+ * - {@link PooledParticleView}: `capacity` Pixi `Particle`s created once; each frame the `i`-th
+ *   live slot of the pool is written into the `i`-th particle and the draw count is set to the
+ *   live count, so only live particles are uploaded and drawn. Nothing is added to or removed
+ *   from the container per frame (`removeParticle` is an O(n) `indexOf` + `splice` per call),
+ *   and `sync` allocates nothing.
+ * - {@link NaiveParticleView}: a new `Particle` for each new particle, and a new
+ *   `particleChildren` array (`particles.map(...)`) every frame, as typical game code does.
+ *
+ * Pixi sizes a container's vertex buffers at its first render, from the length of
+ * `particleChildren` (`ParticleBuffer`), and regrows them when a later frame has more. So render
+ * the container once with the pooled view active, before the first frame of either mode: the
+ * buffers are then sized to the capacity once and never reallocated (the naive mode never holds
+ * more than the capacity either).
+ *
+ * @module
+ */
+import { Particle, ParticleContainer, Texture } from 'pixi.js';
+import type { NaiveParticle, NaiveSimulation } from './naive-simulation.ts';
+import type { PooledSimulation } from './pooled-simulation.ts';
+
+/** Side of the particle texture, pixels. */
+export const DOT_TEXTURE_PX = 10;
+
+/** Colour alpha (top byte of Pixi's `0xAABBGGRR` particle colour) as a multiplier. */
+const ALPHA_UNIT = 0x1000000;
+
+/**
+ * A soft round dot (radial gradient, white) drawn once on a 2D canvas, for tinting.
+ * Allocates the canvas and the texture; call once.
+ */
+export function createDotTexture(): Texture {
+  const canvas = document.createElement('canvas');
+  canvas.width = DOT_TEXTURE_PX;
+  canvas.height = DOT_TEXTURE_PX;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D canvas unavailable: cannot draw the particle texture');
+  const r = DOT_TEXTURE_PX / 2;
+  const gradient = ctx.createRadialGradient(r, r, 0, r, r, r);
+  gradient.addColorStop(0, 'rgba(255,255,255,1)');
+  gradient.addColorStop(0.35, 'rgba(255,255,255,0.85)');
+  gradient.addColorStop(1, 'rgba(255,255,255,0)');
+  ctx.fillStyle = gradient;
+  ctx.fillRect(0, 0, DOT_TEXTURE_PX, DOT_TEXTURE_PX);
+  return Texture.from(canvas);
+}
+
+/**
+ * The demo's container: additive blending, position / vertex (scale) / color uploaded every
+ * frame, rotation and UVs static. Starts empty; a view's `activate` fills it.
+ */
+export function createParticleContainer(texture: Texture): ParticleContainer {
+  const container = new ParticleContainer({
+    texture,
+    dynamicProperties: { position: true, vertex: true, color: true, rotation: false, uvs: false },
+  });
+  container.blendMode = 'add';
+  return container;
+}
+
+/** Pixi particle colour `0xAABBGGRR` from a `0xBBGGRR` tint and an alpha in `[0, 1]`. */
+function particleColor(tint: number, alpha: number): number {
+  // Multiply, not `<< 24`: the result stays a positive number below 2^32.
+  return tint + Math.floor(alpha * 255) * ALPHA_UNIT;
+}
+
+/** Fraction of life left, shaped so particles stay bright and fade at the end. */
+function fadeOf(lifeMs: number, maxLifeMs: number): number {
+  const f = lifeMs / maxLifeMs;
+  return f > 0.5 ? 1 : f * 2;
+}
+
+/** What the demo loop asks of a view. */
+export interface ParticleView {
+  /** Makes this view's particles the container's children (on a mode switch). O(1). */
+  activate(): void;
+  /** Copies the simulation's state after a step into the container's particles. */
+  sync(): void;
+}
+
+/**
+ * The list a `ParticleContainer` draws: Pixi reads only `particleChildren.length` (it uploads and
+ * draws that many quads) and `particleChildren[i]`. A plain array's `length` cannot be lowered
+ * and raised again without V8 trimming and later reallocating its backing store, so the pooled
+ * view hands Pixi this array-like instead: `capacity` particles stored once at indices
+ * `[0, capacity)` and a `length` field set to the live count every frame (a small-integer write).
+ */
+interface DrawList {
+  length: number;
+  [index: number]: Particle;
+}
+
+/** The pooled mode's view: `capacity` preallocated Pixi particles. See the module docs. */
+export class PooledParticleView implements ParticleView {
+  /** The particles, created once; `sprites[i]` draws the `i`-th live slot of `pool.dense`. */
+  readonly sprites: readonly Particle[];
+  private readonly drawList: DrawList;
+
+  /** Creates `sim.capacity` particles (the only Pixi objects this view ever makes). O(capacity). */
+  constructor(
+    private readonly sim: PooledSimulation,
+    private readonly container: ParticleContainer,
+    texture: Texture,
+  ) {
+    const sprites: Particle[] = [];
+    const drawList: DrawList = { length: 0 };
+    for (let i = 0; i < sim.capacity; i++) {
+      const p = new Particle({ texture, anchorX: 0.5, anchorY: 0.5, scaleX: 0, scaleY: 0, alpha: 0 });
+      sprites.push(p);
+      drawList[i] = p;
+    }
+    drawList.length = sim.capacity;
+    this.sprites = sprites;
+    this.drawList = drawList;
+  }
+
+  /**
+   * Makes the draw list the container's children. Call it once before the first render of any
+   * mode: that render sees `capacity` children and sizes Pixi's buffers for all of them.
+   * The static attributes (UVs, rotation) are the same for every particle here (one texture, no
+   * rotation), so the static buffer written for `capacity` particles then stays right whatever
+   * count later frames draw.
+   */
+  activate(): void {
+    this.container.particleChildren = this.drawList as unknown as Particle[];
+    this.container.update();
+  }
+
+  /**
+   * Writes position, scale and colour of the `i`-th live slot into `sprites[i]` for every live
+   * slot, and sets the draw count to the live count: only live particles are uploaded and drawn.
+   * O(live), allocation-free.
+   */
+  sync(): void {
+    const pool = this.sim.pool;
+    const f = pool.fields;
+    const x = f.x;
+    const y = f.y;
+    const lifeMs = f.lifeMs;
+    const maxLifeMs = f.maxLifeMs;
+    const tint = f.tint;
+    const scale = f.scale;
+    const dense = pool.dense;
+    const sprites = this.sprites;
+    const n = pool.size;
+    for (let i = 0; i < n; i++) {
+      const s = dense[i];
+      const p = sprites[i];
+      const fade = fadeOf(lifeMs[s], maxLifeMs[s]);
+      const k = scale[s] * (0.4 + 0.6 * fade);
+      p.x = x[s];
+      p.y = y[s];
+      p.scaleX = k;
+      p.scaleY = k;
+      p.color = particleColor(tint[s], fade);
+    }
+    this.drawList.length = n;
+  }
+}
+
+/** The naive mode's view: a new Pixi `Particle` per spawn, a new children array per frame. */
+export class NaiveParticleView implements ParticleView {
+  constructor(
+    private readonly sim: NaiveSimulation,
+    private readonly container: ParticleContainer,
+    private readonly texture: Texture,
+  ) {}
+
+  activate(): void {
+    const container = this.container;
+    container.particleChildren = [];
+    container.update();
+  }
+
+  /** Creates sprites for new particles, updates all, rebuilds `particleChildren`. O(live); allocates. */
+  sync(): void {
+    const particles = this.sim.particles;
+    for (const p of particles) {
+      let sprite = p.view as Particle | null;
+      if (sprite === null) {
+        sprite = new Particle({ texture: this.texture, anchorX: 0.5, anchorY: 0.5 });
+        p.view = sprite;
+      }
+      const fade = fadeOf(p.lifeMs, p.maxLifeMs);
+      const k = p.scale * (0.4 + 0.6 * fade);
+      sprite.x = p.x;
+      sprite.y = p.y;
+      sprite.scaleX = k;
+      sprite.scaleY = k;
+      sprite.color = particleColor(p.tint, fade);
+    }
+    const container = this.container;
+    container.particleChildren = particles.map((p: NaiveParticle) => p.view as Particle);
+    container.update();
+  }
+}

@@ -1,0 +1,676 @@
+/**
+ * The boundary-tag block layer shared by {@link FreeListArena} and {@link TreeArena}: blocks that
+ * tile one buffer, each with a header and a footer tag inside the buffer, split with a minimum
+ * remainder, and coalesced with both physical neighbours in O(1) when freed.
+ *
+ * Source: Knuth, *The Art of Computer Programming* vol. 1, 2.5 "Dynamic Storage Allocation"
+ * (boundary-tag method, Algorithm C, and the splitting rule of Algorithm A); Wilson, Johnstone,
+ * Neely and Boles, "Dynamic Storage Allocation: A Survey and Critical Review" (1995), 3.2-3.4.
+ * The subclass decides how free blocks are indexed (explicit free list, red-black tree).
+ *
+ * ## Block layout (all words little-endian `u32`, offsets in bytes)
+ * ```
+ * block start b                   b + 8 = payload (returned)       b + size - 8
+ * | HDR_SIZE | HDR_TAG |  payload ... (user data, or free links)  | FTR_SIZE | FTR_REQUESTED |
+ * ```
+ * - `HDR_SIZE` / `FTR_SIZE`: the whole block size in bytes (tags included), a multiple of
+ *   `alignBytes`, at least {@link BoundaryTagArena.minBlockBytes}. Sizes never share a word with
+ *   a flag, so a block of 16 MiB or 1 GiB reads back as exactly that (case C11).
+ * - `HDR_TAG`: {@link TAG_USED} or {@link TAG_FREE}, a magic word (not a bit).
+ * - `FTR_REQUESTED`: the bytes the caller asked for (live block), 0 in a free block.
+ * - A free block's first payload words belong to the free index (links or a tree node id).
+ *
+ * ## Which offsets are live: the live map
+ * A bitmap outside the buffer has one bit per `alignBytes` granule, set exactly at the payload
+ * offset of every live block. `free`, `realloc` and `sizeOf` accept an offset only when its bit
+ * is set, so user data that mimics a header can never make an interior pointer look like a
+ * block: an invalid free is always detected and never changes anything. Reasons are exact:
+ * `'out-of-range'` (not in `[0, sizeBytes)`), `'misaligned'` (not a multiple of `alignBytes`),
+ * `'interior'` (inside a live block, its tags included), `'not-allocated'` (anything else: free
+ * space, a freed block, the reserved head). A valid free costs O(1); telling `'interior'` from
+ * `'not-allocated'` scans the bitmap backwards 32 granules per word, on the error path only.
+ * Memory: `sizeBytes / alignBytes / 8` bytes (1/64 of the arena at 8-byte alignment).
+ *
+ * @module
+ */
+import {
+  InvalidFreeError,
+  NULL_OFFSET,
+  OutOfMemoryError,
+  checkInteger,
+  checkOptions,
+  checkPowerOfTwo,
+  checkSize,
+  describeValue,
+} from '../errors.js';
+import {
+  MAX_ARENA_BYTES,
+  MIN_ALIGN_BYTES,
+  createViews,
+  fragmentation,
+  type Allocator,
+  type AllocatorStats,
+  type ArenaOptions,
+  type BlockVisitor,
+} from './allocator.js';
+
+/** Magic word in `HDR_TAG` of a live block. */
+export const TAG_USED = 0xa110c8ed;
+/** Magic word in `HDR_TAG` of a free block. */
+export const TAG_FREE = 0xf4eeb10c;
+/** Bytes of the header (`HDR_SIZE`, `HDR_TAG`). */
+export const HEADER_BYTES = 8;
+/** Bytes of the footer (`FTR_SIZE`, `FTR_REQUESTED`). */
+export const FOOTER_BYTES = 8;
+/** Header plus footer: a block's usable bytes are its size minus this. */
+export const TAG_BYTES = HEADER_BYTES + FOOTER_BYTES;
+/** Payload bytes a free block needs for the free index (two links, or a node id and spare). */
+export const FREE_LINK_BYTES = 8;
+/** Word offsets (in `u32` words) inside a block, from the block start. */
+const HDR_SIZE = 0;
+const HDR_TAG = 1;
+/** Word offsets of the footer, from the footer start (`b + size - FOOTER_BYTES`). */
+const FTR_SIZE = 0;
+const FTR_REQUESTED = 1;
+/** Default arena size when neither `sizeBytes` nor `buffer` is given: 1 MiB. */
+const DEFAULT_SIZE_BYTES = 2 ** 20;
+/** Largest `alignBytes` accepted: 64 KiB. */
+export const MAX_ALIGN_BYTES = 2 ** 16;
+
+/** Options of the boundary-tag arenas (see {@link ArenaOptions}). */
+export interface BoundaryTagOptions extends ArenaOptions {}
+
+/** Option names every boundary-tag arena accepts. */
+export const BOUNDARY_TAG_OPTION_NAMES = ['sizeBytes', 'buffer', 'alignBytes'] as const;
+
+/** Rounds `value` up to a multiple of `step` (plain double arithmetic: exact below 2^53). */
+function roundUp(value: number, step: number): number {
+  return Math.ceil(value / step) * step;
+}
+
+/**
+ * The shared block layer and the whole {@link Allocator} contract on top of it. A subclass
+ * supplies the free-block index (the `protected abstract` methods) and must call `this.reset()`
+ * at the end of its constructor, once its own fields exist.
+ *
+ * Index hooks are called with the block start `b` (not the payload) and its whole size; the
+ * layer writes the tags, the subclass only maintains its index (links or a node id, which it may
+ * keep in the free block's first `FREE_LINK_BYTES` of payload, at `b + HEADER_BYTES`). Hooks
+ * must not read tags: `indexReplace` runs before the new block's tags are written (they may
+ * overlap the old block's links), `indexRemove` before the removed block's tags are rewritten.
+ */
+export abstract class BoundaryTagArena implements Allocator {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly alignBytes: number;
+  /** Bytes managed (`sizeBytes`). */
+  readonly capacityBytes: number;
+  /** Smallest whole block: tags plus the free links, rounded up to `alignBytes`. */
+  readonly minBlockBytes: number;
+  /** Start of the first block: `alignBytes - HEADER_BYTES`, so payloads are aligned. */
+  protected readonly firstBlock: number;
+  /** End of the last block (exclusive); the bytes from here to `capacityBytes` are reserved. */
+  protected readonly heapEnd: number;
+  /** Bytes no block can ever cover (head before the first block, tail after the last). */
+  readonly reservedBytes: number;
+  /** `log2(alignBytes)`: offsets are below 2^31, so `offset >>> alignShift` is exact. */
+  private readonly alignShift: number;
+  /** One bit per granule, set at the payload offset of each live block (see the module doc). */
+  private readonly liveMap: Uint32Array;
+
+  // Counters kept on every operation (AllocatorStats).
+  protected usedBytes = 0;
+  protected freeBytes = 0;
+  protected liveBlocks = 0;
+  protected freeBlocks = 0;
+  private requestedBytes = 0;
+  private grantedBytes = 0;
+  private peakUsedBytes = 0;
+  private allocCount = 0;
+  private freeCount = 0;
+  private failedAllocCount = 0;
+
+  /**
+   * @param className - used in error messages (`'FreeListArena'`).
+   * @param options - validated `sizeBytes`, `buffer`, `alignBytes`; `extraOptionNames` lists the
+   *   subclass's own option names so unknown keys are still rejected.
+   * @throws TypeError for a wrong option type or unknown option; RangeError for a size or
+   *   alignment out of range (`sizeBytes` must hold one minimum block after alignment, and at
+   *   most `min(buffer.byteLength, 2^31)`; `alignBytes` a power of two in [8, 65536]).
+   */
+  protected constructor(
+    className: string,
+    options: BoundaryTagOptions | undefined,
+    extraOptionNames: readonly string[],
+  ) {
+    const opts = checkOptions(`${className} options`, options, [
+      ...BOUNDARY_TAG_OPTION_NAMES,
+      ...extraOptionNames,
+    ]);
+    const alignBytes =
+      opts.alignBytes === undefined
+        ? MIN_ALIGN_BYTES
+        : checkPowerOfTwo('alignBytes', opts.alignBytes, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
+    let buffer = opts.buffer;
+    if (buffer !== undefined) {
+      const isShared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+      if (!(buffer instanceof ArrayBuffer) && !isShared) {
+        throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
+      }
+    }
+    const minBlockBytes = roundUp(TAG_BYTES + FREE_LINK_BYTES, alignBytes);
+    const firstBlock = alignBytes - HEADER_BYTES;
+    const smallest = firstBlock + minBlockBytes;
+    const largest = buffer === undefined ? MAX_ARENA_BYTES : Math.min(buffer.byteLength, MAX_ARENA_BYTES);
+    if (buffer !== undefined && buffer.byteLength < smallest) {
+      throw new RangeError(
+        `buffer.byteLength must be at least ${smallest} bytes for alignBytes ${alignBytes}, got ${buffer.byteLength}`,
+      );
+    }
+    const sizeBytes =
+      opts.sizeBytes === undefined
+        ? buffer === undefined
+          ? DEFAULT_SIZE_BYTES
+          : largest
+        : checkInteger('sizeBytes', opts.sizeBytes, smallest, largest);
+    if (buffer === undefined) buffer = new ArrayBuffer(roundUp(sizeBytes, 8));
+    this.buffer = buffer;
+    const views = createViews(buffer);
+    this.u8 = views.u8;
+    this.i32 = views.i32;
+    this.u32 = views.u32;
+    this.f32 = views.f32;
+    this.f64 = views.f64;
+    this.alignBytes = alignBytes;
+    this.alignShift = Math.round(Math.log2(alignBytes));
+    this.capacityBytes = sizeBytes;
+    this.minBlockBytes = minBlockBytes;
+    this.firstBlock = firstBlock;
+    this.heapEnd = firstBlock + Math.floor((sizeBytes - firstBlock) / alignBytes) * alignBytes;
+    this.reservedBytes = sizeBytes - (this.heapEnd - firstBlock);
+    this.liveMap = new Uint32Array(Math.ceil(sizeBytes / alignBytes / 32));
+  }
+
+  // --- the free-block index (supplied by the subclass) ---------------------------------------
+
+  /** Adds the free block at `block`. */
+  protected abstract indexInsert(block: number, sizeBytes: number): void;
+  /** Removes the free block at `block` (its links are still intact). */
+  protected abstract indexRemove(block: number, sizeBytes: number): void;
+  /**
+   * The free block `oldBlock` is gone and `newBlock` is free in its stead: after a split
+   * (`newBlock` is the remainder, higher) or a merge with a block just before it (`newBlock`
+   * lower, and larger). Read the old links before writing the new ones (the blocks may overlap).
+   * A list keeps the old position; a tree re-keys.
+   */
+  protected abstract indexReplace(oldBlock: number, oldSizeBytes: number, newBlock: number, newSizeBytes: number): void;
+  /** The free block at `block` grew (absorbed the blocks after it) or changed size in place. */
+  protected abstract indexResize(block: number, oldSizeBytes: number, newSizeBytes: number): void;
+  /** A free block of at least `sizeBytes` chosen by the policy, or -1. Changes nothing but a rover. */
+  protected abstract indexFind(sizeBytes: number): number;
+  /** Whole size of the largest free block (0 when none). */
+  protected abstract indexLargest(): number;
+  /** Empties the index (before `reset()` inserts the single free block). */
+  protected abstract indexClear(): void;
+  /**
+   * Validates the index against the heap: `freeStarts` holds every free block start found by
+   * the walk. Throws on a missing, extra, duplicated or inconsistent entry.
+   */
+  protected abstract indexCheck(freeStarts: Set<number>): void;
+
+  // --- tags ---------------------------------------------------------------------------------
+
+  /** Whole size of the block starting at `block`. */
+  protected blockSize(block: number): number {
+    return this.u32[(block >>> 2) + HDR_SIZE];
+  }
+
+  private writeUsed(block: number, sizeBytes: number, requestedBytes: number): void {
+    const u32 = this.u32;
+    const h = block >>> 2;
+    const f = (block + sizeBytes - FOOTER_BYTES) >>> 2;
+    u32[h + HDR_SIZE] = sizeBytes;
+    u32[h + HDR_TAG] = TAG_USED;
+    u32[f + FTR_SIZE] = sizeBytes;
+    u32[f + FTR_REQUESTED] = requestedBytes;
+  }
+
+  private writeFree(block: number, sizeBytes: number): void {
+    const u32 = this.u32;
+    const h = block >>> 2;
+    const f = (block + sizeBytes - FOOTER_BYTES) >>> 2;
+    u32[h + HDR_SIZE] = sizeBytes;
+    u32[h + HDR_TAG] = TAG_FREE;
+    u32[f + FTR_SIZE] = sizeBytes;
+    u32[f + FTR_REQUESTED] = 0;
+  }
+
+  // --- live map (indices below 2^28: the shifts and masks act on granule numbers, not sizes) --
+
+  private isLive(payload: number): boolean {
+    const granule = payload >>> this.alignShift;
+    return (this.liveMap[granule >>> 5] & (1 << (granule & 31))) !== 0;
+  }
+
+  private setLive(payload: number): void {
+    const granule = payload >>> this.alignShift;
+    this.liveMap[granule >>> 5] |= 1 << (granule & 31);
+  }
+
+  private clearLive(payload: number): void {
+    const granule = payload >>> this.alignShift;
+    this.liveMap[granule >>> 5] &= ~(1 << (granule & 31));
+  }
+
+  /** The nearest live payload offset `<= offset`, or -1. Error path only. */
+  private liveAtOrBelow(offset: number): number {
+    let granule = offset >>> this.alignShift;
+    let word = granule >>> 5;
+    let bits = this.liveMap[word] & ((granule & 31) === 31 ? -1 : (1 << ((granule & 31) + 1)) - 1);
+    while (bits === 0) {
+      if (word === 0) return -1;
+      bits = this.liveMap[--word];
+    }
+    granule = word * 32 + (31 - Math.clz32(bits));
+    return granule * this.alignBytes;
+  }
+
+  // --- Allocator ----------------------------------------------------------------------------
+
+  /**
+   * Allocates at least `bytes` usable bytes: one index search, a split when the remainder is at
+   * least {@link BoundaryTagArena.minBlockBytes}, otherwise the whole block.
+   * Cost: the policy's search (list O(free blocks), tree O(log n)) plus O(1).
+   * @returns the payload offset, a multiple of `alignBytes`.
+   * @throws TypeError / RangeError when `bytes` is not an integer in [1, 2^31];
+   *   OutOfMemoryError when no free block fits (nothing changes but `failedAllocCount`).
+   */
+  alloc(bytes: number): number {
+    const offset = this.tryAlloc(bytes);
+    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
+    return offset;
+  }
+
+  /** As {@link BoundaryTagArena.alloc} but returns `NULL_OFFSET` (-1) when no block fits. */
+  tryAlloc(bytes: number): number {
+    checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    const offset = this.allocBlock(bytes);
+    if (offset === NULL_OFFSET) this.failedAllocCount++;
+    return offset;
+  }
+
+  /** Whole block size for a request of `bytes` (already validated): tags, alignment, minimum. */
+  private blockBytesFor(bytes: number): number {
+    return Math.max(this.minBlockBytes, roundUp(bytes + TAG_BYTES, this.alignBytes));
+  }
+
+  /** Allocation without argument checks or failure counting; -1 when nothing fits. */
+  private allocBlock(bytes: number): number {
+    const need = this.blockBytesFor(bytes);
+    if (need > this.heapEnd - this.firstBlock) return NULL_OFFSET;
+    const block = this.indexFind(need);
+    if (block < 0) return NULL_OFFSET;
+    let size = this.blockSize(block);
+    const rest = size - need;
+    if (rest >= this.minBlockBytes) {
+      const tail = block + need;
+      this.indexReplace(block, size, tail, rest);
+      this.writeFree(tail, rest);
+      size = need;
+    } else {
+      this.indexRemove(block, size);
+      this.freeBlocks--;
+    }
+    this.writeUsed(block, size, bytes);
+    this.setLive(block + HEADER_BYTES);
+    this.freeBytes -= size;
+    this.usedBytes += size;
+    if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
+    this.liveBlocks++;
+    this.requestedBytes += bytes;
+    this.grantedBytes += size - TAG_BYTES;
+    this.allocCount++;
+    return block + HEADER_BYTES;
+  }
+
+  /**
+   * Checks that `offset` is the payload of a live block and returns the block start.
+   * @throws TypeError (not a number), RangeError (not an integer), InvalidFreeError with
+   *   reason `'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`, or Error when the
+   *   tags of a live block were overwritten (heap corruption: a write past a block's end).
+   */
+  private liveBlockAt(offset: number, method: string): number {
+    if (typeof offset !== 'number') {
+      throw new TypeError(`${method}: offset must be a number, got ${describeValue(offset)}`);
+    }
+    if (!Number.isInteger(offset)) {
+      throw new RangeError(`${method}: offset must be an integer byte offset, got ${describeValue(offset)}`);
+    }
+    if (offset < 0 || offset >= this.capacityBytes) {
+      throw new InvalidFreeError(
+        'out-of-range',
+        offset,
+        `${method}(${offset}): offset outside the arena [0, ${this.capacityBytes})`,
+      );
+    }
+    if (offset % this.alignBytes !== 0) {
+      throw new InvalidFreeError(
+        'misaligned',
+        offset,
+        `${method}(${offset}): offset is not a multiple of alignBytes ${this.alignBytes}`,
+      );
+    }
+    if (!this.isLive(offset)) {
+      // A live block covers [payload - HEADER_BYTES, payload - HEADER_BYTES + size).
+      const probe = Math.min(offset + HEADER_BYTES, this.capacityBytes - 1);
+      let live = this.liveAtOrBelow(probe);
+      if (live === offset) live = this.liveAtOrBelow(offset - 1);
+      const inside =
+        live >= 0 && live - HEADER_BYTES <= offset && offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
+      throw new InvalidFreeError(
+        inside ? 'interior' : 'not-allocated',
+        offset,
+        inside
+          ? `${method}(${offset}): offset points inside the live block at ${live}`
+          : `${method}(${offset}): no live block at this offset (never allocated or already freed)`,
+      );
+    }
+    const block = offset - HEADER_BYTES;
+    const size = this.blockSize(block);
+    if (
+      this.u32[(block >>> 2) + HDR_TAG] !== TAG_USED ||
+      size < this.minBlockBytes ||
+      size % this.alignBytes !== 0 ||
+      size > this.heapEnd - block ||
+      this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_SIZE] !== size
+    ) {
+      throw new Error(
+        `${method}(${offset}): heap corruption: the tags of this live block were overwritten ` +
+          `(a write past the end of the block before it?)`,
+      );
+    }
+    return block;
+  }
+
+  /**
+   * Frees a live block and coalesces it with a free neighbour on either side, O(1) plus the
+   * index update (list O(1), tree O(log n)).
+   * @throws as `liveBlockAt`: TypeError, RangeError, InvalidFreeError with a reason; the arena is
+   *   then unchanged.
+   */
+  free(offset: number): void {
+    this.releaseBlock(this.liveBlockAt(offset, 'free'));
+  }
+
+  private releaseBlock(block: number): void {
+    const size = this.blockSize(block);
+    const requested = this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_REQUESTED];
+    this.clearLive(block + HEADER_BYTES);
+    this.usedBytes -= size;
+    this.freeBytes += size;
+    this.liveBlocks--;
+    this.requestedBytes -= requested;
+    this.grantedBytes -= size - TAG_BYTES;
+    this.freeCount++;
+    this.insertCoalesced(block, size);
+  }
+
+  /**
+   * Makes `[block, block + size)` one free block, merged with a free block just before and just
+   * after it (Knuth's Algorithm C), and indexes it. A merged block takes over the index entry of
+   * the free neighbour it absorbs (`indexReplace` / `indexResize`), so a list keeps that
+   * neighbour's position (long-lived free space does not jump to the head); a lone block is
+   * inserted. Counts it in `freeBlocks` (not in `freeBytes`: the caller accounts for bytes).
+   */
+  private insertCoalesced(block: number, sizeBytes: number): void {
+    const next = block + sizeBytes;
+    const nextFree = next < this.heapEnd && !this.isLive(next + HEADER_BYTES);
+    const nextSize = nextFree ? this.blockSize(next) : 0;
+    if (block > this.firstBlock) {
+      const prevSize = this.u32[((block - FOOTER_BYTES) >>> 2) + FTR_SIZE];
+      const prev = block - prevSize;
+      if (!this.isLive(prev + HEADER_BYTES)) {
+        if (nextFree) {
+          this.indexRemove(next, nextSize);
+          this.freeBlocks--;
+        }
+        const size = prevSize + sizeBytes + nextSize;
+        this.indexResize(prev, prevSize, size);
+        this.writeFree(prev, size);
+        return;
+      }
+    }
+    if (nextFree) {
+      const size = sizeBytes + nextSize;
+      this.indexReplace(next, nextSize, block, size);
+      this.writeFree(block, size);
+      return;
+    }
+    this.indexInsert(block, sizeBytes);
+    this.writeFree(block, sizeBytes);
+    this.freeBlocks++;
+  }
+
+  /**
+   * Resizes a live block keeping `min(old, new)` usable bytes of its contents: shrinks in place
+   * (the tail, if at least a minimum block, is freed and coalesced), grows in place into a free
+   * block right after it (up to the arena's last byte), or else allocates a new block, copies,
+   * and frees the old one (counted as one alloc and one free).
+   * @returns the new payload offset (equal to `offset` when done in place).
+   * @throws as {@link BoundaryTagArena.free} for `offset`, TypeError / RangeError for `bytes`,
+   *   OutOfMemoryError when it must move and nothing fits: the old block is then untouched.
+   */
+  realloc(offset: number, bytes: number): number {
+    const block = this.liveBlockAt(offset, 'realloc');
+    checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    const size = this.blockSize(block);
+    const need = this.blockBytesFor(bytes);
+    const footerWord = ((block + size - FOOTER_BYTES) >>> 2) + FTR_REQUESTED;
+    const oldRequested = this.u32[footerWord];
+    if (need <= size) {
+      const rest = size - need;
+      if (rest >= this.minBlockBytes) {
+        this.resizeLive(block, size, need, bytes, oldRequested);
+        this.insertCoalesced(block + need, rest);
+        this.freeBytes += rest;
+      } else {
+        this.u32[footerWord] = bytes;
+        this.requestedBytes += bytes - oldRequested;
+      }
+      return offset;
+    }
+    const next = block + size;
+    if (next < this.heapEnd && !this.isLive(next + HEADER_BYTES)) {
+      const nextSize = this.blockSize(next);
+      const total = size + nextSize;
+      if (total >= need) {
+        const rest = total - need;
+        if (rest >= this.minBlockBytes) {
+          const tail = block + need;
+          this.indexReplace(next, nextSize, tail, rest);
+          this.writeFree(tail, rest);
+          this.resizeLive(block, size, need, bytes, oldRequested);
+          this.freeBytes -= need - size;
+        } else {
+          this.indexRemove(next, nextSize);
+          this.freeBlocks--;
+          this.resizeLive(block, size, total, bytes, oldRequested);
+          this.freeBytes -= nextSize;
+        }
+        return offset;
+      }
+    }
+    const moved = this.allocBlock(bytes);
+    if (moved === NULL_OFFSET) {
+      this.failedAllocCount++;
+      throw this.outOfMemory('realloc', bytes);
+    }
+    this.u8.copyWithin(moved, offset, offset + Math.min(size, need) - TAG_BYTES);
+    this.releaseBlock(block);
+    return moved;
+  }
+
+  /** Rewrites a live block's tags for a new size and updates the live-byte counters. */
+  private resizeLive(block: number, oldSize: number, newSize: number, bytes: number, oldRequested: number): void {
+    this.writeUsed(block, newSize, bytes);
+    this.usedBytes += newSize - oldSize;
+    if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
+    this.grantedBytes += newSize - oldSize;
+    this.requestedBytes += bytes - oldRequested;
+  }
+
+  /**
+   * Usable bytes of the live block at `offset` (block size minus the 16 bytes of tags). O(1).
+   * @throws as {@link BoundaryTagArena.free}.
+   */
+  sizeOf(offset: number): number {
+    return this.blockSize(this.liveBlockAt(offset, 'sizeOf')) - TAG_BYTES;
+  }
+
+  /** Frees everything and zeroes the counters: the arena is as when new. O(bitmap words). */
+  reset(): void {
+    this.liveMap.fill(0);
+    this.indexClear();
+    const size = this.heapEnd - this.firstBlock;
+    this.writeFree(this.firstBlock, size);
+    this.indexInsert(this.firstBlock, size);
+    this.usedBytes = 0;
+    this.freeBytes = size;
+    this.liveBlocks = 0;
+    this.freeBlocks = 1;
+    this.requestedBytes = 0;
+    this.grantedBytes = 0;
+    this.peakUsedBytes = 0;
+    this.allocCount = 0;
+    this.freeCount = 0;
+    this.failedAllocCount = 0;
+  }
+
+  /**
+   * A snapshot of the counters. O(1) for every counter; `largestFreeBytes` comes from the index
+   * (tree: O(log n); list: O(1) unless the largest block was taken since, then one list pass).
+   */
+  stats(): AllocatorStats {
+    const largestFreeBytes = this.indexLargest();
+    return {
+      capacityBytes: this.capacityBytes,
+      usedBytes: this.usedBytes,
+      freeBytes: this.freeBytes,
+      reservedBytes: this.reservedBytes,
+      liveBlocks: this.liveBlocks,
+      freeBlocks: this.freeBlocks,
+      largestFreeBytes,
+      requestedBytes: this.requestedBytes,
+      grantedBytes: this.grantedBytes,
+      peakUsedBytes: this.peakUsedBytes,
+      allocCount: this.allocCount,
+      freeCount: this.freeCount,
+      failedAllocCount: this.failedAllocCount,
+      ...fragmentation(this.freeBytes, largestFreeBytes, this.requestedBytes, this.grantedBytes),
+    };
+  }
+
+  /**
+   * Visits every block in address order as a whole block: its start (the header, 8 bytes before
+   * the payload offset `alloc` returned), its whole size in bytes (tags included, so the visits
+   * tile `[firstBlock, heapEnd)` and add up to `capacityBytes - reservedBytes`), and whether it
+   * is live. A free block of whole size `s` satisfies any request up to `s - 16` in place.
+   * O(blocks). The visitor must not allocate or free.
+   */
+  walk(visit: BlockVisitor): void {
+    for (let b = this.firstBlock; b < this.heapEnd; b += this.blockSize(b)) {
+      visit(b, this.blockSize(b), this.isLive(b + HEADER_BYTES));
+    }
+  }
+
+  /**
+   * Validates everything in O(n): blocks tile `[firstBlock, heapEnd)` with sane sizes, header
+   * equals footer, tag agrees with the live map, no live-map bit outside a live payload, no two
+   * adjacent free blocks, requested bytes within the usable size, every counter equal to the walk,
+   * the accounting identity, and (through the subclass) the free index.
+   * @throws Error naming the first violation.
+   */
+  check(): void {
+    const fail = (msg: string): never => {
+      throw new Error(`${this.constructor.name}.check: ${msg}`);
+    };
+    const u32 = this.u32;
+    let used = 0;
+    let free = 0;
+    let live = 0;
+    let freeCount = 0;
+    let requested = 0;
+    let largest = 0;
+    let prevFree = false;
+    const freeStarts = new Set<number>();
+    let b = this.firstBlock;
+    while (b < this.heapEnd) {
+      const size = u32[(b >>> 2) + HDR_SIZE];
+      if (size < this.minBlockBytes || size % this.alignBytes !== 0 || size > this.heapEnd - b) {
+        fail(`block at ${b} has bad size ${size}`);
+      }
+      const f = (b + size - FOOTER_BYTES) >>> 2;
+      if (u32[f + FTR_SIZE] !== size) fail(`block at ${b}: header size ${size} != footer size ${u32[f + FTR_SIZE]}`);
+      const tag = u32[(b >>> 2) + HDR_TAG];
+      const isLive = this.isLive(b + HEADER_BYTES);
+      if (isLive) {
+        if (tag !== TAG_USED) fail(`live block at ${b} has tag ${tag.toString(16)}`);
+        const req = u32[f + FTR_REQUESTED];
+        if (req < 1 || req > size - TAG_BYTES) fail(`live block at ${b} records ${req} requested bytes in ${size}`);
+        requested += req;
+        used += size;
+        live++;
+        prevFree = false;
+      } else {
+        if (tag !== TAG_FREE) fail(`free block at ${b} has tag ${tag.toString(16)}`);
+        if (prevFree) fail(`free block at ${b} follows another free block (not coalesced)`);
+        if (u32[f + FTR_REQUESTED] !== 0) fail(`free block at ${b} records requested bytes`);
+        free += size;
+        freeCount++;
+        if (size > largest) largest = size;
+        freeStarts.add(b);
+        prevFree = true;
+      }
+      b += size;
+    }
+    if (b !== this.heapEnd) fail(`blocks end at ${b}, heap ends at ${this.heapEnd}`);
+    // Every live block has its bit (checked above); equal counts mean no stray bits anywhere.
+    let bits = 0;
+    for (let w = 0; w < this.liveMap.length; w++) {
+      for (let x = this.liveMap[w]; x !== 0; x = (x & (x - 1)) >>> 0) bits++;
+    }
+    if (bits !== live) fail(`live map has ${bits} bits set for ${live} live blocks`);
+    if (used !== this.usedBytes) fail(`usedBytes ${this.usedBytes}, walk says ${used}`);
+    if (free !== this.freeBytes) fail(`freeBytes ${this.freeBytes}, walk says ${free}`);
+    if (live !== this.liveBlocks) fail(`liveBlocks ${this.liveBlocks}, walk says ${live}`);
+    if (freeCount !== this.freeBlocks) fail(`freeBlocks ${this.freeBlocks}, walk says ${freeCount}`);
+    if (requested !== this.requestedBytes) fail(`requestedBytes ${this.requestedBytes}, walk says ${requested}`);
+    if (used - TAG_BYTES * live !== this.grantedBytes) fail(`grantedBytes ${this.grantedBytes}, walk says ${used - TAG_BYTES * live}`);
+    if (this.usedBytes + this.freeBytes + this.reservedBytes !== this.capacityBytes) {
+      fail('usedBytes + freeBytes + reservedBytes !== capacityBytes');
+    }
+    if (this.peakUsedBytes < this.usedBytes) fail(`peakUsedBytes ${this.peakUsedBytes} < usedBytes ${this.usedBytes}`);
+    if (this.allocCount - this.freeCount !== this.liveBlocks) {
+      fail(`allocCount - freeCount = ${this.allocCount - this.freeCount}, liveBlocks ${this.liveBlocks}`);
+    }
+    const indexLargest = this.indexLargest();
+    if (indexLargest !== largest) fail(`largest free block ${largest}, index says ${indexLargest}`);
+    this.indexCheck(freeStarts);
+  }
+
+  /** Builds the OutOfMemoryError for a failed request (failure path only). */
+  private outOfMemory(method: string, bytes: number): OutOfMemoryError {
+    const stats = this.stats();
+    return new OutOfMemoryError(
+      `${this.constructor.name}.${method}(${bytes}): no free block of ${this.blockBytesFor(bytes)} bytes ` +
+        `(largest free block ${stats.largestFreeBytes} of ${stats.freeBytes} free bytes); raise sizeBytes`,
+      bytes,
+      'bytes',
+      stats,
+    );
+  }
+}

@@ -1,0 +1,474 @@
+/**
+ * A red-black tree of integer key pairs `(size, offset)`, with every node stored in typed arrays:
+ * no object per node, so inserting and removing allocate nothing once the arrays are big enough.
+ *
+ * The algorithms are those of Cormen, Leiserson, Rivest and Stein, *Introduction to Algorithms*
+ * (3rd ed., 2009), chapter 13: `RB-INSERT` / `RB-INSERT-FIXUP`, `RB-TRANSPLANT`, `RB-DELETE` /
+ * `RB-DELETE-FIXUP`, with the sentinel node `T.nil` as node 0 ({@link NIL_NODE}). The tree keeps
+ * the five red-black properties (CLRS 13.1): every node is red or black; the root is black; the
+ * sentinel is black; a red node has two black children; every path from a node down to the
+ * sentinel passes the same number of black nodes. Hence height <= 2 log2(n + 1).
+ *
+ * Keys are ordered by `size`, then by `offset`; every `(size, offset)` pair is unique. Used by
+ * {@link TreeArena} to index free blocks, where {@link RedBlackTree.ceiling} is best fit.
+ *
+ * Node ids are small positive integers, stable for the node's lifetime (growth copies the arrays
+ * but keeps ids). A removed node's id is recycled by a later insert.
+ *
+ * @module
+ */
+
+/** The sentinel node id (CLRS `T.nil`); returned by the queries when there is no such node. */
+export const NIL_NODE = 0;
+
+/** Node colours, stored one byte per node. */
+const RED = 0;
+const BLACK = 1;
+
+/**
+ * Node record layout: `NODE_WORDS` consecutive 32-bit words per node id, so one node is one
+ * 32-byte run of memory (half a cache line) instead of six scattered array entries.
+ */
+const NODE_WORDS = 8;
+/** Word offsets inside a node record. */
+const LEFT = 0;
+const RIGHT = 1;
+const PARENT = 2;
+const COLOR = 3;
+/** The keys, read through the `Uint32Array` view. */
+const SIZE = 4;
+const OFFSET = 5;
+
+/** Initial node capacity when none is given. */
+const DEFAULT_CAPACITY = 64;
+
+/** Largest key value: keys are stored in `Uint32Array`s. */
+export const MAX_TREE_KEY = 2 ** 32 - 1;
+
+/**
+ * Red-black tree keyed by `(size, offset)` (CLRS ch. 13), nodes in typed arrays.
+ *
+ * Costs: `insert`, `remove`, `ceiling`, `find`, `min`, `max`, `successor` are O(log n);
+ * `check` is O(n). Memory: 32 bytes per node of capacity (one record of {@link NODE_WORDS} words:
+ * three links, colour, two keys, two spare); capacity doubles when full (the only allocation).
+ */
+export class RedBlackTree {
+  /** Node records, {@link NODE_WORDS} `i32` words each (links and colour). */
+  private links: Int32Array;
+  /** The same memory as `u32`, for the keys (which may exceed 2^31). */
+  private keys: Uint32Array;
+  /** Root node id ({@link NIL_NODE} when empty). */
+  private root = NIL_NODE;
+  /** Head of the stack of unused node ids, linked through LEFT; NIL_NODE when none. */
+  private freeHead = NIL_NODE;
+  /** Next never-used node id. */
+  private nextFresh = 1;
+  private nodeCount = 0;
+
+  /**
+   * @param initialCapacity - nodes to make room for up front (an integer in [1, 2^28]); the tree
+   *   grows past it by doubling. Default 64.
+   * @throws TypeError / RangeError for a bad capacity.
+   */
+  constructor(initialCapacity: number = DEFAULT_CAPACITY) {
+    if (typeof initialCapacity !== 'number') {
+      throw new TypeError(`initialCapacity must be a number, got ${typeof initialCapacity}`);
+    }
+    if (!Number.isInteger(initialCapacity) || initialCapacity < 1 || initialCapacity > 2 ** 28) {
+      throw new RangeError(`initialCapacity must be an integer in [1, 2^28], got ${initialCapacity}`);
+    }
+    const slots = initialCapacity + 1; // + the sentinel
+    this.links = new Int32Array(slots * NODE_WORDS);
+    this.keys = new Uint32Array(this.links.buffer);
+    this.links[NIL_NODE * NODE_WORDS + COLOR] = BLACK;
+  }
+
+  /** Number of nodes in the tree. O(1). */
+  get size(): number {
+    return this.nodeCount;
+  }
+
+  /** Nodes the arrays hold without growing. O(1). */
+  get capacity(): number {
+    return this.links.length / NODE_WORDS - 1;
+  }
+
+  /** The `size` key of `node`. O(1). `node` must be a live node id. */
+  sizeOf(node: number): number {
+    return this.keys[node * NODE_WORDS + SIZE];
+  }
+
+  /** The `offset` key of `node`. O(1). `node` must be a live node id. */
+  offsetOf(node: number): number {
+    return this.keys[node * NODE_WORDS + OFFSET];
+  }
+
+  /** Removes every node; keeps the capacity. O(1). */
+  clear(): void {
+    this.root = NIL_NODE;
+    this.freeHead = NIL_NODE;
+    this.nextFresh = 1;
+    this.nodeCount = 0;
+    this.links[NIL_NODE * NODE_WORDS + PARENT] = NIL_NODE;
+  }
+
+  /** True when `(s1, o1) < (s2, o2)` in key order. */
+  private static less(s1: number, o1: number, s2: number, o2: number): boolean {
+    return s1 < s2 || (s1 === s2 && o1 < o2);
+  }
+
+  /**
+   * Inserts the key `(size, offset)` (CLRS `RB-INSERT` then `RB-INSERT-FIXUP`).
+   * O(log n); allocates only when the node arrays must grow.
+   *
+   * @param size - integer in [0, 2^32).
+   * @param offset - integer in [0, 2^32).
+   * @returns the new node's id (>= 1).
+   * @throws Error when the key is already present (the tree is left unchanged).
+   */
+  insert(size: number, offset: number): number {
+    let y = NIL_NODE;
+    let x = this.root;
+    while (x !== NIL_NODE) {
+      y = x;
+      const xs = this.keys[x * NODE_WORDS + SIZE];
+      const xo = this.keys[x * NODE_WORDS + OFFSET];
+      if (size === xs && offset === xo) {
+        throw new Error(`RedBlackTree.insert: key (${size}, ${offset}) is already present`);
+      }
+      x = RedBlackTree.less(size, offset, xs, xo) ? this.links[x * NODE_WORDS + LEFT] : this.links[x * NODE_WORDS + RIGHT];
+    }
+    const z = this.newNode();
+    this.keys[z * NODE_WORDS + SIZE] = size;
+    this.keys[z * NODE_WORDS + OFFSET] = offset;
+    this.links[z * NODE_WORDS + PARENT] = y;
+    this.links[z * NODE_WORDS + LEFT] = NIL_NODE;
+    this.links[z * NODE_WORDS + RIGHT] = NIL_NODE;
+    this.links[z * NODE_WORDS + COLOR] = RED;
+    if (y === NIL_NODE) this.root = z;
+    else if (RedBlackTree.less(size, offset, this.keys[y * NODE_WORDS + SIZE], this.keys[y * NODE_WORDS + OFFSET])) this.links[y * NODE_WORDS + LEFT] = z;
+    else this.links[y * NODE_WORDS + RIGHT] = z;
+    this.nodeCount++;
+    this.insertFixup(z);
+    return z;
+  }
+
+  /**
+   * Removes `node` (CLRS `RB-DELETE` then `RB-DELETE-FIXUP`) and recycles its id. O(log n).
+   * `node` must be a live node id returned by {@link RedBlackTree.insert}; anything else
+   * corrupts the tree (the arena never passes anything else; `check()` would catch it).
+   */
+  remove(z: number): void {
+    let y = z;
+    let yOriginalColor = this.links[y * NODE_WORDS + COLOR];
+    let x: number;
+    if (this.links[z * NODE_WORDS + LEFT] === NIL_NODE) {
+      x = this.links[z * NODE_WORDS + RIGHT];
+      this.transplant(z, this.links[z * NODE_WORDS + RIGHT]);
+    } else if (this.links[z * NODE_WORDS + RIGHT] === NIL_NODE) {
+      x = this.links[z * NODE_WORDS + LEFT];
+      this.transplant(z, this.links[z * NODE_WORDS + LEFT]);
+    } else {
+      y = this.minimumUnder(this.links[z * NODE_WORDS + RIGHT]);
+      yOriginalColor = this.links[y * NODE_WORDS + COLOR];
+      x = this.links[y * NODE_WORDS + RIGHT];
+      if (this.links[y * NODE_WORDS + PARENT] === z) {
+        this.links[x * NODE_WORDS + PARENT] = y; // also when x is the sentinel, as CLRS requires
+      } else {
+        this.transplant(y, this.links[y * NODE_WORDS + RIGHT]);
+        this.links[y * NODE_WORDS + RIGHT] = this.links[z * NODE_WORDS + RIGHT];
+        this.links[(this.links[y * NODE_WORDS + RIGHT]) * NODE_WORDS + PARENT] = y;
+      }
+      this.transplant(z, y);
+      this.links[y * NODE_WORDS + LEFT] = this.links[z * NODE_WORDS + LEFT];
+      this.links[(this.links[y * NODE_WORDS + LEFT]) * NODE_WORDS + PARENT] = y;
+      this.links[y * NODE_WORDS + COLOR] = this.links[z * NODE_WORDS + COLOR];
+    }
+    if (yOriginalColor === BLACK) this.deleteFixup(x);
+    this.nodeCount--;
+    this.releaseNode(z);
+  }
+
+  /**
+   * The node of the smallest key `>= (size, 0)`: the smallest size that is at least `size`,
+   * and among equal sizes the lowest offset (best fit, ties by lowest address). O(log n).
+   * @returns a node id, or {@link NIL_NODE} when every size is smaller.
+   */
+  ceiling(size: number): number {
+    let best = NIL_NODE;
+    let x = this.root;
+    while (x !== NIL_NODE) {
+      if (this.keys[x * NODE_WORDS + SIZE] >= size) {
+        best = x;
+        x = this.links[x * NODE_WORDS + LEFT];
+      } else {
+        x = this.links[x * NODE_WORDS + RIGHT];
+      }
+    }
+    return best;
+  }
+
+  /** The node holding exactly `(size, offset)`, or {@link NIL_NODE}. O(log n). */
+  find(size: number, offset: number): number {
+    let x = this.root;
+    while (x !== NIL_NODE) {
+      const xs = this.keys[x * NODE_WORDS + SIZE];
+      const xo = this.keys[x * NODE_WORDS + OFFSET];
+      if (xs === size && xo === offset) return x;
+      x = RedBlackTree.less(size, offset, xs, xo) ? this.links[x * NODE_WORDS + LEFT] : this.links[x * NODE_WORDS + RIGHT];
+    }
+    return NIL_NODE;
+  }
+
+  /** The node with the smallest key, or {@link NIL_NODE} when empty. O(log n). */
+  min(): number {
+    return this.root === NIL_NODE ? NIL_NODE : this.minimumUnder(this.root);
+  }
+
+  /** The node with the largest key, or {@link NIL_NODE} when empty. O(log n). */
+  max(): number {
+    let x = this.root;
+    if (x === NIL_NODE) return NIL_NODE;
+    while (this.links[x * NODE_WORDS + RIGHT] !== NIL_NODE) x = this.links[x * NODE_WORDS + RIGHT];
+    return x;
+  }
+
+  /** The node after `node` in key order, or {@link NIL_NODE} (CLRS `TREE-SUCCESSOR`). O(log n). */
+  successor(node: number): number {
+    if (this.links[node * NODE_WORDS + RIGHT] !== NIL_NODE) return this.minimumUnder(this.links[node * NODE_WORDS + RIGHT]);
+    let x = node;
+    let y = this.links[x * NODE_WORDS + PARENT];
+    while (y !== NIL_NODE && x === this.links[y * NODE_WORDS + RIGHT]) {
+      x = y;
+      y = this.links[y * NODE_WORDS + PARENT];
+    }
+    return y;
+  }
+
+  /**
+   * Validates the tree in O(n): parent links, strict BST order of `(size, offset)`, black root,
+   * no red node with a red child, the same black height on every path, and the node count.
+   * @returns the black height of the root (0 for an empty tree).
+   * @throws Error naming the first violation.
+   */
+  check(): number {
+    if (this.links[NIL_NODE * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: sentinel is not black');
+    if (this.root === NIL_NODE) {
+      if (this.nodeCount !== 0) throw new Error(`RedBlackTree: empty tree but size ${this.nodeCount}`);
+      return 0;
+    }
+    if (this.links[(this.root) * NODE_WORDS + PARENT] !== NIL_NODE) throw new Error('RedBlackTree: root has a parent');
+    if (this.links[(this.root) * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: root is red');
+    // Iterative post-order would be tidy; recursion depth is <= 2 log2(n + 1), so recursion is safe.
+    let seen = 0;
+    let prevSize = -1;
+    let prevOffset = -1;
+    const visit = (x: number): number => {
+      if (x === NIL_NODE) return 1;
+      if (x < 1 || x >= this.nextFresh) throw new Error(`RedBlackTree: node id ${x} out of range`);
+      if (++seen > this.nodeCount) throw new Error('RedBlackTree: more nodes reachable than size (cycle?)');
+      const l = this.links[x * NODE_WORDS + LEFT];
+      const r = this.links[x * NODE_WORDS + RIGHT];
+      if (l !== NIL_NODE && this.links[l * NODE_WORDS + PARENT] !== x) throw new Error(`RedBlackTree: bad parent link of ${l}`);
+      if (r !== NIL_NODE && this.links[r * NODE_WORDS + PARENT] !== x) throw new Error(`RedBlackTree: bad parent link of ${r}`);
+      if (this.links[x * NODE_WORDS + COLOR] === RED && (this.links[l * NODE_WORDS + COLOR] === RED || this.links[r * NODE_WORDS + COLOR] === RED)) {
+        throw new Error(`RedBlackTree: red node ${x} has a red child`);
+      }
+      const hl = visit(l);
+      // In-order position: keys must strictly increase.
+      const s = this.keys[x * NODE_WORDS + SIZE];
+      const o = this.keys[x * NODE_WORDS + OFFSET];
+      if (prevSize >= 0 && !RedBlackTree.less(prevSize, prevOffset, s, o)) {
+        throw new Error(`RedBlackTree: key (${s}, ${o}) out of order after (${prevSize}, ${prevOffset})`);
+      }
+      prevSize = s;
+      prevOffset = o;
+      const hr = visit(r);
+      if (hl !== hr) throw new Error(`RedBlackTree: black heights differ under node ${x} (${hl} vs ${hr})`);
+      return hl + (this.links[x * NODE_WORDS + COLOR] === BLACK ? 1 : 0);
+    };
+    const height = visit(this.root);
+    if (seen !== this.nodeCount) {
+      throw new Error(`RedBlackTree: ${seen} nodes reachable, size says ${this.nodeCount}`);
+    }
+    return height - 1;
+  }
+
+  /** Visits every node in key order. O(n). Allocates nothing. */
+  forEach(visit: (size: number, offset: number, node: number) => void): void {
+    for (let x = this.min(); x !== NIL_NODE; x = this.successor(x)) {
+      visit(this.keys[x * NODE_WORDS + SIZE], this.keys[x * NODE_WORDS + OFFSET], x);
+    }
+  }
+
+  // --- CLRS helpers -------------------------------------------------------------------------
+
+  private minimumUnder(node: number): number {
+    let x = node;
+    while (this.links[x * NODE_WORDS + LEFT] !== NIL_NODE) x = this.links[x * NODE_WORDS + LEFT];
+    return x;
+  }
+
+  /** CLRS `LEFT-ROTATE`. */
+  private rotateLeft(x: number): void {
+    const y = this.links[x * NODE_WORDS + RIGHT];
+    this.links[x * NODE_WORDS + RIGHT] = this.links[y * NODE_WORDS + LEFT];
+    if (this.links[y * NODE_WORDS + LEFT] !== NIL_NODE) this.links[(this.links[y * NODE_WORDS + LEFT]) * NODE_WORDS + PARENT] = x;
+    this.links[y * NODE_WORDS + PARENT] = this.links[x * NODE_WORDS + PARENT];
+    if (this.links[x * NODE_WORDS + PARENT] === NIL_NODE) this.root = y;
+    else if (x === this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT]) this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT] = y;
+    else this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT] = y;
+    this.links[y * NODE_WORDS + LEFT] = x;
+    this.links[x * NODE_WORDS + PARENT] = y;
+  }
+
+  /** CLRS `RIGHT-ROTATE`. */
+  private rotateRight(x: number): void {
+    const y = this.links[x * NODE_WORDS + LEFT];
+    this.links[x * NODE_WORDS + LEFT] = this.links[y * NODE_WORDS + RIGHT];
+    if (this.links[y * NODE_WORDS + RIGHT] !== NIL_NODE) this.links[(this.links[y * NODE_WORDS + RIGHT]) * NODE_WORDS + PARENT] = x;
+    this.links[y * NODE_WORDS + PARENT] = this.links[x * NODE_WORDS + PARENT];
+    if (this.links[x * NODE_WORDS + PARENT] === NIL_NODE) this.root = y;
+    else if (x === this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT]) this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT] = y;
+    else this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT] = y;
+    this.links[y * NODE_WORDS + RIGHT] = x;
+    this.links[x * NODE_WORDS + PARENT] = y;
+  }
+
+  /** CLRS `RB-INSERT-FIXUP`. */
+  private insertFixup(node: number): void {
+    let z = node;
+    while (this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] === RED) {
+      const p = this.links[z * NODE_WORDS + PARENT];
+      const g = this.links[p * NODE_WORDS + PARENT];
+      if (p === this.links[g * NODE_WORDS + LEFT]) {
+        const y = this.links[g * NODE_WORDS + RIGHT];
+        if (this.links[y * NODE_WORDS + COLOR] === RED) {
+          this.links[p * NODE_WORDS + COLOR] = BLACK;
+          this.links[y * NODE_WORDS + COLOR] = BLACK;
+          this.links[g * NODE_WORDS + COLOR] = RED;
+          z = g;
+        } else {
+          if (z === this.links[p * NODE_WORDS + RIGHT]) {
+            z = p;
+            this.rotateLeft(z);
+          }
+          this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = RED;
+          this.rotateRight(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]);
+        }
+      } else {
+        const y = this.links[g * NODE_WORDS + LEFT];
+        if (this.links[y * NODE_WORDS + COLOR] === RED) {
+          this.links[p * NODE_WORDS + COLOR] = BLACK;
+          this.links[y * NODE_WORDS + COLOR] = BLACK;
+          this.links[g * NODE_WORDS + COLOR] = RED;
+          z = g;
+        } else {
+          if (z === this.links[p * NODE_WORDS + LEFT]) {
+            z = p;
+            this.rotateRight(z);
+          }
+          this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = RED;
+          this.rotateLeft(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]);
+        }
+      }
+    }
+    this.links[(this.root) * NODE_WORDS + COLOR] = BLACK;
+  }
+
+  /** CLRS `RB-TRANSPLANT`: puts `v` where `u` was (sets `v.p` even for the sentinel). */
+  private transplant(u: number, v: number): void {
+    const pu = this.links[u * NODE_WORDS + PARENT];
+    if (pu === NIL_NODE) this.root = v;
+    else if (u === this.links[pu * NODE_WORDS + LEFT]) this.links[pu * NODE_WORDS + LEFT] = v;
+    else this.links[pu * NODE_WORDS + RIGHT] = v;
+    this.links[v * NODE_WORDS + PARENT] = pu;
+  }
+
+  /** CLRS `RB-DELETE-FIXUP`. */
+  private deleteFixup(node: number): void {
+    let x = node;
+    while (x !== this.root && this.links[x * NODE_WORDS + COLOR] === BLACK) {
+      const p = this.links[x * NODE_WORDS + PARENT];
+      if (x === this.links[p * NODE_WORDS + LEFT]) {
+        let w = this.links[p * NODE_WORDS + RIGHT];
+        if (this.links[w * NODE_WORDS + COLOR] === RED) {
+          this.links[w * NODE_WORDS + COLOR] = BLACK;
+          this.links[p * NODE_WORDS + COLOR] = RED;
+          this.rotateLeft(p);
+          w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT];
+        }
+        if (this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK && this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK) {
+          this.links[w * NODE_WORDS + COLOR] = RED;
+          x = this.links[x * NODE_WORDS + PARENT];
+        } else {
+          if (this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK) {
+            this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] = BLACK;
+            this.links[w * NODE_WORDS + COLOR] = RED;
+            this.rotateRight(w);
+            w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT];
+          }
+          this.links[w * NODE_WORDS + COLOR] = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR];
+          this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] = BLACK;
+          this.rotateLeft(this.links[x * NODE_WORDS + PARENT]);
+          x = this.root;
+        }
+      } else {
+        let w = this.links[p * NODE_WORDS + LEFT];
+        if (this.links[w * NODE_WORDS + COLOR] === RED) {
+          this.links[w * NODE_WORDS + COLOR] = BLACK;
+          this.links[p * NODE_WORDS + COLOR] = RED;
+          this.rotateRight(p);
+          w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT];
+        }
+        if (this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK && this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK) {
+          this.links[w * NODE_WORDS + COLOR] = RED;
+          x = this.links[x * NODE_WORDS + PARENT];
+        } else {
+          if (this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK) {
+            this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] = BLACK;
+            this.links[w * NODE_WORDS + COLOR] = RED;
+            this.rotateLeft(w);
+            w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT];
+          }
+          this.links[w * NODE_WORDS + COLOR] = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR];
+          this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] = BLACK;
+          this.rotateRight(this.links[x * NODE_WORDS + PARENT]);
+          x = this.root;
+        }
+      }
+    }
+    this.links[x * NODE_WORDS + COLOR] = BLACK;
+  }
+
+  // --- node storage -------------------------------------------------------------------------
+
+  private newNode(): number {
+    if (this.freeHead !== NIL_NODE) {
+      const id = this.freeHead;
+      this.freeHead = this.links[id * NODE_WORDS + LEFT];
+      return id;
+    }
+    if (this.nextFresh >= this.links.length / NODE_WORDS) this.grow();
+    return this.nextFresh++;
+  }
+
+  private releaseNode(id: number): void {
+    this.links[id * NODE_WORDS + LEFT] = this.freeHead;
+    this.links[id * NODE_WORDS + RIGHT] = NIL_NODE;
+    this.links[id * NODE_WORDS + PARENT] = NIL_NODE;
+    this.freeHead = id;
+  }
+
+  /** Doubles the node storage (the only allocation the tree makes); node ids are kept. */
+  private grow(): void {
+    const links = new Int32Array(this.links.length * 2);
+    links.set(this.links);
+    this.links = links;
+    this.keys = new Uint32Array(links.buffer);
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * SlabArena: fixed-size blocks in one buffer (a memory pool measured in bytes), O(1) alloc and
+ * free.
+ *
+ * The managed bytes are cut into `blockCount = floor(sizeBytes / blockBytes)` blocks of
+ * `blockBytes` each, `blockBytes` being the option rounded up to a multiple of `alignBytes` (so
+ * every block start is aligned); the tail `sizeBytes % blockBytes` is reserved. Any request of
+ * 1 to `blockBytes` bytes gets one whole block; a larger one fails with `OutOfMemoryError` (it can
+ * never fit), and so does a `realloc` above `blockBytes`, while a `realloc` within it stays in
+ * place.
+ *
+ * Free blocks are kept on a LIFO stack of block indices in an `Int32Array` rather than an
+ * intrusive free list threaded through the free blocks themselves: the stack costs the same O(1)
+ * push and pop, but keeps every byte of the buffer the caller's (a freed block keeps its contents
+ * until reused, which helps debugging; a `SharedArrayBuffer` reader never sees link words; and
+ * blocks smaller than a link are possible), and it cannot be corrupted by a write through a stale
+ * offset. A `Uint8Array` of block states (never allocated / live / freed) makes double-free and
+ * foreign-offset detection O(1). Metadata: 9 bytes per block (index, state, requested size),
+ * outside the buffer.
+ *
+ * Costs: `alloc`, `tryAlloc`, `free`, `realloc`, `sizeOf`: O(1), allocation-free; `reset`,
+ * `check`, `walk`: O(blockCount).
+ *
+ * Source: the fixed-size memory pool (Knuth, TAOCP vol. 1, §2.2.3 "available space" stack;
+ * J. Bonwick, "The Slab Allocator: An Object-Caching Kernel Memory Allocator", USENIX 1994, for
+ * the name and the one-size-per-cache idea).
+ *
+ * @module
+ */
+import {
+  MAX_ARENA_BYTES,
+  MIN_ALIGN_BYTES,
+  createViews,
+  fragmentation,
+  type Allocator,
+  type AllocatorStats,
+  type ArenaOptions,
+  type BlockVisitor,
+} from './allocator.js';
+import {
+  InvalidFreeError,
+  NULL_OFFSET,
+  OutOfMemoryError,
+  checkInteger,
+  checkOptions,
+  checkPowerOfTwo,
+  describeValue,
+  type InvalidFreeReason,
+} from '../errors.js';
+
+/** Options of {@link SlabArena}. */
+export interface SlabArenaOptions extends ArenaOptions {
+  /**
+   * Usable bytes of every block, an integer in [1, 2^30]; rounded up to a multiple of
+   * `alignBytes`. Default 64. Must not exceed `sizeBytes` after rounding.
+   */
+  blockBytes?: number;
+}
+
+/** Block state: never handed out since creation or `reset()`. */
+const NEVER = 0;
+/** Block state: live. */
+const LIVE = 1;
+/** Block state: freed (a second free is a double free). */
+const FREED = 2;
+
+const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'blockBytes'] as const;
+const DEFAULT_SIZE_BYTES = 1 << 20;
+const DEFAULT_BLOCK_BYTES = 64;
+
+/**
+ * A fixed-size block arena over one `ArrayBuffer` / `SharedArrayBuffer`. See the module docs.
+ */
+export class SlabArena implements Allocator {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly alignBytes: number;
+  /** Bytes of every block (the option rounded up to `alignBytes`). */
+  readonly blockBytes: number;
+  /** Number of blocks. */
+  readonly blockCount: number;
+  /** Bytes managed (`sizeBytes`). */
+  readonly capacityBytes: number;
+  /** Bytes past the last whole block: `sizeBytes % blockBytes`. */
+  readonly reservedBytes: number;
+
+  /** Free block indices; `freeStack[0 .. freeTop)` are free, the top one is handed out next. */
+  private readonly freeStack: Int32Array;
+  /** NEVER / LIVE / FREED per block. */
+  private readonly state: Uint8Array;
+  /** Requested bytes per live block. */
+  private readonly requested: Uint32Array;
+  private freeTop = 0;
+  private requestedBytes = 0;
+  private peakLiveBlocks = 0;
+  private allocCount = 0;
+  private freeCount = 0;
+  private failedAllocCount = 0;
+
+  /**
+   * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at
+   *   least one block), `buffer`, `alignBytes` (power of two >= 8, default 8), `blockBytes`
+   *   (default 64, rounded up to `alignBytes`).
+   * @throws TypeError for a non-object, an unknown option, a non-number or a buffer of the wrong type.
+   * @throws RangeError for a number out of its domain or `sizeBytes` beyond the buffer.
+   * Complexity O(blockCount).
+   */
+  constructor(options?: SlabArenaOptions) {
+    const o = checkOptions('SlabArena options', options, OPTION_KEYS);
+    const buffer = o.buffer;
+    if (
+      buffer !== undefined &&
+      !(buffer instanceof ArrayBuffer) &&
+      !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)
+    ) {
+      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
+    }
+    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, 2 ** 30);
+    const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, 2 ** 30);
+    this.blockBytes = Math.ceil(asked / this.alignBytes) * this.alignBytes;
+    const maxSize = buffer ? Math.min(MAX_ARENA_BYTES, buffer.byteLength) : MAX_ARENA_BYTES;
+    const sizeBytes = checkInteger(
+      'sizeBytes',
+      o.sizeBytes ?? (buffer ? buffer.byteLength : DEFAULT_SIZE_BYTES),
+      this.blockBytes,
+      maxSize,
+    );
+    this.capacityBytes = sizeBytes;
+    this.blockCount = Math.floor(sizeBytes / this.blockBytes);
+    this.reservedBytes = sizeBytes - this.blockCount * this.blockBytes;
+    this.freeStack = new Int32Array(this.blockCount);
+    this.state = new Uint8Array(this.blockCount);
+    this.requested = new Uint32Array(this.blockCount);
+    this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
+    const views = createViews(this.buffer);
+    this.u8 = views.u8;
+    this.i32 = views.i32;
+    this.u32 = views.u32;
+    this.f32 = views.f32;
+    this.f64 = views.f64;
+    this.reset();
+  }
+
+  /**
+   * Takes one block for a request of `bytes` (1 to `blockBytes`). O(1). Lowest offsets first on
+   * a fresh arena, then the most recently freed block first (LIFO, cache-warm).
+   * @throws TypeError / RangeError for a `bytes` that is not an integer >= 1.
+   * @throws OutOfMemoryError when no block is free or `bytes > blockBytes`.
+   */
+  alloc(bytes: number): number {
+    const offset = this.tryAlloc(bytes);
+    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
+    return offset;
+  }
+
+  /** As {@link SlabArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
+  tryAlloc(bytes: number): number {
+    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    if (bytes > this.blockBytes || this.freeTop === 0) {
+      this.failedAllocCount++;
+      return NULL_OFFSET;
+    }
+    const index = this.freeStack[--this.freeTop];
+    this.state[index] = LIVE;
+    this.requested[index] = bytes;
+    this.requestedBytes += bytes;
+    this.allocCount++;
+    const live = this.blockCount - this.freeTop;
+    if (live > this.peakLiveBlocks) this.peakLiveBlocks = live;
+    return index * this.blockBytes;
+  }
+
+  /**
+   * Returns the block at `offset` to the free stack. O(1).
+   * @throws TypeError for a non-number; RangeError for NaN / fractional; InvalidFreeError with
+   *   reason `'out-of-range'` (outside the blocks), `'misaligned'` (not a multiple of
+   *   `alignBytes`), `'interior'` (inside a live block), `'double-free'` (a block already freed),
+   *   `'not-allocated'` (never handed out since creation or reset). Nothing changes when it throws.
+   */
+  free(offset: number): void {
+    const index = this.findLive(offset, 'free');
+    this.state[index] = FREED;
+    this.freeStack[this.freeTop++] = index;
+    this.requestedBytes -= this.requested[index];
+    this.freeCount++;
+  }
+
+  /**
+   * Resizes in place when `bytes <= blockBytes` (only the requested size changes); the contents
+   * never move. O(1).
+   * @throws as {@link SlabArena.free} for `offset`; TypeError / RangeError for a bad `bytes`;
+   *   OutOfMemoryError when `bytes > blockBytes` (the block stays live and untouched).
+   */
+  realloc(offset: number, bytes: number): number {
+    const index = this.findLive(offset, 'realloc');
+    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    if (bytes > this.blockBytes) {
+      this.failedAllocCount++;
+      throw this.outOfMemory('realloc', bytes);
+    }
+    this.requestedBytes += bytes - this.requested[index];
+    this.requested[index] = bytes;
+    return offset;
+  }
+
+  /** Usable bytes of the live block at `offset`: always `blockBytes`. O(1). @throws as free. */
+  sizeOf(offset: number): number {
+    this.findLive(offset, 'sizeOf');
+    return this.blockBytes;
+  }
+
+  /** Frees everything and zeroes the counters. O(blockCount). */
+  reset(): void {
+    const n = this.blockCount;
+    for (let i = 0; i < n; i++) this.freeStack[i] = n - 1 - i; // block 0 on top
+    this.freeTop = n;
+    this.state.fill(NEVER);
+    this.requestedBytes = 0;
+    this.peakLiveBlocks = 0;
+    this.allocCount = 0;
+    this.freeCount = 0;
+    this.failedAllocCount = 0;
+  }
+
+  /**
+   * A snapshot of the counters. O(1). `externalFragmentation` follows the contract's formula
+   * (`1 - blockBytes / freeBytes`), which for a slab only says how many blocks are free: any free
+   * block serves any request, so a slab never fails for fragmentation.
+   */
+  stats(): AllocatorStats {
+    const live = this.blockCount - this.freeTop;
+    const usedBytes = live * this.blockBytes;
+    const freeBytes = this.freeTop * this.blockBytes;
+    const largestFreeBytes = this.freeTop > 0 ? this.blockBytes : 0;
+    return {
+      capacityBytes: this.capacityBytes,
+      usedBytes,
+      freeBytes,
+      reservedBytes: this.reservedBytes,
+      liveBlocks: live,
+      freeBlocks: this.freeTop,
+      largestFreeBytes,
+      requestedBytes: this.requestedBytes,
+      grantedBytes: usedBytes,
+      peakUsedBytes: this.peakLiveBlocks * this.blockBytes,
+      allocCount: this.allocCount,
+      freeCount: this.freeCount,
+      failedAllocCount: this.failedAllocCount,
+      ...fragmentation(freeBytes, largestFreeBytes, this.requestedBytes, usedBytes),
+    };
+  }
+
+  /**
+   * Validates in O(blockCount): the free stack holds each non-live block exactly once and no
+   * live one (so it is acyclic and in range), every live block's requested size is in
+   * [1, blockBytes], and the counters match.
+   * @throws Error naming the first violation.
+   */
+  check(): void {
+    const n = this.blockCount;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < this.freeTop; i++) {
+      const index = this.freeStack[i];
+      if (!(index >= 0 && index < n)) throw new Error(`SlabArena.check: free stack entry ${i} = ${index} out of range`);
+      if (seen[index]) throw new Error(`SlabArena.check: block ${index} twice on the free stack`);
+      if (this.state[index] === LIVE) throw new Error(`SlabArena.check: live block ${index} on the free stack`);
+      seen[index] = 1;
+    }
+    let live = 0;
+    let requested = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.state[i];
+      if (s === LIVE) {
+        const r = this.requested[i];
+        if (r < 1 || r > this.blockBytes) throw new Error(`SlabArena.check: block ${i} requested ${r} bytes`);
+        live++;
+        requested += r;
+      } else if (s !== NEVER && s !== FREED) throw new Error(`SlabArena.check: block ${i} state ${s}`);
+      else if (!seen[i]) throw new Error(`SlabArena.check: free block ${i} missing from the free stack`);
+    }
+    if (live + this.freeTop !== n) throw new Error(`SlabArena.check: ${live} live + ${this.freeTop} free != ${n}`);
+    if (requested !== this.requestedBytes) {
+      throw new Error(`SlabArena.check: requestedBytes ${this.requestedBytes} but blocks say ${requested}`);
+    }
+    if (this.allocCount - this.freeCount !== live) {
+      throw new Error(`SlabArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${live} live`);
+    }
+    if (this.peakLiveBlocks < live) throw new Error('SlabArena.check: peak below live');
+  }
+
+  /** Visits every block in address order (live and free). O(blockCount). */
+  walk(visit: BlockVisitor): void {
+    for (let i = 0; i < this.blockCount; i++) visit(i * this.blockBytes, this.blockBytes, this.state[i] === LIVE);
+  }
+
+  /** Index of the live block at `offset`; throws as {@link SlabArena.free} documents. */
+  private findLive(offset: number, what: string): number {
+    if (typeof offset !== 'number') {
+      throw new TypeError(`${what}: offset must be a number, got ${describeValue(offset)}`);
+    }
+    if (!Number.isInteger(offset)) {
+      throw new RangeError(`${what}: offset must be an integer, got ${describeValue(offset)}`);
+    }
+    const end = this.blockCount * this.blockBytes;
+    if (offset < 0 || offset >= end) throw this.invalidFree('out-of-range', offset, what, `outside [0, ${end})`);
+    if (offset % this.alignBytes !== 0) {
+      throw this.invalidFree('misaligned', offset, what, `not a multiple of alignBytes ${this.alignBytes}`);
+    }
+    const index = Math.floor(offset / this.blockBytes);
+    const s = this.state[index];
+    if (s !== LIVE) {
+      const twice = s === FREED && offset === index * this.blockBytes;
+      throw this.invalidFree(
+        twice ? 'double-free' : 'not-allocated',
+        offset,
+        what,
+        twice ? `block ${index} was already freed` : `block ${index} is not live`,
+      );
+    }
+    if (offset !== index * this.blockBytes) {
+      throw this.invalidFree('interior', offset, what, `inside the live block at ${index * this.blockBytes}`);
+    }
+    return index;
+  }
+
+  private invalidFree(reason: InvalidFreeReason, offset: number, what: string, detail: string): InvalidFreeError {
+    return new InvalidFreeError(reason, offset, `SlabArena.${what}(${offset}): ${reason}, ${detail}`);
+  }
+
+  private outOfMemory(what: string, bytes: number): OutOfMemoryError {
+    const s = this.stats();
+    const why =
+      bytes > this.blockBytes
+        ? `${bytes} bytes is more than blockBytes ${this.blockBytes} (raise blockBytes)`
+        : `all ${this.blockCount} blocks are live (raise sizeBytes)`;
+    return new OutOfMemoryError(`SlabArena.${what}(${bytes}): ${why}`, bytes, 'bytes', s);
+  }
+}

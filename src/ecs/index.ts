@@ -1,0 +1,25 @@
+/**
+ * `steadyheap/bitecs`: the bitECS 0.4 bridge. Pool-backed components (two layouts, hooks that
+ * cannot be bypassed), garbage-free entity churn through an entity pool, and entity-id helpers
+ * that key by the raw index and compare the version (working around bitECS 0.4.0's versioned
+ * index fault). bitecs is an optional peer dependency: only this entry point imports it.
+ *
+ * @module
+ */
+export {
+  createEntity,
+  destroyEntity,
+  entityIndexOf,
+  isEntityAlive,
+  rawIndexOf,
+  type BitecsEntityIndex,
+} from './entity-ids.js';
+export {
+  PoolComponent,
+  definePoolComponent,
+  type ComponentLayout,
+  type ComponentMembership,
+  type PoolComponentOptions,
+  type PoolComponentStats,
+} from './pool-component.js';
+export { EntityPool, type EntityPoolOptions } from './entity-pool.js';

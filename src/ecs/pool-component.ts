@@ -1,0 +1,525 @@
+/**
+ * Pool-backed bitECS components: component data in typed-array columns that steadyheap owns,
+ * added and freed in O(1) through bitECS hooks that no add/remove path can bypass.
+ *
+ * Two layouts (choose per component):
+ *
+ * - `'entity'`: columns indexed by the entity's raw index (`eid & entityMask`), the form bitECS
+ *   recommends. Fastest access (`fields.x[rawIndexOf(eid)]`, no indirection); memory grows with
+ *   the highest raw index of any entity that ever had the component. Use it for components most
+ *   entities carry (Position, Velocity).
+ * - `'slot'`: columns of a {@link StructPool}, indexed by pool slot, with an id -> slot map
+ *   (`Int32Array`, 4 bytes per raw index). Memory of the data grows with the number of
+ *   components, not the highest id, and the live data is packed. Use it for wide or rare
+ *   components (a 64-byte AI state on 1% of entities).
+ *
+ * Two memberships:
+ *
+ * - `'bitecs'` (default): the component object is a bitECS component. `addComponent`,
+ *   `addEntity(world, C)`, `removeComponent`, `removeEntity` all work and fire
+ *   `observe(world, onAdd(C) | onRemove(C))` hooks, which take and free the slot. It shows in
+ *   `query(world, [C])`. Each add/remove pays bitECS's cost (which allocates a little).
+ * - `'pool'`: membership lives in the component only; `add`/`remove` are O(1) and allocate
+ *   nothing. bitECS sees a private tag ({@link PoolComponent.anchor}) added once per entity and
+ *   never removed while the entity lives, so `removeEntity` still frees the slot through the
+ *   tag's `onRemove` hook. Not visible to bitECS queries: systems iterate {@link PoolComponent.entities}.
+ *
+ * Iteration contract (case E4): `entities[0..count)` and `indices[0..count)` are packed; a removal
+ * swaps the last entry into the removed position. Iterate **backward** (`for (i = count - 1;
+ * i >= 0; i--)`): removing the current entity (its component or the whole entity) moves an
+ * already-visited entry into `i`, so every entity present at the start is visited exactly once.
+ * Adding during a backward pass appends at the end (not visited this pass). Removing an entity
+ * other than the current one during a pass is not covered: defer it (collect ids, remove after).
+ *
+ * Growth: per-entity arrays (owner, packed position, id -> slot, and every `'entity'` column)
+ * grow together by doubling up to `maxCapacity`, keeping every value. Views stay valid: an array
+ * that can grow is a length-tracking view over a resizable `ArrayBuffer` (as in {@link StructPool}),
+ * so `const xs = C.fields.x` held across a growth sees the new length. That access is slower in
+ * V8 11 than through a fixed array: give hot components `capacity === maxCapacity` (then every
+ * array is a plain fixed one and never grows).
+ *
+ * Capacity errors: {@link PoolComponent.add} checks room before it touches bitECS, so its
+ * `OutOfMemoryError` leaves world and component unchanged. A bare bitECS `addComponent` on a full
+ * component throws the same error from inside the hook, after bitECS has set its mask: prefer `add`.
+ *
+ * Versioned ids (case E8): every per-entity array is keyed by the raw index and stores the full id;
+ * `has(eid)` compares it, so a stale versioned id reads as absent.
+ *
+ * Reference: bitECS 0.4.0 `observe`/`onAdd`/`onRemove` (`src/core/Query.ts`); the packed array of
+ * slot maps (Bitsquid "packed array", Rust `slotmap`).
+ *
+ * @module
+ */
+import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
+import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions } from '../errors.js';
+import { parseSchema, type Columns, type FieldLayout, type Schema } from '../pool/schema.js';
+import { StructPool } from '../pool/struct-pool.js';
+import { entityIndexOf, isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
+
+/** Where column data is indexed: by entity raw index, or by pool slot through an id -> slot map. */
+export type ComponentLayout = 'entity' | 'slot';
+
+/** Who records which entities have the component: bitECS (hooks) or the pool (direct, garbage-free). */
+export type ComponentMembership = 'bitecs' | 'pool';
+
+/** Options of {@link definePoolComponent}. */
+export interface PoolComponentOptions {
+  /** Column layout (default `'entity'`). */
+  layout?: ComponentLayout;
+  /** Membership (default `'bitecs'`). */
+  membership?: ComponentMembership;
+  /** Initial capacity: raw indices (`'entity'`) or slots (`'slot'`). Default 1024. */
+  capacity?: number;
+  /**
+   * Hard limit: raw index bound (`'entity'`) or slot count (`'slot'`); adding beyond it throws
+   * `OutOfMemoryError` naming `maxCapacity`. Default 2^24 (MUST be >= capacity).
+   */
+  maxCapacity?: number;
+}
+
+/** Counters of a {@link PoolComponent}. */
+export interface PoolComponentStats {
+  /** Entities that have the component. */
+  count: number;
+  /** Capacity of the columns (raw indices or slots). */
+  capacity: number;
+  /** Capacity of the per-entity arrays (raw indices). */
+  entityCapacity: number;
+  /** Adds and removes since construction (or `clear`). */
+  adds: number;
+  removes: number;
+  /** Times the arrays grew. */
+  growths: number;
+}
+
+const DEFAULT_CAPACITY = 1024;
+const DEFAULT_MAX_CAPACITY = 2 ** 24;
+const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity'] as const;
+
+type AnyTypedArray = Int32Array | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
+type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A typed array of `length` elements that can later grow to `maxLength` without being replaced:
+ * a length-tracking view over a resizable `ArrayBuffer` (ES2024) when `maxLength > length`, a
+ * plain fixed array otherwise (fastest element access in V8 11).
+ */
+function makeArray<T extends AnyTypedArray>(ctor: TypedArrayConstructor, length: number, maxLength: number): T {
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
+  if (maxLength <= length) return new ctor(new ArrayBuffer(bytes)) as T;
+  const buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
+    bytes,
+    { maxByteLength: maxLength * ctor.BYTES_PER_ELEMENT },
+  );
+  return new ctor(buffer) as T;
+}
+
+/** Grows an array made by {@link makeArray} in place to `length` elements (new ones read 0). */
+function growArray(array: AnyTypedArray, length: number): void {
+  if (array.length >= length) return;
+  (array.buffer as ArrayBuffer & { resize(n: number): void }).resize(length * array.BYTES_PER_ELEMENT);
+}
+
+/**
+ * A pool-backed component attached to one bitECS world. Construct with {@link definePoolComponent}.
+ *
+ * @typeParam S - the schema, for example `{ x: 'f32', y: 'f32', vel: ['f32', 2] }`.
+ */
+export class PoolComponent<S extends Schema> {
+  /** The world whose hooks this component listens to. */
+  readonly world: World;
+  /** Column layout. */
+  readonly layout: ComponentLayout;
+  /** Membership. */
+  readonly membership: ComponentMembership;
+  /** Hard limit (raw indices for `'entity'`, slots for `'slot'`). */
+  readonly maxCapacity: number;
+  /**
+   * The columns, by field name: index with {@link indexOf} (or `indices[i]` while iterating).
+   * The object is stable; its typed arrays are replaced when the component grows.
+   */
+  readonly fields: Columns<S>;
+  /** The bitECS tag that anchors `'pool'` membership (the component itself for `'bitecs'`). */
+  readonly anchor: object;
+  /** The StructPool holding the data in the `'slot'` layout (`null` for `'entity'`). */
+  readonly pool: StructPool<S> | null;
+
+  /** Packed ids of the entities that have the component, `[0, count)`; see the iteration contract. */
+  readonly entities: Int32Array;
+  /** Column index of each packed entry (raw index or slot), `[0, count)`. */
+  readonly indices: Int32Array;
+  /** Number of entities that have the component. */
+  count = 0;
+
+  /** The world's entity index (bitECS `resetWorld` replaces it: see `resetAfterWorldReset`). */
+  private index: BitecsEntityIndex;
+  private readonly layouts: FieldLayout[];
+  /** `'entity'` layout: the columns in schema order, and elements per entity of each. */
+  private readonly columns: AnyTypedArray[] = [];
+  private readonly columnStrides: number[] = [];
+  /** [raw] -> full entity id that has the component, 0 when none (bitECS ids start at 1). */
+  private readonly ownerOf: Int32Array;
+  /** [raw] -> packed position in `entities`/`indices`. */
+  private readonly packedOf: Int32Array;
+  /** `'pool'` membership: [raw] -> entity known to carry the anchor tag (skips a bitECS lookup). */
+  private readonly anchoredOf: Int32Array;
+  private capacityValue: number;
+  private adds = 0;
+  private removes = 0;
+  private growths = 0;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  /** Use {@link definePoolComponent}. */
+  constructor(world: World, schema: S, options?: PoolComponentOptions) {
+    this.index = entityIndexOf(world);
+    const opts = checkOptions('options', options, OPTION_KEYS);
+    this.layouts = parseSchema(schema);
+    this.layout = checkOneOf('options.layout', opts.layout ?? 'entity', ['entity', 'slot'] as const);
+    this.membership = checkOneOf('options.membership', opts.membership ?? 'bitecs', ['bitecs', 'pool'] as const);
+    this.maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? DEFAULT_MAX_CAPACITY, 1, DEFAULT_MAX_CAPACITY);
+    const capacity = checkInteger(
+      'options.capacity',
+      opts.capacity ?? Math.min(DEFAULT_CAPACITY, this.maxCapacity),
+      1,
+      this.maxCapacity,
+    );
+    this.world = world;
+    this.capacityValue = capacity;
+    const entityLimit = this.layout === 'entity' ? this.maxCapacity : this.index.entityMask + 1;
+    const entityCapacity = this.layout === 'entity' ? capacity : Math.min(DEFAULT_CAPACITY, entityLimit);
+    this.ownerOf = makeArray(Int32Array, entityCapacity, entityLimit);
+    this.packedOf = makeArray(Int32Array, entityCapacity, entityLimit);
+    this.anchoredOf = makeArray(Int32Array, entityCapacity, entityLimit);
+    this.entities = makeArray(Int32Array, capacity, this.maxCapacity);
+    this.indices = makeArray(Int32Array, capacity, this.maxCapacity);
+    if (this.layout === 'slot') {
+      this.pool = new StructPool(schema, { capacity, maxCapacity: this.maxCapacity });
+      this.fields = this.pool.fields as Columns<S>;
+    } else {
+      this.pool = null;
+      const fields: Record<string, unknown> = {};
+      for (const f of this.layouts) {
+        fields[f.name] = makeArray(f.ctor, capacity * f.elementsPerSlot, this.maxCapacity * f.elementsPerSlot);
+      }
+      this.fields = fields as Columns<S>;
+      for (const f of this.layouts) {
+        this.columns.push(fields[f.name] as AnyTypedArray);
+        this.columnStrides.push(f.elementsPerSlot);
+      }
+    }
+    this.anchor = this.membership === 'bitecs' ? this : {};
+    this.subscribe();
+  }
+
+  /** Capacity of the columns: raw indices (`'entity'`) or slots (`'slot'`). */
+  get capacity(): number {
+    return this.layout === 'slot' ? (this.pool as StructPool<S>).capacity : this.capacityValue;
+  }
+
+  /**
+   * Column index of `eid`'s data, or -1 when `eid` does not have the component (dead, stale
+   * version, never added). O(1), allocates nothing, never throws.
+   */
+  indexOf(eid: number): number {
+    const raw = eid & this.index.entityMask;
+    if (raw >= this.ownerOf.length) return -1;
+    const owner = this.ownerOf[raw]; // bitECS ids are int32 values (versions >= 128 are negative)
+    if (owner === 0 || owner !== eid) return -1;
+    return this.indices[this.packedOf[raw]];
+  }
+
+  /** Whether `eid` (full, versioned id) has the component. O(1), never throws. */
+  has(eid: number): boolean {
+    return this.indexOf(eid) !== -1;
+  }
+
+  /**
+   * Adds the component to a live entity and returns its column index (data zeroed). With
+   * `'bitecs'` membership this calls bitECS `addComponent` (the hook takes the slot); with
+   * `'pool'` it is O(1) and allocates nothing once the entity carries the anchor tag.
+   * Already present: returns the existing index, data untouched.
+   *
+   * @throws TypeError when `eid` is not a number; RangeError when it is not a live entity of the world.
+   * @throws OutOfMemoryError when full at `maxCapacity`; nothing changes (checked before bitECS).
+   */
+  add(eid: number): number {
+    const index = this.index;
+    const raw = eid & index.entityMask;
+    const owners = this.ownerOf;
+    if (raw < owners.length && owners[raw] === eid && eid !== 0) return this.indices[this.packedOf[raw]];
+    // Liveness, inlined from isEntityAlive (the raw key is kept right by createEntity/destroyEntity).
+    const at = index.sparse[raw];
+    if (typeof eid !== 'number' || at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
+      checkInteger('eid', eid, -(2 ** 31), 2 ** 32 - 1);
+      throw new RangeError(`eid must be a live entity of this world, got ${eid}`);
+    }
+    this.reserveFor(eid);
+    if (this.membership === 'bitecs') {
+      addComponent(this.world, eid, this);
+      return this.indexOf(eid);
+    }
+    if (this.anchoredOf[raw] !== eid) {
+      if (!hasComponent(this.world, eid, this.anchor)) addComponent(this.world, eid, this.anchor);
+      this.anchoredOf[raw] = eid;
+    }
+    this.attachReserved(eid, raw);
+    return this.indices[this.packedOf[raw]];
+  }
+
+  /**
+   * Removes the component from `eid`, freeing its slot (O(1)); returns whether it was present.
+   * With `'bitecs'` membership this calls bitECS `removeComponent` (the hook frees the slot).
+   */
+  remove(eid: number): boolean {
+    const raw = eid & this.index.entityMask;
+    if (raw >= this.ownerOf.length || this.ownerOf[raw] !== eid || eid === 0) return false;
+    if (this.membership === 'bitecs') removeComponent(this.world, eid, this);
+    else this.detach(eid);
+    return true;
+  }
+
+  /**
+   * Raises the capacity of every column and per-entity array together (case E6). O(capacity).
+   *
+   * @throws RangeError when `capacity` is not an integer in `[1, maxCapacity]`.
+   */
+  reserve(capacity: number): void {
+    checkInteger('capacity', capacity, 1, this.maxCapacity);
+    if (this.layout === 'entity') {
+      this.growEntity(capacity - 1);
+    } else {
+      const pool = this.pool as StructPool<S>;
+      if (capacity > pool.capacity) pool.reserve(capacity);
+      if (this.entities.length < capacity) this.growPacked(capacity);
+    }
+  }
+
+  /**
+   * Removes the component from every entity (O(count)). `'bitecs'` membership: through bitECS
+   * `removeComponent`, so queries and hooks agree. Slots are freed, so their generations advance.
+   */
+  clear(): void {
+    for (let i = this.count - 1; i >= 0; i--) this.remove(this.entities[i]);
+  }
+
+  /**
+   * Forgets every entity without telling bitECS: for use after bitECS `resetWorld`, which drops
+   * the world's hooks and masks. Re-subscribes the hooks to the reset world. O(count).
+   */
+  resetAfterWorldReset(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe.length = 0;
+    for (let i = this.count - 1; i >= 0; i--) this.detach(this.entities[i]);
+    this.anchoredOf.fill(0);
+    this.index = entityIndexOf(this.world);
+    this.subscribe();
+  }
+
+  /** Unsubscribes the hooks. The component no longer follows the world. */
+  dispose(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe.length = 0;
+  }
+
+  /** Counters, O(1); allocates the returned object. */
+  stats(): PoolComponentStats {
+    return {
+      count: this.count,
+      capacity: this.capacity,
+      entityCapacity: this.ownerOf.length,
+      adds: this.adds,
+      removes: this.removes,
+      growths: this.growths,
+    };
+  }
+
+  /**
+   * Validates the invariants in O(count + entityCapacity): packed entries and owners agree, every
+   * owner is alive in the world (and, for `'bitecs'`, has the bitECS component), column indices are
+   * distinct and in range, all per-entity arrays and columns agree on capacity, and the pool (slot
+   * layout) is consistent with `count`.
+   *
+   * @throws Error describing the first violation.
+   */
+  check(): void {
+    const fail = (msg: string): never => {
+      throw new Error(`PoolComponent.check: ${msg}`);
+    };
+    if (this.packedOf.length !== this.ownerOf.length || this.anchoredOf.length !== this.ownerOf.length) {
+      fail('per-entity arrays disagree on capacity');
+    }
+    if (this.entities.length !== this.indices.length) fail('packed arrays disagree on capacity');
+    if (this.count < 0 || this.count > this.entities.length) fail(`count ${this.count} out of range`);
+    if (this.layout === 'entity') {
+      for (const f of this.layouts) {
+        const column = (this.fields as Record<string, { length: number }>)[f.name];
+        if (column.length !== this.capacityValue * f.elementsPerSlot) fail(`column ${f.name} has the wrong length`);
+      }
+      if (this.ownerOf.length !== this.capacityValue) fail('owner array and columns disagree on capacity');
+    } else {
+      const pool = this.pool as StructPool<S>;
+      pool.check();
+      if (pool.size !== this.count) fail(`pool size ${pool.size} != count ${this.count}`);
+    }
+    const seen = new Set<number>();
+    for (let i = 0; i < this.count; i++) {
+      const eid = this.entities[i];
+      const raw = eid & this.index.entityMask;
+      if (this.ownerOf[raw] !== eid) fail(`packed entity ${eid} does not own raw index ${raw}`);
+      if (this.packedOf[raw] !== i) fail(`packed position of ${eid} is wrong`);
+      const at = this.indices[i];
+      if (at < 0 || at >= this.capacity) fail(`column index ${at} out of range`);
+      if (this.layout === 'entity' && at !== raw) fail(`entity layout index ${at} != raw ${raw}`);
+      if (seen.has(at)) fail(`column index ${at} used twice`);
+      seen.add(at);
+      if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} has the component but is dead`);
+      if (this.membership === 'bitecs' && !hasComponent(this.world, eid, this)) fail(`bitECS mask of ${eid} lacks the component`);
+    }
+    let owners = 0;
+    for (let raw = 0; raw < this.ownerOf.length; raw++) if (this.ownerOf[raw] !== 0) owners++;
+    if (owners !== this.count) fail(`${owners} owners recorded but count is ${this.count}`);
+  }
+
+  private subscribe(): void {
+    if (this.membership === 'bitecs') {
+      this.unsubscribe.push(observe(this.world, onAdd(this), (eid: number) => this.attach(eid)));
+    }
+    this.unsubscribe.push(
+      observe(this.world, onRemove(this.anchor), (eid: number) => {
+        const raw = eid & this.index.entityMask;
+        if (raw < this.anchoredOf.length && this.anchoredOf[raw] === eid) this.anchoredOf[raw] = 0;
+        this.detach(eid);
+      }),
+    );
+  }
+
+  /** Makes room for `eid` or throws OutOfMemoryError; changes nothing observable on throw. */
+  private reserveFor(eid: number): void {
+    const raw = eid & this.index.entityMask;
+    if (this.layout === 'entity') {
+      if (raw >= this.maxCapacity) {
+        throw new OutOfMemoryError(
+          `PoolComponent: entity raw index ${raw} is beyond maxCapacity ${this.maxCapacity} (raise options.maxCapacity)`,
+          1,
+          'slots',
+          this.stats(),
+        );
+      }
+      if (raw >= this.ownerOf.length) this.growEntity(raw);
+    } else {
+      const pool = this.pool as StructPool<S>;
+      if (pool.size >= this.maxCapacity) {
+        throw new OutOfMemoryError(
+          `PoolComponent: all ${this.maxCapacity} slots are in use (raise options.maxCapacity)`,
+          1,
+          'slots',
+          this.stats(),
+        );
+      }
+      if (raw >= this.ownerOf.length) this.growRaw(raw);
+    }
+  }
+
+  /** Records that `eid` has the component (onAdd hook): takes a slot unless it has one. */
+  private attach(eid: number): void {
+    const raw = eid & this.index.entityMask;
+    if (raw < this.ownerOf.length && this.ownerOf[raw] === (eid | 0)) return;
+    this.reserveFor(eid);
+    this.attachReserved(eid, raw);
+  }
+
+  /** Takes a slot for `eid`, which has none and for which `reserveFor` has made room. O(fields). */
+  private attachReserved(eid: number, raw: number): void {
+    let at: number;
+    if (this.layout === 'entity') {
+      at = raw;
+      const columns = this.columns;
+      for (let k = 0; k < columns.length; k++) {
+        const n = this.columnStrides[k];
+        const column = columns[k];
+        for (let j = raw * n, end = j + n; j < end; j++) column[j] = 0;
+      }
+    } else {
+      const pool = this.pool as StructPool<S>;
+      at = pool.slotOf(pool.alloc()); // StructPool zeroes the slot
+      if (this.entities.length < pool.capacity) this.growPacked(pool.capacity);
+    }
+    const n = this.count;
+    this.entities[n] = eid;
+    this.indices[n] = at;
+    this.ownerOf[raw] = eid;
+    this.packedOf[raw] = n;
+    this.count = n + 1;
+    this.adds++;
+  }
+
+  /** Forgets that `eid` has the component: frees its slot, swap-removes its packed entry. */
+  private detach(eid: number): void {
+    const raw = eid & this.index.entityMask;
+    if (raw >= this.ownerOf.length || this.ownerOf[raw] !== (eid | 0)) return;
+    const at = this.packedOf[raw];
+    if (this.layout === 'slot') {
+      const pool = this.pool as StructPool<S>;
+      pool.free(pool.handleOf(this.indices[at]));
+    }
+    const last = this.count - 1;
+    if (at !== last) {
+      const moved = this.entities[last];
+      this.entities[at] = moved;
+      this.indices[at] = this.indices[last];
+      this.packedOf[moved & this.index.entityMask] = at;
+    }
+    this.ownerOf[raw] = 0;
+    this.count = last;
+    this.removes++;
+  }
+
+  /** Entity layout: grows columns and per-entity arrays together to cover `raw` (doubling). */
+  private growEntity(raw: number): void {
+    let capacity = this.capacityValue;
+    while (capacity <= raw) capacity = Math.min(capacity * 2, this.maxCapacity);
+    if (capacity === this.capacityValue) return;
+    const fields = this.fields as Record<string, AnyTypedArray>;
+    for (const f of this.layouts) growArray(fields[f.name], capacity * f.elementsPerSlot);
+    growArray(this.ownerOf, capacity);
+    growArray(this.packedOf, capacity);
+    growArray(this.anchoredOf, capacity);
+    this.growPacked(capacity);
+    this.capacityValue = capacity;
+    this.growths++;
+  }
+
+  /** Slot layout: grows the id -> slot map to cover `raw` (doubling). */
+  private growRaw(raw: number): void {
+    let length = this.ownerOf.length;
+    while (length <= raw) length *= 2;
+    length = Math.min(length, this.index.entityMask + 1);
+    growArray(this.ownerOf, length);
+    growArray(this.packedOf, length);
+    growArray(this.anchoredOf, length);
+    this.growths++;
+  }
+
+  private growPacked(length: number): void {
+    growArray(this.entities, length);
+    growArray(this.indices, length);
+  }
+}
+
+/**
+ * Defines a pool-backed component on `world` and subscribes its hooks. Construction allocates;
+ * adds and removes afterwards are O(1) amortized (doubling growth).
+ *
+ * @param world - a bitECS 0.4 world (`createWorld()`, versioned or not).
+ * @param schema - field name to kind (`'f32'`...) or `[kind, n]`; see `src/pool/schema.ts`.
+ * @param options - {@link PoolComponentOptions}.
+ * @throws TypeError for a non-world, a bad schema or an unknown option; RangeError for a
+ *   capacity out of `[1, maxCapacity]` or a layout/membership not in its set.
+ */
+export function definePoolComponent<S extends Schema>(
+  world: World,
+  schema: S,
+  options?: PoolComponentOptions,
+): PoolComponent<S> {
+  return new PoolComponent(world, schema, options);
+}

@@ -1,0 +1,121 @@
+/**
+ * Generation-tagged handles: the layout of the integer a {@link StructPool} hands out.
+ *
+ * A handle is a non-negative integer below 2^31, so V8 keeps it as a small integer (Smi):
+ * storing one in an array or object field allocates nothing. It packs two numbers:
+ *
+ * ```
+ *  bit 30 ........................ GENERATION_SHIFT ... 0
+ *  [        generation           ][      slot index      ]
+ *   HANDLE_BITS - indexBits bits     indexBits bits
+ * ```
+ *
+ * `indexBits` is chosen per pool from its `maxCapacity`: `indexBits = ceil(log2(maxCapacity))`,
+ * so every slot below `maxCapacity` fits and a slot index can never spill into the generation
+ * bits (the pool refuses to grow past `maxCapacity`). The generation gets the remaining
+ * `31 - indexBits` bits: at least {@link MIN_GENERATION_BITS}, because `maxCapacity` is capped at
+ * {@link MAX_POOL_CAPACITY}.
+ *
+ * Generation wrap-around: a slot's generation is bumped on every free and wraps to 0 after
+ * `2^generationBits` frees of that slot. A handle kept across exactly a multiple of that many
+ * reuses of its slot would look alive again (the ABA problem every generational index shares;
+ * bitECS uses 8 version bits by default). A pool with `maxCapacity` 65536 has 15 generation bits:
+ * 32768 reuses of one slot.
+ *
+ * Source: the generational index of bitECS `EntityIndex.ts` (version bits above the entity id)
+ * and of slot maps (Bitsquid/Stingray "packed array" ids, Rust `slotmap`).
+ *
+ * Handles are decoded with 32-bit bitwise operators only after a check that the value is an
+ * integer in `[0, 2^31)`, where those operators are exact.
+ *
+ * @module
+ */
+
+/** A pool handle: slot index in the low `indexBits` bits, generation above. `-1` is null. */
+export type Handle = number;
+
+/** Bits in a handle: 31, so every handle is a non-negative int32 and a V8 small integer. */
+export const HANDLE_BITS = 31;
+
+/** Largest `maxCapacity` of a pool, in slots: 2^24. */
+export const MAX_POOL_CAPACITY = 2 ** 24;
+
+/** Fewest generation bits any pool has: `HANDLE_BITS - log2(MAX_POOL_CAPACITY)` = 7. */
+export const MIN_GENERATION_BITS = HANDLE_BITS - 24;
+
+/** Largest handle value plus one: handles are integers in `[0, HANDLE_LIMIT)`. */
+export const HANDLE_LIMIT = 2 ** HANDLE_BITS;
+
+/** A pool's handle layout, derived from its `maxCapacity` by {@link handleLayoutFor}. */
+export interface HandleLayout {
+  /** Bits of the slot index: `ceil(log2(maxCapacity))` (0 when `maxCapacity` is 1). */
+  readonly indexBits: number;
+  /** Shift that brings the generation to bit 0: equal to `indexBits`. */
+  readonly generationShift: number;
+  /** `2^indexBits - 1`: `handle & indexMask` is the slot. */
+  readonly indexMask: number;
+  /** Bits of the generation: `HANDLE_BITS - indexBits`. */
+  readonly generationBits: number;
+  /** `2^generationBits - 1`: the largest generation; the next one wraps to 0. */
+  readonly generationMask: number;
+}
+
+/**
+ * The smallest `b` with `2^b >= n`, for an integer `n >= 1`. O(log n); no bitwise operators, so
+ * it is exact for any safe integer.
+ */
+export function ceilLog2(n: number): number {
+  let bits = 0;
+  let span = 1;
+  while (span < n) {
+    span *= 2;
+    bits++;
+  }
+  return bits;
+}
+
+/**
+ * The handle layout of a pool that may hold up to `maxCapacity` slots.
+ *
+ * @param maxCapacity - integer in `[1, MAX_POOL_CAPACITY]` (validated by the caller).
+ */
+export function handleLayoutFor(maxCapacity: number): HandleLayout {
+  const indexBits = ceilLog2(maxCapacity);
+  const generationBits = HANDLE_BITS - indexBits;
+  return {
+    indexBits,
+    generationShift: indexBits,
+    indexMask: 2 ** indexBits - 1,
+    generationBits,
+    generationMask: 2 ** generationBits - 1,
+  };
+}
+
+/**
+ * Packs a slot and a generation into a handle.
+ *
+ * @param layout - the pool's layout.
+ * @param slot - integer in `[0, 2^indexBits)`.
+ * @param generation - integer in `[0, generationMask]`.
+ */
+export function packHandle(layout: HandleLayout, slot: number, generation: number): Handle {
+  return (generation << layout.generationShift) | slot;
+}
+
+/** The slot bits of a handle-shaped value (see {@link isHandleShaped}). */
+export function slotBitsOf(layout: HandleLayout, handle: Handle): number {
+  return handle & layout.indexMask;
+}
+
+/** The generation bits of a handle-shaped value (see {@link isHandleShaped}). */
+export function generationOf(layout: HandleLayout, handle: Handle): number {
+  return handle >>> layout.generationShift;
+}
+
+/**
+ * True when `value` is a number and an integer in `[0, 2^31)`: the only values a handle can
+ * be. Never throws and never calls `valueOf`. O(1).
+ */
+export function isHandleShaped(value: unknown): value is Handle {
+  return typeof value === 'number' && (value | 0) === value && value >= 0;
+}

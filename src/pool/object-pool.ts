@@ -1,0 +1,362 @@
+/**
+ * ObjectPool: reuse of JavaScript objects a renderer needs (Pixi `Particle`s, `Sprite`s, ...),
+ * with O(1), allocation-free detection of double and foreign release.
+ *
+ * @module
+ */
+import { InvalidFreeError, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+
+/** Options of {@link ObjectPool}. */
+export interface ObjectPoolOptions<T extends object> {
+  /** Makes a new item when no free one is retained. Must return a new object each call. */
+  create: () => T;
+  /** Called on `release(item)` before the item becomes free: restore it to a neutral state. */
+  reset?: (item: T) => void;
+  /**
+   * Most items the pool tracks at once (`size`, live plus free). Integer in
+   * `[1, MAX_OBJECT_POOL_CAPACITY]`. Default: {@link MAX_OBJECT_POOL_CAPACITY}. At this cap with
+   * every item in use, `acquire` throws and `tryAcquire` returns `undefined`.
+   */
+  capacity?: number;
+  /**
+   * Most free items kept for reuse. Integer in `[0, capacity]`. Default: `capacity`. A release
+   * that finds `free === maxRetained` resets the item and then forgets it (it leaves the pool:
+   * `size` drops; releasing it again is `'foreign'`).
+   */
+  maxRetained?: number;
+}
+
+/** Counters of an {@link ObjectPool}, from `stats()`. Counts are in items. */
+export interface ObjectPoolStats {
+  /** Items tracked: `used + free`. */
+  size: number;
+  /** Items acquired and not yet released. */
+  used: number;
+  /** Items retained for reuse. */
+  free: number;
+  /** Cap on `size`. */
+  capacity: number;
+  /** Cap on `free`. */
+  maxRetained: number;
+  /** Items made by `create` since construction. */
+  createdCount: number;
+  /** Items forgotten because `free` was at `maxRetained`. */
+  droppedCount: number;
+  /** Successful `acquire`/`tryAcquire` calls. */
+  acquireCount: number;
+  /** Successful `release` calls. */
+  releaseCount: number;
+  /** `acquire`/`tryAcquire` calls that found the pool at `capacity` with everything in use. */
+  failedAcquireCount: number;
+}
+
+/** Default and largest `capacity` of an {@link ObjectPool}: 2^24 items. */
+export const MAX_OBJECT_POOL_CAPACITY = 2 ** 24;
+
+/** `state[index]` values. */
+const VACANT = 0; // no item at this index
+const FREE = 1; // item retained, ready for acquire
+const USED = 2; // item acquired
+
+/** Internal arrays start this small and double as the pool grows. */
+const INITIAL_TABLE = 16;
+
+/**
+ * A pool of JavaScript objects. `acquire()` hands out a free item (or creates one, up to
+ * `capacity`); `release(item)` resets it and takes it back.
+ *
+ * ```ts
+ * const pool = new ObjectPool({ create: () => new Particle(texture), reset: (p) => { p.alpha = 1; } });
+ * const p = pool.acquire();
+ * pool.release(p);
+ * pool.release(p);          // InvalidFreeError 'double-free'
+ * ```
+ *
+ * **How release is checked without allocating.** Each item gets an index into typed arrays when
+ * it is created, kept in a `WeakMap` (one entry per created item, added once). `release` looks
+ * the index up (`WeakMap.get` allocates nothing) and reads the item's state from a `Uint8Array`:
+ * used, free or vacant. An object the map does not know is `'foreign'`; an item already free is
+ * `'double-free'`. Free items are a stack of indices in an `Int32Array`; `acquire` pops, `release`
+ * pushes: both O(1) and allocation-free once the pool holds its working set. The `WeakMap` means
+ * a dropped item is not kept alive by the pool. Source: the free-list object pool of Nystrom,
+ * *Game Programming Patterns*, "Object Pool"; PixiJS v8 `Pool` (`get`/`return`, `reset` hook),
+ * here with ownership checks.
+ *
+ * **Counters.** `used + free === size <= capacity` after every call (case E12), and the pool
+ * never creates more than `capacity` items that are tracked at once.
+ *
+ * **Errors.** Wrong option types throw `TypeError`, out-of-domain numbers `RangeError`;
+ * `acquire` at the cap throws {@link OutOfMemoryError} (`tryAcquire` returns `undefined`);
+ * `release` of a non-object throws `TypeError`, of an untracked object `InvalidFreeError`
+ * `'foreign'`, of a free item `'double-free'`. A call that throws leaves the pool unchanged:
+ * when `create` or `reset` throws, the error propagates and no counter moves.
+ */
+export class ObjectPool<T extends object> {
+  /** Cap on `size` (items tracked). */
+  readonly capacity: number;
+  /** Cap on `free` (items retained). */
+  readonly maxRetained: number;
+
+  private readonly create: () => T;
+  private readonly reset: ((item: T) => void) | undefined;
+  private readonly indexOf = new WeakMap<object, number>();
+  private items: (T | undefined)[] = [];
+  private state = new Uint8Array(INITIAL_TABLE);
+  /** Stack of indices of free items, `freeStack[0..freeCount)`. */
+  private freeStack = new Int32Array(INITIAL_TABLE);
+  /** Stack of vacant indices below `items.length`, `vacantStack[0..vacantCount)`. */
+  private vacantStack = new Int32Array(INITIAL_TABLE);
+  private freeCount = 0;
+  private vacantCount = 0;
+  private usedCount = 0;
+  private createdCount = 0;
+  private droppedCount = 0;
+  private acquireCount = 0;
+  private releaseCount = 0;
+  private failedAcquireCount = 0;
+
+  /**
+   * Creates an empty pool (nothing is created until `acquire` or `prefill`). O(1).
+   *
+   * @throws TypeError when `options` is not an object, has an unknown key, `create` is not a
+   *   function, or `reset` is neither a function nor undefined.
+   * @throws RangeError when `capacity` is not an integer in `[1, 2^24]` or `maxRetained` not an
+   *   integer in `[0, capacity]`.
+   */
+  constructor(options: ObjectPoolOptions<T>) {
+    if (options === undefined) throw new TypeError('options must be an object with a create function, got undefined');
+    const opts = checkOptions('options', options, ['create', 'reset', 'capacity', 'maxRetained']);
+    if (typeof opts.create !== 'function') {
+      throw new TypeError(`options.create must be a function, got ${describeValue(opts.create)}`);
+    }
+    if (opts.reset !== undefined && typeof opts.reset !== 'function') {
+      throw new TypeError(`options.reset must be a function or undefined, got ${describeValue(opts.reset)}`);
+    }
+    this.capacity =
+      opts.capacity === undefined
+        ? MAX_OBJECT_POOL_CAPACITY
+        : checkInteger('options.capacity', opts.capacity, 1, MAX_OBJECT_POOL_CAPACITY);
+    this.maxRetained =
+      opts.maxRetained === undefined
+        ? this.capacity
+        : checkInteger('options.maxRetained', opts.maxRetained, 0, this.capacity);
+    this.create = opts.create;
+    this.reset = opts.reset;
+  }
+
+  /** Items tracked: in use plus retained free. */
+  get size(): number {
+    return this.usedCount + this.freeCount;
+  }
+
+  /** Items acquired and not yet released. */
+  get used(): number {
+    return this.usedCount;
+  }
+
+  /** Items retained for reuse. */
+  get free(): number {
+    return this.freeCount;
+  }
+
+  /**
+   * Returns an item that is not in use: the most recently released one, or a new one from
+   * `create` while `size < capacity`. O(1); allocates nothing when a free item is retained.
+   *
+   * @throws OutOfMemoryError (`unit` `'slots'`) when `size === capacity` and every item is in
+   *   use, naming `capacity`. Whatever `create` throws (the pool is then unchanged).
+   */
+  acquire(): T {
+    const item = this.tryAcquire();
+    if (item === undefined) {
+      throw new OutOfMemoryError(
+        `ObjectPool is at capacity: all ${this.capacity} items are in use; raise options.capacity (at most ${MAX_OBJECT_POOL_CAPACITY})`,
+        1,
+        'slots',
+        this.stats(),
+      );
+    }
+    return item;
+  }
+
+  /**
+   * As {@link ObjectPool.acquire}, but returns `undefined` at the cap instead of throwing.
+   */
+  tryAcquire(): T | undefined {
+    let index: number;
+    if (this.freeCount > 0) {
+      index = this.freeStack[--this.freeCount];
+    } else if (this.usedCount < this.capacity) {
+      index = this.createItem();
+    } else {
+      this.failedAcquireCount++;
+      return undefined;
+    }
+    this.state[index] = USED;
+    this.usedCount++;
+    this.acquireCount++;
+    return this.items[index];
+  }
+
+  /**
+   * Takes an acquired item back: calls `reset(item)`, then keeps it for reuse (or forgets it
+   * when `free === maxRetained`). O(1); allocates nothing.
+   *
+   * @throws TypeError when `item` is not an object or function.
+   * @throws InvalidFreeError `'foreign'` when the pool does not track `item` (never created here,
+   *   or dropped by `maxRetained`); `'double-free'` when `item` is already free.
+   *   Whatever `reset` throws. In every case the pool is unchanged.
+   */
+  release(item: T): void {
+    if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
+      throw new TypeError(`release: item must be an object acquired from this pool, got ${describeValue(item)}`);
+    }
+    const index = this.indexOf.get(item);
+    if (index === undefined) {
+      throw new InvalidFreeError('foreign', item, 'release: item was not acquired from this pool');
+    }
+    if (this.state[index] !== USED) {
+      throw new InvalidFreeError('double-free', item, 'release: item is already free (released twice)');
+    }
+    if (this.reset !== undefined) this.reset(item);
+    this.usedCount--;
+    this.releaseCount++;
+    if (this.freeCount < this.maxRetained) {
+      this.state[index] = FREE;
+      this.freeStack[this.freeCount++] = index;
+    } else {
+      this.state[index] = VACANT;
+      this.items[index] = undefined;
+      this.indexOf.delete(item);
+      this.vacantStack[this.vacantCount++] = index;
+      this.droppedCount++;
+    }
+  }
+
+  /**
+   * True when `item` is an item of this pool currently acquired. Never throws. O(1).
+   */
+  owns(item: unknown): boolean {
+    if (item === null || (typeof item !== 'object' && typeof item !== 'function')) return false;
+    const index = this.indexOf.get(item);
+    return index !== undefined && this.state[index] === USED;
+  }
+
+  /**
+   * Creates free items until `free >= count` (bounded by `capacity` and `maxRetained`), so
+   * later acquires allocate nothing. O(count); allocates.
+   *
+   * @throws TypeError / RangeError when `count` is not an integer in `[0, maxRetained]`.
+   *   Whatever `create` throws (items created before that are kept).
+   */
+  prefill(count: number): void {
+    checkInteger('count', count, 0, this.maxRetained);
+    while (this.freeCount < count && this.size < this.capacity) {
+      const index = this.createItem();
+      this.state[index] = FREE;
+      this.freeStack[this.freeCount++] = index;
+    }
+  }
+
+  /** A snapshot of the counters (allocates the returned object). O(1). */
+  stats(): ObjectPoolStats {
+    return {
+      size: this.size,
+      used: this.usedCount,
+      free: this.freeCount,
+      capacity: this.capacity,
+      maxRetained: this.maxRetained,
+      createdCount: this.createdCount,
+      droppedCount: this.droppedCount,
+      acquireCount: this.acquireCount,
+      releaseCount: this.releaseCount,
+      failedAcquireCount: this.failedAcquireCount,
+    };
+  }
+
+  /**
+   * Validates every invariant; O(items). Throws an `Error` listing the violations: the free
+   * stack holds distinct indices of `FREE` items and nothing else is `FREE`; the vacant stack
+   * holds distinct indices of vacant entries; used + free + vacant entries = table length;
+   * `used + free === size <= capacity`; `free <= maxRetained`; every tracked item maps back to
+   * its own index; `createdCount - droppedCount === size`.
+   */
+  check(): void {
+    const problems: string[] = [];
+    const n = this.items.length;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < this.freeCount; i++) {
+      const index = this.freeStack[i];
+      if (!(index >= 0 && index < n)) problems.push(`freeStack[${i}] = ${index} out of range`);
+      else if (seen[index]++) problems.push(`index ${index} twice in the free stack`);
+      else if (this.state[index] !== FREE) problems.push(`free index ${index} has state ${this.state[index]}`);
+    }
+    for (let i = 0; i < this.vacantCount; i++) {
+      const index = this.vacantStack[i];
+      if (!(index >= 0 && index < n)) problems.push(`vacantStack[${i}] = ${index} out of range`);
+      else if (seen[index]++) problems.push(`index ${index} both free and vacant, or twice vacant`);
+      else if (this.state[index] !== VACANT) problems.push(`vacant index ${index} has state ${this.state[index]}`);
+    }
+    let used = 0;
+    let free = 0;
+    for (let i = 0; i < n; i++) {
+      const item = this.items[i];
+      const state = this.state[i];
+      if (state === USED) used++;
+      if (state === FREE) free++;
+      if (state === VACANT) {
+        if (item !== undefined) problems.push(`vacant index ${i} still holds an item`);
+        if (!seen[i]) problems.push(`vacant index ${i} is not in the vacant stack`);
+      } else if (item === undefined || this.indexOf.get(item) !== i) {
+        problems.push(`item at index ${i} does not map back to ${i}`);
+      }
+    }
+    if (used !== this.usedCount) problems.push(`used: counted ${used}, recorded ${this.usedCount}`);
+    if (free !== this.freeCount) problems.push(`free: counted ${free}, recorded ${this.freeCount}`);
+    if (this.size > this.capacity) problems.push(`size ${this.size} above capacity ${this.capacity}`);
+    if (this.freeCount > this.maxRetained) problems.push(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
+    if (this.createdCount - this.droppedCount !== this.size) {
+      problems.push(`createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== size ${this.size}`);
+    }
+    if (problems.length > 0) throw new Error(`ObjectPool.check: ${problems.join('; ')}`);
+  }
+
+  /**
+   * Calls `create`, validates the result and gives it an index (a vacant one, or a new one at
+   * the end of the table, doubling the typed arrays when needed). Leaves the pool unchanged when
+   * `create` throws or returns something unusable. Allocates (creation path only).
+   */
+  private createItem(): number {
+    const item = this.create();
+    if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
+      throw new TypeError(`options.create must return an object, got ${describeValue(item)}`);
+    }
+    if (this.indexOf.has(item)) {
+      throw new TypeError('options.create returned an object this pool already tracks; it must return a new object');
+    }
+    let index: number;
+    if (this.vacantCount > 0) {
+      index = this.vacantStack[--this.vacantCount];
+    } else {
+      index = this.items.length;
+      if (index === this.state.length) this.growTables(index * 2);
+    }
+    this.items[index] = item;
+    this.indexOf.set(item, index);
+    this.createdCount++;
+    return index;
+  }
+
+  /** Doubles the typed arrays to `length` entries. */
+  private growTables(length: number): void {
+    const state = new Uint8Array(length);
+    const freeStack = new Int32Array(length);
+    const vacantStack = new Int32Array(length);
+    state.set(this.state);
+    freeStack.set(this.freeStack);
+    vacantStack.set(this.vacantStack);
+    this.state = state;
+    this.freeStack = freeStack;
+    this.vacantStack = vacantStack;
+  }
+}

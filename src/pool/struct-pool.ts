@@ -1,0 +1,643 @@
+/**
+ * StructPool: fixed-size records stored as structure-of-arrays typed-array columns, handed out
+ * and taken back in O(1) through generation-tagged handles.
+ *
+ * @module
+ */
+import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import {
+  MAX_POOL_CAPACITY,
+  handleLayoutFor,
+  type Handle,
+} from './handle.js';
+import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
+
+/** Options of {@link StructPool}. */
+export interface StructPoolOptions {
+  /**
+   * Slots available at construction. Integer in `[1, maxCapacity]`. Default:
+   * `min(1024, maxCapacity)`.
+   */
+  capacity?: number;
+  /**
+   * Hard limit on slots; the pool doubles its capacity up to this. Integer in
+   * `[capacity, MAX_POOL_CAPACITY]` (2^24). Default: `capacity` (no growth). It also fixes the
+   * handle layout: `indexBits = ceil(log2(maxCapacity))`, generation bits `31 - indexBits`.
+   */
+  maxCapacity?: number;
+  /**
+   * Zero a slot's fields in `alloc` / `tryAlloc` (default `true`), so a record starts at 0
+   * whatever its slot held before. `false` skips it: the slot keeps its previous occupant's
+   * values (or 0 if it never had one). Zeroing costs one store per scalar field per alloc
+   * (about 2-4 ns a field on the bench machine, `bench/README.md`); code that writes every field
+   * right after `alloc` (a particle spawn) can turn it off.
+   */
+  zeroOnAlloc?: boolean;
+}
+
+/** Counters and sizes of a {@link StructPool}, from `stats()`. Counts are in slots. */
+export interface StructPoolStats {
+  /** Live slots. */
+  size: number;
+  /** Slots the columns hold now. */
+  capacity: number;
+  /** Hard limit on `capacity`. */
+  maxCapacity: number;
+  /** `capacity - size`: slots free without growing. */
+  free: number;
+  /** Highest `size` since construction or `clear()`. */
+  peakSize: number;
+  /** Successful `alloc`/`tryAlloc` calls since construction (`freeCount + clearedCount + size`). */
+  allocCount: number;
+  /** Successful `free` calls since construction (not counting `clear()`). */
+  freeCount: number;
+  /** Slots freed by `clear()` since construction. */
+  clearedCount: number;
+  /** `alloc`/`tryAlloc` calls that found the pool full at `maxCapacity`. */
+  failedAllocCount: number;
+  /** Times the capacity doubled. */
+  growCount: number;
+  /** Bytes of one slot over all columns. */
+  bytesPerSlot: number;
+  /** Bytes of all columns now: `capacity * bytesPerSlot`. */
+  columnBytes: number;
+  /** Slot bits of a handle. */
+  indexBits: number;
+  /** Generation bits of a handle. */
+  generationBits: number;
+  /** True when columns live in resizable `ArrayBuffer`s with length-tracking views. */
+  lengthTracking: boolean;
+  /** The `zeroOnAlloc` option. */
+  zeroOnAlloc: boolean;
+}
+
+/** Largest column, in bytes. */
+const MAX_COLUMN_BYTES = 2 ** 31;
+
+/** True when this runtime has resizable `ArrayBuffer`s (ES2024; Node 20, Chromium 111+). */
+const HAS_RESIZABLE_BUFFER =
+  typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
+
+/** Creates a buffer of `bytes`, resizable up to `maxBytes` when `resizable`. */
+function makeBuffer(bytes: number, maxBytes: number, resizable: boolean): ArrayBuffer {
+  return resizable
+    ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
+        bytes,
+        { maxByteLength: maxBytes },
+      )
+    : new ArrayBuffer(bytes);
+}
+
+/** A view used to zero one slot of a column in as few stores as possible. */
+type ZeroView = Int32Array | Uint8Array;
+
+/**
+ * A pool of fixed-size records ("structs") in structure-of-arrays layout: one typed array per
+ * field (a column), indexed by slot. Records are named by {@link Handle}s: slot index plus a
+ * generation that changes on every free, so a stale handle is detected instead of reading the
+ * slot's next occupant.
+ *
+ * ```ts
+ * const particles = new StructPool({ x: 'f32', y: 'f32', vel: ['f32', 2], color: 'u32' },
+ *                                  { capacity: 4096, maxCapacity: 65536 });
+ * const h = particles.alloc();
+ * const s = particles.slotOf(h);
+ * particles.fields.x[s] = 10;
+ * particles.fields.vel[s * 2 + 1] = -1;   // vectors are strided
+ * particles.free(h);
+ * ```
+ *
+ * **Free list.** The live slots are packed at the front of {@link StructPool.dense}
+ * (`dense[0..size)`) and the free slots fill the rest (`dense[size..capacity)`): the tail of the
+ * dense array *is* the free list, a stack in a typed array, and a private inverse array gives
+ * each slot's position. `alloc` takes `dense[size]`; `free` swaps the slot with the last live one
+ * and shrinks `size`. Both O(1), no allocation. The most recently freed slot is reused first
+ * (LIFO, cache-warm). Source: the sparse/dense set of Briggs and Torczon, "An efficient
+ * representation for sparse sets" (1993), as used by bitECS `EntityIndex.ts`.
+ *
+ * **Zeroing.** By default `alloc` zeroes the new slot's fields, so a record always starts at 0
+ * whatever its slot held before; option `zeroOnAlloc: false` skips that (see
+ * {@link StructPoolOptions.zeroOnAlloc}).
+ *
+ * **Growth and column views.** When `capacity < maxCapacity` the pool doubles its capacity (up
+ * to `maxCapacity`) when an `alloc` finds it full. Handles, slots and values are kept. Column
+ * views stay valid: each column of a growable pool is a length-tracking view over a resizable
+ * `ArrayBuffer`, so `const xs = pool.fields.x` held across a growth sees the new length and
+ * every write lands in the pool (case C19). The same holds for `dense`. Cost: in Node 20 (V8
+ * 11.3) element access through length-tracking views is measurably slower than through fixed
+ * views (figures in `bench/README.md`, section pool). A pool created with
+ * `capacity === maxCapacity` (the default) never grows and uses plain buffers and fixed views;
+ * choose that for the hottest loops. On a runtime without resizable buffers, a growable pool
+ * allocates `maxCapacity` slots up front (so views still never go stale) and `capacity` reports
+ * that. Growth itself allocates (new internal index arrays); steady-state `alloc`/`free` do not.
+ *
+ * **Errors** (DESIGN.md policy): wrong types throw `TypeError`, out-of-domain numbers
+ * `RangeError`; a full pool throws {@link OutOfMemoryError} from `alloc` and makes `tryAlloc`
+ * return `NULL_HANDLE` (-1); freeing what is not live throws {@link InvalidFreeError}. A call
+ * that throws leaves the pool unchanged (except the `failedAllocCount` counter of a full pool).
+ */
+export class StructPool<const S extends Schema> {
+  // Fields assigned in the constructor are `declare`d (no class-field definition), so V8 creates
+  // each with its first real value and keeps a precise representation (small integer, a known
+  // typed-array map). Declared without `declare`, they would start as `undefined` and every
+  // hot-path load would need a type check: measured about 2x slower alloc+free.
+
+  /**
+   * The columns, one typed array per field, keyed by field name (`'f32'` -> `Float32Array`, ...).
+   * Column `f` of a scalar field holds slot `s` at `f[s]`; a vector field `[kind, n]` holds
+   * element `k` at `f[s * n + k]`. Length: `capacity * n`. The object is frozen; the views stay
+   * valid across growth (see the class docs).
+   */
+  declare readonly fields: Columns<S>;
+  /** The parsed schema, in key order. */
+  declare readonly layout: readonly FieldLayout[];
+  /** Hard limit on `capacity`, in slots. */
+  declare readonly maxCapacity: number;
+  /** Slot bits of a handle: `ceil(log2(maxCapacity))`. Also the generation shift. */
+  declare readonly indexBits: number;
+  /** Generation bits of a handle: `31 - indexBits`. */
+  declare readonly generationBits: number;
+  /** Bytes of one slot over all columns. */
+  declare readonly bytesPerSlot: number;
+  /** Whether `alloc` zeroes the new slot's fields (option `zeroOnAlloc`). */
+  declare readonly zeroOnAlloc: boolean;
+
+  declare private readonly indexMask: number;
+  declare private readonly generationMask: number;
+  declare private readonly lengthTracking: boolean;
+  declare private readonly buffers: ArrayBuffer[];
+  declare private readonly zeroViews: ZeroView[];
+  declare private readonly zeroWords: Int32Array;
+  declare private denseBuffer: ArrayBuffer;
+  declare private denseArray: Int32Array;
+  /** `position[slot]`: index of `slot` in `dense`; live iff `< size`. */
+  declare private position: Int32Array;
+  /** `generation[slot]`: generation of the slot's current (or next) occupant. */
+  declare private generation: Uint32Array;
+  private liveCount = 0;
+  declare private slotCapacity: number;
+  private peakSize = 0;
+  private freeCount = 0;
+  private clearedCount = 0;
+  private failedAllocCount = 0;
+  private growCount = 0;
+
+  /**
+   * Creates the columns for `capacity` slots, all free. O(capacity + fields).
+   *
+   * @param schema - field name to kind (`'f32'`) or vector (`['f32', 2]`); see `parseSchema`.
+   * @param options - {@link StructPoolOptions}.
+   * @throws TypeError for a schema or options of the wrong type or an unknown option.
+   * @throws TypeError when `zeroOnAlloc` is not a boolean.
+   * @throws RangeError for an invalid field kind or vector length, `capacity` outside
+   *   `[1, maxCapacity]`, `maxCapacity` outside `[1, 2^24]`, or a column above 2^31 bytes.
+   */
+  constructor(schema: S, options?: StructPoolOptions) {
+    const layout = parseSchema(schema);
+    const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc']);
+    if (opts.zeroOnAlloc !== undefined && typeof opts.zeroOnAlloc !== 'boolean') {
+      throw new TypeError(`options.zeroOnAlloc must be a boolean, got ${describeValue(opts.zeroOnAlloc)}`);
+    }
+    let maxCapacity: number;
+    let capacity: number;
+    if (opts.maxCapacity !== undefined) {
+      maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity, 1, MAX_POOL_CAPACITY);
+      capacity =
+        opts.capacity === undefined
+          ? Math.min(1024, maxCapacity)
+          : checkInteger('options.capacity', opts.capacity, 1, maxCapacity);
+    } else {
+      capacity =
+        opts.capacity === undefined
+          ? 1024
+          : checkInteger('options.capacity', opts.capacity, 1, MAX_POOL_CAPACITY);
+      maxCapacity = capacity;
+    }
+    for (const f of layout) {
+      if (f.bytesPerSlot * maxCapacity > MAX_COLUMN_BYTES) {
+        throw new RangeError(
+          `options.maxCapacity: column ${f.name} would need ${f.bytesPerSlot * maxCapacity} bytes, above ${MAX_COLUMN_BYTES}; lower maxCapacity (got ${maxCapacity})`,
+        );
+      }
+    }
+    const growable = capacity < maxCapacity;
+    const tracking = growable && HAS_RESIZABLE_BUFFER;
+    if (growable && !tracking) capacity = maxCapacity; // no resizable buffers: never grow
+
+    const handles = handleLayoutFor(maxCapacity);
+    // Growable pools define their first two properties in the other order, so V8 gives them a
+    // hidden class of their own. Their arrays are length-tracking views (a different map from
+    // fixed views); sharing one hidden class would widen the field types of every pool and
+    // slow fixed pools about 2x whenever a growable pool exists (measured).
+    if (tracking) {
+      this.lengthTracking = tracking;
+      this.layout = layout;
+    } else {
+      this.layout = layout;
+      this.lengthTracking = tracking;
+    }
+    this.maxCapacity = maxCapacity;
+    this.indexBits = handles.indexBits;
+    this.generationBits = handles.generationBits;
+    // `| 0` keeps these as small integers: `2 ** n - 1` is a heap number in V8, and a
+    // double-typed field makes every `handle & indexMask` convert (measured 3x slower free).
+    this.indexMask = handles.indexMask | 0;
+    this.generationMask = handles.generationMask | 0;
+    this.slotCapacity = capacity;
+    this.zeroOnAlloc = opts.zeroOnAlloc ?? true;
+
+    const fields: Record<string, AnyColumn> = {};
+    this.buffers = [];
+    this.zeroViews = [];
+    this.zeroWords = new Int32Array(layout.length);
+    let bytesPerSlot = 0;
+    layout.forEach((f, i) => {
+      const buffer = makeBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity, tracking);
+      this.buffers.push(buffer);
+      fields[f.name] = new f.ctor(buffer);
+      const wide = f.bytesPerSlot % 4 === 0;
+      this.zeroViews.push(wide ? new Int32Array(buffer) : new Uint8Array(buffer));
+      this.zeroWords[i] = wide ? f.bytesPerSlot / 4 : f.bytesPerSlot;
+      bytesPerSlot += f.bytesPerSlot;
+    });
+    this.fields = Object.freeze(fields) as unknown as Columns<S>;
+    this.bytesPerSlot = bytesPerSlot;
+
+    this.denseBuffer = makeBuffer(4 * capacity, 4 * maxCapacity, tracking);
+    this.denseArray = new Int32Array(this.denseBuffer);
+    this.position = new Int32Array(capacity);
+    this.generation = new Uint32Array(capacity);
+    for (let i = 0; i < capacity; i++) {
+      this.denseArray[i] = i;
+      this.position[i] = i;
+    }
+  }
+
+  /** Live slots. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** Slots the columns hold now (`size` of them live). */
+  get capacity(): number {
+    return this.slotCapacity;
+  }
+
+  /**
+   * The live slots packed in `dense[0..size)`, in no particular order (the rest of the array is
+   * the free list: do not write to it; `check()` detects it). Iterate
+   * `for (let i = pool.size - 1; i >= 0; i--) { const s = pool.dense[i]; ... }`.
+   *
+   * Iteration contract under removal: `free` swap-removes. Freeing the slot at position `i`
+   * moves the last live slot (position `size - 1`) into position `i`. Iterating **backward**
+   * and freeing only the current item visits every item that was live at the start exactly
+   * once (the moved item was already visited). Forward iteration would skip the moved item.
+   * `alloc` during iteration appends at position `size` (not visited by a backward loop that
+   * started above it). A length-tracking view on growable pools, so it stays valid across
+   * growth; its `length` is `capacity`, not `size`.
+   */
+  get dense(): Int32Array {
+    return this.denseArray;
+  }
+
+  /**
+   * Takes a free slot and returns its handle; the slot's fields read 0 (unless `zeroOnAlloc` is
+   * false). O(1) amortised (a growth is O(capacity)); allocates nothing unless the pool grows.
+   *
+   * @returns a handle, an integer in `[0, 2^31)`.
+   * @throws OutOfMemoryError (a `RangeError`, `unit` `'slots'`) when all `maxCapacity` slots
+   *   are live, naming `maxCapacity`. The pool is unchanged apart from `failedAllocCount`.
+   */
+  alloc(): Handle {
+    const size = this.liveCount;
+    if (size === this.slotCapacity && !this.grow()) return this.throwFull();
+    const slot = this.denseArray[size];
+    // position[slot] === size already: dense and position are inverse permutations.
+    this.liveCount = size + 1;
+    if (size >= this.peakSize) this.peakSize = size + 1;
+    if (this.zeroOnAlloc) this.zeroSlot(slot);
+    return (this.generation[slot] << this.indexBits) | slot;
+  }
+
+  /**
+   * As {@link StructPool.alloc}, but returns `NULL_HANDLE` (-1) instead of throwing when the pool
+   * is full at `maxCapacity`. O(1) amortised; allocates nothing unless the pool grows.
+   */
+  tryAlloc(): Handle {
+    const size = this.liveCount;
+    if (size === this.slotCapacity && !this.grow()) {
+      this.failedAllocCount++;
+      return NULL_HANDLE;
+    }
+    const slot = this.denseArray[size];
+    this.liveCount = size + 1;
+    if (size >= this.peakSize) this.peakSize = size + 1;
+    if (this.zeroOnAlloc) this.zeroSlot(slot);
+    return (this.generation[slot] << this.indexBits) | slot;
+  }
+
+  /**
+   * Frees the record named by `handle`: its slot goes back to the free list and its generation
+   * is bumped, so `handle` (and every copy of it) is dead from now on. O(1), allocates nothing.
+   * Swap-removes from `dense` (see {@link StructPool.dense} for iteration).
+   *
+   * @param handle - a live handle of this pool.
+   * @throws TypeError when `handle` is not a number.
+   * @throws RangeError when `handle` is not an integer in `[0, 2^31)` (NaN, -1, 1.5, 2^31).
+   * @throws InvalidFreeError `'out-of-range'` when its slot is `>= capacity`; `'double-free'`
+   *   when it was freed and its slot has not been reused; `'stale-handle'` when its slot was
+   *   reused since, or it was never issued. The pool is unchanged.
+   */
+  free(handle: Handle): void {
+    // Validation and the swap-remove share their loads; anything odd goes to reject() (cold).
+    if (typeof handle === 'number' && (handle | 0) === handle && handle >= 0) {
+      const slot = handle & this.indexMask;
+      if (slot < this.slotCapacity) {
+        const position = this.position;
+        const generation = this.generation;
+        const last = this.liveCount - 1;
+        const at = position[slot];
+        const current = generation[slot];
+        if (current === handle >>> this.indexBits && at <= last) {
+          const dense = this.denseArray;
+          const lastSlot = dense[last];
+          dense[at] = lastSlot;
+          position[lastSlot] = at;
+          dense[last] = slot;
+          position[slot] = last;
+          this.liveCount = last;
+          generation[slot] = (current + 1) & this.generationMask;
+          this.freeCount++;
+          return;
+        }
+      }
+    }
+    this.reject(handle, true);
+  }
+
+  /**
+   * True when `handle` names a live record of this pool. Never throws: anything that is not a
+   * live handle (garbage, stale, freed, `NULL_HANDLE`) gives `false`. O(1).
+   */
+  isAlive(handle: unknown): boolean {
+    if (typeof handle !== 'number' || (handle | 0) !== handle || handle < 0) return false;
+    const slot = handle & this.indexMask;
+    return (
+      slot < this.slotCapacity &&
+      this.position[slot] < this.liveCount &&
+      this.generation[slot] === handle >>> this.indexBits
+    );
+  }
+
+  /**
+   * The column index (slot) of a live handle, for `pool.fields.x[slot]`. O(1).
+   *
+   * @throws TypeError / RangeError for garbage, as {@link StructPool.free}.
+   * @throws InvalidFreeError `'out-of-range'` when the slot bits are `>= capacity`, and
+   *   `'stale-handle'` for any handle that is not live (freed, reused, never issued), so a dead
+   *   handle can never read another record's data.
+   */
+  slotOf(handle: Handle): number {
+    return this.liveSlot(handle);
+  }
+
+  /**
+   * The handle of the live record in `slot` (for example a slot read from `dense`). O(1).
+   *
+   * @throws TypeError when `slot` is not a number.
+   * @throws RangeError when `slot` is not an integer in `[0, capacity)` or the slot is free.
+   */
+  handleOf(slot: number): Handle {
+    if (typeof slot !== 'number' || (slot | 0) !== slot || slot < 0 || slot >= this.slotCapacity) {
+      checkInteger('slot', slot, 0, this.slotCapacity - 1);
+    }
+    if (this.position[slot] >= this.liveCount) {
+      throw new RangeError(`slot must be a live slot, got ${slot}, which is free`);
+    }
+    return (this.generation[slot] << this.indexBits) | slot;
+  }
+
+  /**
+   * Grows the pool now so that it holds at least `capacity` slots (rounded up by doubling,
+   * capped at `maxCapacity`), so later `alloc`s do not grow mid-frame. Handles, values and views
+   * are kept, as in growth by `alloc`. No-op when `capacity` is already available. O(new
+   * capacity); allocates (new index arrays).
+   *
+   * @throws TypeError when `capacity` is not a number.
+   * @throws RangeError when `capacity` is not an integer in `[1, maxCapacity]`.
+   * @throws OutOfMemoryError when the runtime refuses the memory; the pool is unchanged.
+   */
+  reserve(capacity: number): void {
+    checkInteger('capacity', capacity, 1, this.maxCapacity);
+    if (capacity <= this.slotCapacity) return;
+    let newCap = this.slotCapacity;
+    while (newCap < capacity) newCap *= 2;
+    if (!this.growTo(Math.min(newCap, this.maxCapacity))) {
+      throw new OutOfMemoryError(
+        `StructPool could not grow from ${this.slotCapacity} to ${capacity} slots: the runtime refused the memory`,
+        capacity - this.slotCapacity,
+        'slots',
+        this.stats(),
+      );
+    }
+  }
+
+  /**
+   * Frees every record and bumps the generation of each slot that was live, so every handle
+   * issued before is dead. Capacity is kept. O(size); allocates nothing.
+   */
+  clear(): void {
+    const dense = this.denseArray;
+    const generation = this.generation;
+    const mask = this.generationMask;
+    for (let i = 0; i < this.liveCount; i++) {
+      const slot = dense[i];
+      generation[slot] = (generation[slot] + 1) & mask;
+    }
+    this.clearedCount += this.liveCount;
+    this.liveCount = 0;
+    this.peakSize = 0;
+  }
+
+  /** A snapshot of the counters (allocates the returned object). O(1). */
+  stats(): StructPoolStats {
+    return {
+      size: this.liveCount,
+      capacity: this.slotCapacity,
+      maxCapacity: this.maxCapacity,
+      free: this.slotCapacity - this.liveCount,
+      peakSize: this.peakSize,
+      allocCount: this.freeCount + this.clearedCount + this.liveCount,
+      freeCount: this.freeCount,
+      clearedCount: this.clearedCount,
+      failedAllocCount: this.failedAllocCount,
+      growCount: this.growCount,
+      bytesPerSlot: this.bytesPerSlot,
+      columnBytes: this.slotCapacity * this.bytesPerSlot,
+      indexBits: this.indexBits,
+      generationBits: this.generationBits,
+      lengthTracking: this.lengthTracking,
+      zeroOnAlloc: this.zeroOnAlloc,
+    };
+  }
+
+  /**
+   * Validates every invariant; O(capacity + fields). Throws an `Error` listing the violations:
+   * `dense` and the position index are inverse permutations of `[0, capacity)` (so the free
+   * list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
+   * maxCapacity`; every generation is `<= 2^generationBits - 1`; every column has
+   * `capacity * n` elements; `peakSize >= size`.
+   */
+  check(): void {
+    const problems: string[] = [];
+    const cap = this.slotCapacity;
+    const size = this.liveCount;
+    if (!(size >= 0 && size <= cap && cap <= this.maxCapacity)) {
+      problems.push(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
+    }
+    if (this.denseArray.length !== cap) problems.push(`dense.length ${this.denseArray.length} !== capacity ${cap}`);
+    if (this.position.length !== cap) problems.push(`position.length ${this.position.length} !== capacity ${cap}`);
+    if (this.generation.length !== cap) problems.push(`generation.length ${this.generation.length} !== capacity ${cap}`);
+    for (let i = 0; i < cap && problems.length < 20; i++) {
+      const slot = this.denseArray[i];
+      if (!(slot >= 0 && slot < cap)) problems.push(`dense[${i}] = ${slot} outside [0, ${cap})`);
+      else if (this.position[slot] !== i) problems.push(`position[${slot}] = ${this.position[slot]}, expected ${i}`);
+      if (this.generation[i] > this.generationMask) {
+        problems.push(`generation[${i}] = ${this.generation[i]} above ${this.generationMask}`);
+      }
+    }
+    for (const f of this.layout) {
+      const column = (this.fields as Record<string, AnyColumn>)[f.name];
+      if (column.length !== cap * f.elementsPerSlot) {
+        problems.push(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
+      }
+    }
+    if (this.peakSize < size) problems.push(`peakSize ${this.peakSize} < size ${size}`);
+    if (problems.length > 0) throw new Error(`StructPool.check: ${problems.join('; ')}`);
+  }
+
+  /** Zeroes every field of `slot`. O(bytesPerSlot / 4); scalar columns take one store each. */
+  private zeroSlot(slot: number): void {
+    const views = this.zeroViews;
+    const words = this.zeroWords;
+    for (let c = 0; c < views.length; c++) {
+      const view = views[c];
+      const n = words[c];
+      if (n === 1) {
+        view[slot] = 0;
+      } else {
+        const start = slot * n;
+        for (let k = 0; k < n; k++) view[start + k] = 0;
+      }
+    }
+  }
+
+  /** Counts the failure and throws the OutOfMemoryError of a full pool. Cold path. */
+  private throwFull(): never {
+    this.failedAllocCount++;
+    throw new OutOfMemoryError(
+      this.liveCount >= this.maxCapacity
+        ? `StructPool is full: all ${this.maxCapacity} slots are live; raise options.maxCapacity (at most ${MAX_POOL_CAPACITY})`
+        : `StructPool could not grow past ${this.slotCapacity} slots (maxCapacity ${this.maxCapacity}): the runtime refused the memory`,
+      1,
+      'slots',
+      this.stats(),
+    );
+  }
+
+  /**
+   * Decodes and validates `handle`; returns its slot when live. Kept small so `slotOf` inlines
+   * it; the error classification is out of line in {@link StructPool.reject}.
+   */
+  private liveSlot(handle: Handle): number {
+    if (typeof handle === 'number' && (handle | 0) === handle && handle >= 0) {
+      const slot = handle & this.indexMask;
+      if (
+        slot < this.slotCapacity &&
+        this.generation[slot] === handle >>> this.indexBits &&
+        this.position[slot] < this.liveCount
+      ) {
+        return slot;
+      }
+    }
+    return this.reject(handle, false);
+  }
+
+  /** Throws the right error for a value that is not a live handle. Cold path. */
+  private reject(handle: unknown, freeing: boolean): never {
+    const what = freeing ? 'free' : 'slotOf';
+    if (typeof handle !== 'number') {
+      throw new TypeError(`${what}: handle must be a number, got ${describeValue(handle)}`);
+    }
+    checkInteger(`${what}: handle`, handle, 0, 2 ** 31 - 1);
+    const slot = handle & this.indexMask;
+    const generation = handle >>> this.indexBits;
+    if (slot >= this.slotCapacity) {
+      throw new InvalidFreeError(
+        'out-of-range',
+        handle,
+        `${what}: handle ${handle} names slot ${slot}, outside [0, ${this.slotCapacity})`,
+      );
+    }
+    const current = this.generation[slot];
+    const slotLive = this.position[slot] < this.liveCount;
+    if (freeing && !slotLive && ((generation + 1) & this.generationMask) === current) {
+      throw new InvalidFreeError(
+        'double-free',
+        handle,
+        `free: handle ${handle} (slot ${slot}, generation ${generation}) was already freed`,
+      );
+    }
+    throw new InvalidFreeError(
+      'stale-handle',
+      handle,
+      `${what}: handle ${handle} (slot ${slot}, generation ${generation}) is not live: the slot is ${slotLive ? 'live' : 'free'} at generation ${current}`,
+    );
+  }
+
+  /**
+   * Doubles the capacity (capped at `maxCapacity`). Returns false when already at
+   * `maxCapacity`, or when the runtime cannot commit the memory (every buffer is restored, the
+   * pool is unchanged). New slots are free and zero; handles, values and views are kept.
+   */
+  private grow(): boolean {
+    const oldCap = this.slotCapacity;
+    if (oldCap >= this.maxCapacity || !this.lengthTracking) return false;
+    return this.growTo(Math.min(oldCap * 2, this.maxCapacity));
+  }
+
+  /**
+   * Grows the capacity to `newCap` (`capacity < newCap <= maxCapacity`, length-tracking pools
+   * only). Returns false, with every buffer restored, when the runtime cannot commit the memory.
+   */
+  private growTo(newCap: number): boolean {
+    const oldCap = this.slotCapacity;
+    const position = new Int32Array(newCap);
+    const generation = new Uint32Array(newCap);
+    position.set(this.position);
+    generation.set(this.generation);
+    const resized: number[] = [];
+    try {
+      this.layout.forEach((f, i) => {
+        (this.buffers[i] as ArrayBuffer & { resize(n: number): void }).resize(f.bytesPerSlot * newCap);
+        resized.push(i);
+      });
+      (this.denseBuffer as ArrayBuffer & { resize(n: number): void }).resize(4 * newCap);
+    } catch {
+      // The runtime could not commit the memory: undo, and report the pool as full.
+      for (const i of resized) {
+        (this.buffers[i] as ArrayBuffer & { resize(n: number): void }).resize(this.layout[i].bytesPerSlot * oldCap);
+      }
+      return false;
+    }
+    for (let i = oldCap; i < newCap; i++) {
+      this.denseArray[i] = i;
+      position[i] = i;
+    }
+    this.position = position;
+    this.generation = generation;
+    this.slotCapacity = newCap;
+    this.growCount++;
+    return true;
+  }
+}

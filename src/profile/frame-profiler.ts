@@ -1,0 +1,640 @@
+/**
+ * FrameProfiler: frame times, CPU times and entity counts per frame in preallocated typed-array
+ * ring buffers, with the summary a game developer expects from CapFrameX or PresentMon
+ * (percentiles, 1% / 0.1% lows under named definitions, hitches under named rules, stutter time).
+ *
+ * Recording (`record`, `beginFrame`/`endFrame`, `noteGc`) and the live queries used by an overlay
+ * (`windowPercentile`, `windowMax`, `copyRecentFrameMs`) allocate nothing. The reports
+ * (`summary`, `histogram`, `toCSV`, `toJSON`) allocate and are meant for the end of a run.
+ *
+ * Browser-safe: no Node imports. Node GC pauses can be fed in with `noteGc` (see `GcTracker`).
+ *
+ * @module
+ */
+import { checkInteger, checkOptions, describeValue } from '../errors.js';
+import {
+  LOW_FPS_PERCENTILE_DEFINITION,
+  LOW_FPS_TIME_WEIGHTED_DEFINITION,
+  PERCENTILE_DEFINITION,
+  lowFpsTimeWeighted,
+  percentileSorted,
+  percentileUnsorted,
+  rollingMedianBefore,
+  sortPrefix,
+} from './statistics.js';
+
+/** Largest ring the profiler accepts, in frames (about 4.6 hours at 60 fps). */
+export const MAX_PROFILER_CAPACITY = 1 << 20;
+
+/** Largest count a `live` / `spawned` / `freed` / GC-count column can hold (Uint32). */
+const MAX_COUNT = 0xffff_ffff;
+
+/** Options of {@link FrameProfiler}. */
+export interface FrameProfilerOptions {
+  /** Ring size in frames, integer in [2, 2^20]. Default 3600 (one minute at 60 fps). */
+  capacity?: number;
+  /** Millisecond clock read by `beginFrame` / `endFrame`. Default `() => performance.now()`. */
+  clock?: () => number;
+  /** Frame budget in ms used by the "jump over budget" hitch rule. Default 1000 / 60. */
+  budgetMs?: number;
+  /** Frames in the rolling median of the "twice the rolling median" hitch rule, [1, 10000]. Default 60. */
+  rollingWindowFrames?: number;
+}
+
+/** Hitch counts, one per named rule (see {@link HITCH_RULES}). */
+export interface HitchCounts {
+  /** Frames longer than 2x the median of the preceding `rollingWindowFrames` frames. */
+  twiceRollingMedian: number;
+  /** Frames >= 1.5x the previous frame and over `budgetMs`. */
+  jumpOverBudget: number;
+  /** Frames longer than 50 ms. */
+  over50Ms: number;
+  /** Frames flagged by at least one rule. */
+  any: number;
+}
+
+/** The hitch rules, by the key used in {@link HitchCounts}. */
+export const HITCH_RULES = {
+  twiceRollingMedian: 'frame_ms > 2 x median of the previous rollingWindowFrames frames',
+  jumpOverBudget: 'frame_ms >= 1.5 x previous frame_ms and frame_ms > budgetMs',
+  over50Ms: 'frame_ms > 50',
+  any: 'flagged by at least one rule above',
+} as const;
+
+/** What {@link FrameProfiler.summary} returns. Times in ms, rates in frames per second. */
+export interface FrameSummary {
+  /** Frames held in the ring (the summary covers these only). */
+  frames: number;
+  /** Sum of their frame times, in seconds. */
+  seconds: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  minMs: number;
+  maxMs: number;
+  /** Population standard deviation of frame times. */
+  stdDevMs: number;
+  /** frames / seconds. */
+  avgFps: number;
+  /** 1% low, time-weighted (CapFrameX integral). */
+  low1PctFps: number;
+  /** 0.1% low, time-weighted (CapFrameX integral). */
+  low01PctFps: number;
+  /** 1% low as 1000 / p99Ms. */
+  low1PctFpsFromP99: number;
+  /** 0.1% low as 1000 / p999Ms. */
+  low01PctFpsFromP999: number;
+  hitches: HitchCounts;
+  /** Share in [0, 1] of the total time spent in frames flagged by any hitch rule. */
+  stutterTimeShare: number;
+  /** Mean and p99 of the CPU time per frame (NaN when no CPU times were recorded). */
+  cpuMeanMs: number;
+  cpuP99Ms: number;
+  /** GC collections and pause time noted with `noteGc` over the held frames. */
+  gcCount: number;
+  gcMs: number;
+  /** Smallest and largest `live` count recorded. */
+  liveMin: number;
+  liveMax: number;
+  /** Budget and rolling window used by the hitch rules. */
+  budgetMs: number;
+  rollingWindowFrames: number;
+  /** The definitions behind the figures above. */
+  definitions: {
+    percentile: string;
+    lowFps: string;
+    lowFpsFromPercentile: string;
+    hitches: typeof HITCH_RULES;
+    stutterTimeShare: string;
+  };
+}
+
+/** What {@link FrameProfiler.histogram} returns. */
+export interface FrameHistogram {
+  /** Lower edge of the first bin, ms. */
+  minMs: number;
+  /** Width of every bin, ms. */
+  binMs: number;
+  /** Frames per bin; bin i covers [minMs + i*binMs, minMs + (i+1)*binMs), the last bin is closed. */
+  counts: number[];
+}
+
+/** Per-frame GC figures supplied from outside (for example from a Chromium trace), oldest held frame first. */
+export interface PerFrameGc {
+  count: ArrayLike<number>;
+  ms: ArrayLike<number>;
+}
+
+/** The CSV header written by {@link FrameProfiler.toCSV}. */
+export const FRAME_CSV_COLUMNS = [
+  'frame',
+  't_ms',
+  'frame_ms',
+  'cpu_ms',
+  'live',
+  'spawned',
+  'freed',
+  'gc_count',
+  'gc_ms',
+] as const;
+
+const defaultClock = () => performance.now();
+
+/** Slot of `clocks`: sum of all recorded frame times since the last reset, ms. */
+const ELAPSED_MS = 0;
+/** Slot of `clocks`: clock reading at the latest `beginFrame`, ms (NaN before any). */
+const BEGIN_MS = 1;
+/** Slot of `clocks`: clock reading at the `beginFrame` before it, ms (NaN before any). */
+const PREV_BEGIN_MS = 2;
+/** Slot of `clocks`: GC pause noted with `noteGc` for the frame in progress, ms. */
+const PENDING_GC_MS = 3;
+
+function checkMs(name: string, value: number, allowNaN: boolean): void {
+  // Hot path: a single comparison chain on success, the message only on failure.
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
+  if (value >= 0 && value < Infinity) return;
+  if (allowNaN && value !== value) return;
+  throw new RangeError(
+    `${name} must be a finite number >= 0${allowNaN ? ' or NaN' : ''}, got ${describeValue(value)}`,
+  );
+}
+
+function isCount(value: number): boolean {
+  return typeof value === 'number' && value >= 0 && value <= MAX_COUNT && Number.isInteger(value);
+}
+
+/** Throws the error that `record` owes for its arguments (failure path only). */
+function rejectFrame(frameMs: number, cpuMs: number, live: number, spawned: number, freed: number): never {
+  checkMs('frameMs', frameMs, false);
+  checkMs('cpuMs', cpuMs, true);
+  checkCount('live', live);
+  checkCount('spawned', spawned);
+  checkCount('freed', freed);
+  throw new RangeError('frame rejected'); // unreachable: one of the checks above throws
+}
+
+function checkCount(name: string, value: number): void {
+  if (typeof value === 'number' && value >= 0 && value <= MAX_COUNT && Number.isInteger(value)) return;
+  checkInteger(name, value, 0, MAX_COUNT);
+}
+
+/**
+ * Frame-time profiler over fixed-size ring buffers.
+ *
+ * ```ts
+ * const prof = new FrameProfiler({ capacity: 3600, budgetMs: 1000 / 60 });
+ * function tick() { prof.beginFrame(); update(); render(); prof.endFrame(live, spawned, freed); }
+ * prof.windowPercentile(99, 120);   // p99 of the last 120 frames, allocation-free
+ * console.table(prof.summary());
+ * ```
+ *
+ * Memory: about 40 bytes per frame of capacity, plus an 8-byte scratch per frame.
+ */
+export class FrameProfiler {
+  /** Ring size in frames. */
+  readonly capacity: number;
+  /** Frame budget, ms. */
+  readonly budgetMs: number;
+  /** Window of the rolling-median hitch rule, frames. */
+  readonly rollingWindowFrames: number;
+  private readonly clock: () => number;
+
+  // Ring columns, indexed by ring slot.
+  private readonly frameMsRing: Float64Array;
+  private readonly cpuMsRing: Float64Array;
+  private readonly tMsRing: Float64Array; // end of the frame, ms since the first recorded frame began
+  private readonly liveRing: Uint32Array;
+  private readonly spawnedRing: Uint32Array;
+  private readonly freedRing: Uint32Array;
+  private readonly gcCountRing: Uint32Array;
+  private readonly gcMsRing: Float64Array;
+  private readonly scratch: Float64Array;
+
+  private head = 0; // ring slot the next frame goes to
+  private held = 0; // frames in the ring
+  private recorded = 0; // frames recorded since construction or reset
+  /**
+   * The profiler's running doubles, in a typed array rather than object fields: a typed-array
+   * store never boxes a double, whatever representation V8 picked for a field. Slots:
+   * {@link ELAPSED_MS}, {@link BEGIN_MS}, {@link PREV_BEGIN_MS}, {@link PENDING_GC_MS}.
+   */
+  private readonly clocks = Float64Array.of(0, NaN, NaN, 0);
+  private inFrame = false;
+  private pendingGcCount = 0;
+
+  /**
+   * @throws TypeError for a non-object options bag, an unknown option, or a non-function clock.
+   * @throws RangeError for a capacity, budget or window outside its range.
+   */
+  constructor(options?: FrameProfilerOptions) {
+    const o = checkOptions('FrameProfiler options', options, [
+      'capacity',
+      'clock',
+      'budgetMs',
+      'rollingWindowFrames',
+    ]);
+    this.capacity = checkInteger('capacity', o.capacity ?? 3600, 2, MAX_PROFILER_CAPACITY);
+    const budgetMs = o.budgetMs ?? 1000 / 60;
+    if (typeof budgetMs !== 'number') throw new TypeError(`budgetMs must be a number, got ${describeValue(budgetMs)}`);
+    if (!(budgetMs > 0 && budgetMs < Infinity)) {
+      throw new RangeError(`budgetMs must be a finite number > 0, got ${describeValue(budgetMs)}`);
+    }
+    this.budgetMs = budgetMs;
+    this.rollingWindowFrames = checkInteger('rollingWindowFrames', o.rollingWindowFrames ?? 60, 1, 10_000);
+    const clock = o.clock ?? defaultClock;
+    if (typeof clock !== 'function') throw new TypeError(`clock must be a function, got ${describeValue(clock)}`);
+    this.clock = clock;
+    const n = this.capacity;
+    this.frameMsRing = new Float64Array(n);
+    this.cpuMsRing = new Float64Array(n);
+    this.tMsRing = new Float64Array(n);
+    this.liveRing = new Uint32Array(n);
+    this.spawnedRing = new Uint32Array(n);
+    this.freedRing = new Uint32Array(n);
+    this.gcCountRing = new Uint32Array(n);
+    this.gcMsRing = new Float64Array(n);
+    this.scratch = new Float64Array(n);
+  }
+
+  /** Frames currently held (at most `capacity`). */
+  get frames(): number {
+    return this.held;
+  }
+
+  /** Frames recorded since construction or the last `reset()` (keeps counting past `capacity`). */
+  get totalFrames(): number {
+    return this.recorded;
+  }
+
+  /**
+   * Records one frame. O(1), allocates nothing. GC figures noted with `noteGc` since the previous
+   * frame are attached to this one.
+   *
+   * @param frameMs - time since the previous frame began, ms, finite and >= 0.
+   * @param cpuMs - work time of the frame, ms, >= 0, or NaN for unknown (default).
+   * @param live - live entities (particles) at the end of the frame, integer in [0, 2^32).
+   * @param spawned - entities created this frame.
+   * @param freed - entities destroyed this frame.
+   * @throws TypeError / RangeError for an argument out of its domain; nothing is recorded then.
+   */
+  record(frameMs: number, cpuMs = NaN, live = 0, spawned = 0, freed = 0): void {
+    // One branch on the success path keeps this small enough for V8 to inline at call sites
+    // (a double argument crossing a call that is not inlined is boxed: 16 bytes of garbage).
+    if (
+      !(
+        typeof frameMs === 'number' &&
+        frameMs >= 0 &&
+        frameMs < Infinity &&
+        typeof cpuMs === 'number' &&
+        ((cpuMs >= 0 && cpuMs < Infinity) || cpuMs !== cpuMs) &&
+        isCount(live) &&
+        isCount(spawned) &&
+        isCount(freed)
+      )
+    ) {
+      rejectFrame(frameMs, cpuMs, live, spawned, freed);
+    }
+    this.write(frameMs, cpuMs, live, spawned, freed);
+  }
+
+  /** Appends a validated frame to the ring. O(1). */
+  private write(frameMs: number, cpuMs: number, live: number, spawned: number, freed: number): void {
+    const i = this.head;
+    this.clocks[ELAPSED_MS] += frameMs;
+    this.frameMsRing[i] = frameMs;
+    this.cpuMsRing[i] = cpuMs;
+    this.tMsRing[i] = this.clocks[ELAPSED_MS];
+    this.liveRing[i] = live;
+    this.spawnedRing[i] = spawned;
+    this.freedRing[i] = freed;
+    this.gcCountRing[i] = Math.min(this.pendingGcCount, MAX_COUNT);
+    this.gcMsRing[i] = this.clocks[PENDING_GC_MS];
+    this.pendingGcCount = 0;
+    this.clocks[PENDING_GC_MS] = 0;
+    this.head = i + 1 === this.capacity ? 0 : i + 1;
+    if (this.held < this.capacity) this.held++;
+    this.recorded++;
+  }
+
+  /**
+   * Marks the start of a frame by reading the clock. O(1), allocates nothing. The frame time
+   * recorded by the matching `endFrame` is the interval between this call and the previous
+   * `beginFrame` (the delta a game loop sees, like Pixi's `Ticker.deltaMS`); the first
+   * `beginFrame` after construction or `reset()` only starts the clock.
+   */
+  beginFrame(): void {
+    this.clocks[PREV_BEGIN_MS] = this.clocks[BEGIN_MS];
+    this.clocks[BEGIN_MS] = this.clock();
+    this.inFrame = true;
+  }
+
+  /**
+   * Ends the frame begun by `beginFrame` and records it (see `beginFrame` for which interval),
+   * with `cpuMs = clock() - begin`. Records nothing after the very first `beginFrame` (no interval
+   * yet). O(1), allocates nothing.
+   *
+   * @returns true when a frame was recorded.
+   * @throws Error when no `beginFrame` is open; RangeError for bad counts or a clock running backwards.
+   */
+  endFrame(live = 0, spawned = 0, freed = 0): boolean {
+    if (!this.inFrame) throw new Error('FrameProfiler.endFrame() without a matching beginFrame()');
+    const nowMs = this.clock();
+    const beginMs = this.clocks[BEGIN_MS];
+    const prevBeginMs = this.clocks[PREV_BEGIN_MS];
+    if (prevBeginMs !== prevBeginMs) {
+      this.inFrame = false;
+      return false;
+    }
+    const frameMs = beginMs - prevBeginMs;
+    const cpuMs = nowMs - beginMs;
+    if (!(frameMs >= 0 && cpuMs >= 0 && isCount(live) && isCount(spawned) && isCount(freed))) {
+      rejectFrame(frameMs, cpuMs, live, spawned, freed);
+    }
+    this.write(frameMs, cpuMs, live, spawned, freed);
+    this.inFrame = false;
+    return true;
+  }
+
+  /**
+   * Adds garbage collections to the frame in progress (they are written with the next recorded
+   * frame). O(1), allocates nothing. `GcTracker` calls this for Node; in a browser, per-frame GC
+   * comes from a trace instead (see `toCSV(gc)`).
+   *
+   * @param count - collections, integer >= 0.
+   * @param pauseMs - their total pause, ms, >= 0.
+   */
+  noteGc(count: number, pauseMs: number): void {
+    checkCount('count', count);
+    checkMs('pauseMs', pauseMs, false);
+    this.pendingGcCount += count;
+    this.clocks[PENDING_GC_MS] += pauseMs;
+  }
+
+  /** Ring slot of the `k`-th held frame, oldest first. */
+  private slotOf(k: number): number {
+    const s = this.head - this.held + k;
+    return s < 0 ? s + this.capacity : s;
+  }
+
+  /** Copies the frame times of the newest `n` held frames into scratch[0..n); returns n. */
+  private loadRecent(lastFrames: number): number {
+    const n = Math.min(lastFrames, this.held);
+    const first = this.held - n;
+    for (let k = 0; k < n; k++) this.scratch[k] = this.frameMsRing[this.slotOf(first + k)];
+    return n;
+  }
+
+  /**
+   * The `p`-th percentile (definition: linear interpolation between closest ranks, see
+   * `statistics.ts`) of the newest `lastFrames` frame times, ms. O(lastFrames) expected
+   * (quickselect on preallocated scratch), allocates nothing. NaN when no frame is held.
+   *
+   * @param p - percentile in [0, 100].
+   * @param lastFrames - window, integer >= 1 (clamped to the frames held). Default: all held frames.
+   * @throws RangeError for `p` outside [0, 100] or a bad window.
+   */
+  windowPercentile(p: number, lastFrames: number = this.capacity): number {
+    if (!(p >= 0 && p <= 100)) throw new RangeError(`p must be a number in [0, 100], got ${describeValue(p)}`);
+    checkCount('lastFrames', lastFrames);
+    const n = this.loadRecent(lastFrames);
+    return percentileUnsorted(this.scratch, n, p);
+  }
+
+  /**
+   * The longest of the newest `lastFrames` frame times, ms (NaN when no frame is held). O(window),
+   * allocates nothing.
+   */
+  windowMax(lastFrames: number = this.capacity): number {
+    checkCount('lastFrames', lastFrames);
+    const n = Math.min(lastFrames, this.held);
+    let max = n === 0 ? NaN : -Infinity;
+    for (let k = this.held - n; k < this.held; k++) {
+      const v = this.frameMsRing[this.slotOf(k)];
+      if (v > max) max = v;
+    }
+    return max;
+  }
+
+  /**
+   * Copies the newest `min(out.length, frames)` frame times (ms) into `out`, oldest first, from
+   * `out[0]`. O(out.length), allocates nothing; for drawing a frame-time graph.
+   *
+   * @returns how many values were written.
+   */
+  copyRecentFrameMs(out: Float32Array | Float64Array): number {
+    const n = Math.min(out.length, this.held);
+    const first = this.held - n;
+    for (let k = 0; k < n; k++) out[k] = this.frameMsRing[this.slotOf(first + k)];
+    return n;
+  }
+
+  /** Empties the ring and restarts the clock pairing and the frame counter. O(1). */
+  reset(): void {
+    this.head = 0;
+    this.held = 0;
+    this.recorded = 0;
+    this.clocks[ELAPSED_MS] = 0;
+    this.clocks[BEGIN_MS] = NaN;
+    this.clocks[PREV_BEGIN_MS] = NaN;
+    this.inFrame = false;
+    this.pendingGcCount = 0;
+    this.clocks[PENDING_GC_MS] = 0;
+  }
+
+  /**
+   * Statistics over the held frames (see {@link FrameSummary}; every definition is named in its
+   * `definitions` field). O(n log n + n·W) for n held frames and the rolling window W;
+   * allocates the result and O(n) temporaries. With no frames, times are NaN and counts 0.
+   */
+  summary(): FrameSummary {
+    const n = this.held;
+    const ordered = new Float64Array(n);
+    let totalMs = 0;
+    let cpuSum = 0;
+    let cpuN = 0;
+    let gcCount = 0;
+    let gcMs = 0;
+    let liveMin = n === 0 ? NaN : Infinity;
+    let liveMax = n === 0 ? NaN : -Infinity;
+    const cpu = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const s = this.slotOf(k);
+      const v = this.frameMsRing[s];
+      ordered[k] = v;
+      totalMs += v;
+      const c = this.cpuMsRing[s];
+      if (c === c) {
+        cpu[cpuN++] = c;
+        cpuSum += c;
+      }
+      gcCount += this.gcCountRing[s];
+      gcMs += this.gcMsRing[s];
+      const live = this.liveRing[s];
+      if (live < liveMin) liveMin = live;
+      if (live > liveMax) liveMax = live;
+    }
+    const meanMs = n === 0 ? NaN : totalMs / n;
+    let sq = 0;
+    for (let k = 0; k < n; k++) sq += (ordered[k] - meanMs) ** 2;
+    const hitches = countHitches(ordered, n, this.budgetMs, this.rollingWindowFrames);
+    const sorted = Float64Array.from(ordered);
+    sortPrefix(sorted, n);
+    sortPrefix(cpu, cpuN);
+    const pct = (p: number) => percentileSorted(sorted, n, p);
+    const p99Ms = pct(99);
+    const p999Ms = pct(99.9);
+    return {
+      frames: n,
+      seconds: totalMs / 1000,
+      meanMs,
+      p50Ms: pct(50),
+      p90Ms: pct(90),
+      p95Ms: pct(95),
+      p99Ms,
+      p999Ms,
+      minMs: n === 0 ? NaN : sorted[0],
+      maxMs: n === 0 ? NaN : sorted[n - 1],
+      stdDevMs: n === 0 ? NaN : Math.sqrt(sq / n),
+      avgFps: totalMs > 0 ? (n * 1000) / totalMs : NaN,
+      low1PctFps: lowFpsTimeWeighted(sorted, n, totalMs, 1),
+      low01PctFps: lowFpsTimeWeighted(sorted, n, totalMs, 0.1),
+      low1PctFpsFromP99: 1000 / p99Ms,
+      low01PctFpsFromP999: 1000 / p999Ms,
+      hitches: hitches.counts,
+      stutterTimeShare: totalMs > 0 ? hitches.hitchMs / totalMs : 0,
+      cpuMeanMs: cpuN === 0 ? NaN : cpuSum / cpuN,
+      cpuP99Ms: percentileSorted(cpu, cpuN, 99),
+      gcCount,
+      gcMs,
+      liveMin,
+      liveMax,
+      budgetMs: this.budgetMs,
+      rollingWindowFrames: this.rollingWindowFrames,
+      definitions: {
+        percentile: PERCENTILE_DEFINITION,
+        lowFps: LOW_FPS_TIME_WEIGHTED_DEFINITION,
+        lowFpsFromPercentile: LOW_FPS_PERCENTILE_DEFINITION,
+        hitches: HITCH_RULES,
+        stutterTimeShare: 'time in frames flagged by any hitch rule / total time',
+      },
+    };
+  }
+
+  /**
+   * Histogram of the held frame times: `binCount` equal bins over [minMs, maxMs] (defaults: 0 and
+   * the longest frame). Frames outside the range are clamped into the first or last bin.
+   * O(n + binCount); allocates the result.
+   *
+   * @throws RangeError for `binCount` outside [1, 10000] or `maxMs <= minMs`.
+   */
+  histogram(binCount = 50, minMs = 0, maxMs?: number): FrameHistogram {
+    checkInteger('binCount', binCount, 1, 10_000);
+    const top = maxMs ?? Math.max(this.held === 0 ? 0 : this.windowMax(), minMs + 1);
+    if (!(top > minMs && top < Infinity && minMs >= 0)) {
+      throw new RangeError(`histogram range must satisfy 0 <= minMs < maxMs < Infinity, got [${minMs}, ${top}]`);
+    }
+    const binMs = (top - minMs) / binCount;
+    const counts = new Array<number>(binCount).fill(0);
+    for (let k = 0; k < this.held; k++) {
+      const v = this.frameMsRing[this.slotOf(k)];
+      const b = Math.min(binCount - 1, Math.max(0, Math.floor((v - minMs) / binMs)));
+      counts[b]++;
+    }
+    return { minMs, binMs, counts };
+  }
+
+  /**
+   * Per-frame CSV of the held frames, oldest first, with the header {@link FRAME_CSV_COLUMNS}
+   * (`frame` is the index since the last reset, `t_ms` the end of the frame since the first
+   * recorded frame began). `cpu_ms` is empty when unknown. O(n); allocates the string.
+   *
+   * @param gc - optional per-frame GC figures (oldest held frame first, length >= frames) that
+   *   replace the ones noted with `noteGc`, e.g. from a browser trace aligned to frames.
+   * @throws RangeError when `gc` arrays are shorter than the frames held.
+   */
+  toCSV(gc?: PerFrameGc): string {
+    const n = this.held;
+    if (gc && (gc.count.length < n || gc.ms.length < n)) {
+      throw new RangeError(`toCSV: gc.count and gc.ms need ${n} entries, got ${gc.count.length} and ${gc.ms.length}`);
+    }
+    const lines: string[] = [FRAME_CSV_COLUMNS.join(',')];
+    const firstFrame = this.recorded - n;
+    for (let k = 0; k < n; k++) {
+      const s = this.slotOf(k);
+      const cpu = this.cpuMsRing[s];
+      const gcCount = gc ? gc.count[k] : this.gcCountRing[s];
+      const gcMs = gc ? gc.ms[k] : this.gcMsRing[s];
+      lines.push(
+        `${firstFrame + k},${round3(this.tMsRing[s])},${round3(this.frameMsRing[s])},${cpu === cpu ? round3(cpu) : ''},` +
+          `${this.liveRing[s]},${this.spawnedRing[s]},${this.freedRing[s]},${gcCount},${round3(gcMs)}`,
+      );
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  /** Summary JSON (called by `JSON.stringify(profiler)`): `{ capacity, totalFrames, summary, histogram }`. */
+  toJSON(): { capacity: number; totalFrames: number; summary: FrameSummary; histogram: FrameHistogram } {
+    return {
+      capacity: this.capacity,
+      totalFrames: this.recorded,
+      summary: this.summary(),
+      histogram: this.histogram(),
+    };
+  }
+
+  /**
+   * Validates the ring: held <= capacity, head in range, held frame times finite and >= 0, end
+   * times increasing. O(n). Throws Error naming the first violation.
+   */
+  check(): void {
+    if (this.held > this.capacity || this.held > this.recorded) throw new Error(`held ${this.held} out of range`);
+    if (!(this.head >= 0 && this.head < this.capacity)) throw new Error(`head ${this.head} out of range`);
+    let prevT = -Infinity;
+    for (let k = 0; k < this.held; k++) {
+      const s = this.slotOf(k);
+      const v = this.frameMsRing[s];
+      if (!(v >= 0 && v < Infinity)) throw new Error(`frame ${k}: frame_ms ${v} invalid`);
+      if (!(this.tMsRing[s] >= prevT)) throw new Error(`frame ${k}: t_ms ${this.tMsRing[s]} before ${prevT}`);
+      prevT = this.tMsRing[s];
+    }
+  }
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * Applies the hitch rules ({@link HITCH_RULES}) to a chronological sequence of frame times.
+ * The first frame has no predecessor, so only the 50 ms rule can flag it. O(n·W).
+ *
+ * @returns counts per rule and the total time of flagged frames, ms.
+ */
+export function countHitches(
+  frameMs: Float64Array,
+  n: number,
+  budgetMs: number,
+  rollingWindowFrames: number,
+): { counts: HitchCounts; hitchMs: number } {
+  const median = new Float64Array(n);
+  rollingMedianBefore(frameMs, n, rollingWindowFrames, median);
+  const counts: HitchCounts = { twiceRollingMedian: 0, jumpOverBudget: 0, over50Ms: 0, any: 0 };
+  let hitchMs = 0;
+  for (let i = 0; i < n; i++) {
+    const v = frameMs[i];
+    const a = i > 0 && v > 2 * median[i];
+    const b = i > 0 && v >= 1.5 * frameMs[i - 1] && v > budgetMs;
+    const c = v > 50;
+    if (a) counts.twiceRollingMedian++;
+    if (b) counts.jumpOverBudget++;
+    if (c) counts.over50Ms++;
+    if (a || b || c) {
+      counts.any++;
+      hitchMs += v;
+    }
+  }
+  return { counts, hitchMs };
+}

@@ -1,0 +1,681 @@
+/**
+ * BuddyArena: the binary buddy system over one buffer, with its tree in a typed array.
+ *
+ * The arena is split into power-of-two blocks: order `k` is `minBlockBytes * 2^k` bytes, from
+ * order 0 up to {@link BuddyArena.maxOrder}, so there are {@link BuddyArena.orderCount}
+ * `= maxOrder + 1` orders. A request takes the smallest order that holds it; a larger free block
+ * is split in halves (buddies) on the way down, and a freed block coalesces with its buddy as long
+ * as the buddy is free, all the way up.
+ *
+ * Structure: a complete binary tree stored as one byte per node in a `Uint8Array`, heap-ordered
+ * (root at 1, children of `n` at `2n` and `2n + 1`), with no per-node objects. Each node's byte
+ * says what its block is: {@link RESERVED} (masked tail), {@link USED} (a live block),
+ * {@link FULL} (split, nothing free below) or `FREE_BASE + j`: split or whole, with the largest free
+ * block below of order `j`, the node itself being one free block exactly when `j` is its own
+ * order. That "longest free block below" byte is the idea of cloudwu/buddy `buddy.c` and of the
+ * `buddy2` allocator by wuwenbin (coolshell.cn, "buddy2.c"): a request fails at the root in O(1),
+ * and the descent reads one byte per level. The tree state is canonical (a function of the live
+ * blocks alone), which `check()` verifies node by node.
+ *
+ * Metadata lives outside the buffer, about 4 bytes per smallest block: 1 byte per tree node
+ * (2 per smallest block) and 2 bytes per smallest block for each live block's requested size (for
+ * `requestedBytes`, internal fragmentation and `realloc`): a block of order >= 1 starts on an even
+ * smallest block and owns at least two 16-bit slots, so its size goes in one 32-bit word there;
+ * an order-0 block stores `requested - 1` (< `minBlockBytes` <= 2^16) in its own 16-bit slot.
+ * With the default 16-byte minimum block that is 4/16 of the arena; pick a larger
+ * `minBlockBytes` for a leaner index.
+ *
+ * Arena sizes that are not a power of two are managed, not rejected: the tree covers the next
+ * power of two of smallest blocks, and the nodes wholly beyond the last whole smallest block are
+ * masked as reserved (never allocated, never walked); the bytes past the last whole smallest block
+ * (`sizeBytes % minBlockBytes`) count in `reservedBytes`. So a 48 KiB arena offers one 32 KiB and
+ * one 16 KiB block, not 32 KiB.
+ *
+ * Costs: `alloc`, `free`, `sizeOf`: O(log N) for N smallest blocks (one tree level per order);
+ * a request larger than the largest free block fails after reading the root, O(1); `realloc` in
+ * place O(log N), moving O(log N + bytes copied); `reset`, `check`, `walk`, `dump`: O(N).
+ * Nothing on the alloc/free path allocates JS objects.
+ *
+ * Source: K. C. Knowlton, "A fast storage allocator", CACM 8(10), 1965; D. E. Knuth, TAOCP vol. 1,
+ * §2.5 "Dynamic storage allocation", Algorithm R/S (buddy system); the array-tree encoding after
+ * cloudwu/buddy.
+ *
+ * @module
+ */
+import {
+  MAX_ARENA_BYTES,
+  MIN_ALIGN_BYTES,
+  createViews,
+  fragmentation,
+  type Allocator,
+  type AllocatorStats,
+  type ArenaOptions,
+  type BlockVisitor,
+} from '../../src/arena/allocator.ts';
+import {
+  InvalidFreeError,
+  NULL_OFFSET,
+  OutOfMemoryError,
+  checkInteger,
+  checkOptions,
+  checkPowerOfTwo,
+  describeValue,
+  type ArenaFreeReason,
+} from '../../src/errors.ts';
+
+/** Options of {@link BuddyArena}. */
+export interface BuddyArenaOptions extends ArenaOptions {
+  /**
+   * Bytes of the smallest block (order 0): a power of two in [alignBytes, 65536]. Default
+   * `max(16, alignBytes)`. Every block, and so every offset, is a multiple of it.
+   */
+  minBlockBytes?: number;
+}
+
+/** Node code: wholly beyond the managed bytes (masked tail). Never allocated, never walked. */
+export const RESERVED = 0;
+/** Node code: a live block. Its descendants are stale and never read. */
+export const USED = 1;
+/** Node code: split, with no free block anywhere below. */
+export const FULL = 2;
+/** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
+export const FREE_BASE = 3;
+
+const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'minBlockBytes'] as const;
+const DEFAULT_SIZE_BYTES = 1 << 20;
+
+/** Left child of a tree node (node indices stay below 2^29, so no wrap). */
+function leftChildOf(node: number): number {
+  return node * 2;
+}
+
+/** Parent of a tree node. */
+function parentOf(node: number): number {
+  return node >>> 1;
+}
+
+/** The other half of a node's parent: `node ^ 1`. */
+function buddyOf(node: number): number {
+  return node ^ 1;
+}
+
+/**
+ * The code a split node must hold given its children's codes (both of order `childOrder`):
+ * whole free when both children are whole free blocks (coalescing), else the larger child code,
+ * at least {@link FULL}.
+ */
+function combine(left: number, right: number, childOrder: number): number {
+  const whole = FREE_BASE + childOrder;
+  if (left === whole && right === whole && childOrder > 3) return whole + 1;
+  const best = left > right ? left : right;
+  return best > FULL ? best : FULL;
+}
+
+/**
+ * A buddy-system arena over one `ArrayBuffer` / `SharedArrayBuffer`: power-of-two blocks,
+ * offsets aligned to their block size, O(log N) alloc and free. See the module documentation.
+ */
+export class BuddyArena implements Allocator {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly alignBytes: number;
+  /** Bytes of an order-0 block. */
+  readonly minBlockBytes: number;
+  /** Largest order: the root's. Order `maxOrder` blocks are `minBlockBytes * 2^maxOrder` bytes. */
+  readonly maxOrder: number;
+  /** Number of orders, `maxOrder + 1` (orders are `0 .. maxOrder`). */
+  readonly orderCount: number;
+  /** Bytes of the root block, `minBlockBytes * 2^maxOrder` (>= sizeBytes when a tail is masked). */
+  readonly maxBlockBytes: number;
+  /** Bytes managed (`sizeBytes`). */
+  readonly capacityBytes: number;
+  /** Bytes that can never be allocated: `sizeBytes % minBlockBytes`. */
+  readonly reservedBytes: number;
+
+  /** One byte per node, heap-ordered; index 0 unused. */
+  private readonly tree: Uint8Array;
+  /** Requested bytes of live blocks of order >= 1, at index `firstLeaf / 2`. */
+  private readonly requested32: Uint32Array;
+  /** `requested - 1` of live order-0 blocks, at index `leaf` (same memory as requested32). */
+  private readonly requested16: Uint16Array;
+  /** `orderBytes[k]`: bytes of an order-k block. */
+  private readonly orderBytes: Float64Array;
+  /** `firstNode[k]`: index of the leftmost node of order k (`2^(maxOrder - k)`). */
+  private readonly firstNode: Float64Array;
+  private readonly leafCount: number;
+  private readonly usableBytes: number;
+  private initialFreeBlocks = 0;
+
+  private usedBytes = 0;
+  private freeBytes = 0;
+  private liveBlocks = 0;
+  private freeBlocks = 0;
+  private requestedBytes = 0;
+  private peakUsedBytes = 0;
+  private allocCount = 0;
+  private freeCount = 0;
+  private failedAllocCount = 0;
+  /** Order of the block found by the last {@link BuddyArena.findLive}. */
+  private foundOrder = 0;
+
+  /**
+   * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at least
+   *   `minBlockBytes`, any integer: a non-power-of-two tail is masked), `buffer`, `alignBytes`
+   *   (power of two >= 8, default 8), `minBlockBytes` (power of two in [alignBytes, 65536], default
+   *   `max(16, alignBytes)`).
+   * @throws TypeError for a non-object, an unknown option, a non-number or a buffer of the wrong type.
+   * @throws RangeError for a number out of its domain, or `sizeBytes` beyond the buffer.
+   * Complexity O(N) for N smallest blocks (the tree is built).
+   */
+  constructor(options?: BuddyArenaOptions) {
+    const o = checkOptions('BuddyArena options', options, OPTION_KEYS);
+    const buffer = o.buffer;
+    if (
+      buffer !== undefined &&
+      !(buffer instanceof ArrayBuffer) &&
+      !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)
+    ) {
+      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
+    }
+    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, 2 ** 30);
+    this.minBlockBytes = checkPowerOfTwo(
+      'minBlockBytes',
+      o.minBlockBytes ?? Math.max(16, this.alignBytes),
+      this.alignBytes,
+      2 ** 16,
+    );
+    const maxSize = buffer ? Math.min(MAX_ARENA_BYTES, buffer.byteLength) : MAX_ARENA_BYTES;
+    const sizeBytes = checkInteger(
+      'sizeBytes',
+      o.sizeBytes ?? (buffer ? buffer.byteLength : DEFAULT_SIZE_BYTES),
+      this.minBlockBytes,
+      maxSize,
+    );
+    this.capacityBytes = sizeBytes;
+    const usableLeaves = Math.floor(sizeBytes / this.minBlockBytes);
+    this.usableBytes = usableLeaves * this.minBlockBytes;
+    this.reservedBytes = sizeBytes - this.usableBytes;
+    let maxOrder = 0;
+    while (2 ** maxOrder < usableLeaves) maxOrder++;
+    this.maxOrder = maxOrder;
+    this.orderCount = maxOrder + 1;
+    this.leafCount = 2 ** maxOrder;
+    this.maxBlockBytes = this.leafCount * this.minBlockBytes;
+    this.orderBytes = new Float64Array(this.orderCount);
+    this.firstNode = new Float64Array(this.orderCount);
+    for (let k = 0; k <= maxOrder; k++) {
+      this.orderBytes[k] = this.minBlockBytes * 2 ** k;
+      this.firstNode[k] = 2 ** (maxOrder - k);
+    }
+    this.tree = new Uint8Array(2 * this.leafCount);
+    this.requested32 = new Uint32Array(Math.ceil(this.leafCount / 2));
+    this.requested16 = new Uint16Array(this.requested32.buffer);
+
+    this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
+    const views = createViews(this.buffer);
+    this.u8 = views.u8;
+    this.i32 = views.i32;
+    this.u32 = views.u32;
+    this.f32 = views.f32;
+    this.f64 = views.f64;
+    this.reset();
+  }
+
+  /**
+   * Order a request of `bytes` needs: the smallest `k` with `minBlockBytes * 2^k >= bytes`.
+   * @returns the order, or -1 when `bytes` exceeds {@link BuddyArena.maxBlockBytes}.
+   * @throws TypeError / RangeError when `bytes` is not an integer >= 1. O(1).
+   */
+  orderOf(bytes: number): number {
+    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    if (bytes > this.maxBlockBytes) return -1;
+    const units = Math.ceil(bytes / this.minBlockBytes); // <= 2^27: clz32 is exact
+    return units <= 1 ? 0 : 32 - Math.clz32(units - 1);
+  }
+
+  /**
+   * Bytes of an order-`order` block.
+   * @throws RangeError unless `order` is an integer in `[0, maxOrder]`.
+   */
+  blockBytesOf(order: number): number {
+    checkInteger('order', order, 0, this.maxOrder);
+    return this.orderBytes[order];
+  }
+
+  /**
+   * Allocates the smallest power-of-two block holding `bytes`. O(log N); O(1) when it fails.
+   * @returns the block's offset, a multiple of its size.
+   * @throws TypeError / RangeError for a `bytes` that is not an integer >= 1.
+   * @throws OutOfMemoryError when no free block of that order exists (the arena is unchanged
+   *   except `failedAllocCount`).
+   */
+  alloc(bytes: number): number {
+    const offset = this.tryAlloc(bytes);
+    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
+    return offset;
+  }
+
+  /** As {@link BuddyArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
+  tryAlloc(bytes: number): number {
+    const order = this.orderOf(bytes);
+    if (order < 0 || this.tree[1] < FREE_BASE + order) {
+      this.failedAllocCount++;
+      return NULL_OFFSET;
+    }
+    return this.allocOrder(order, bytes);
+  }
+
+  /**
+   * Frees the live block at `offset` and coalesces it with its buddy, repeatedly. O(log N).
+   * @throws TypeError for a non-number; RangeError for NaN / fractional; InvalidFreeError with
+   *   reason `'out-of-range'` (outside the managed bytes), `'misaligned'` (not a multiple of
+   *   `alignBytes`), `'interior'` (inside a live block but not its start: that block stays
+   *   live), `'not-allocated'` (in a free block). Nothing changes when it throws.
+   */
+  free(offset: number): void {
+    const node = this.findLive(offset, 'free');
+    this.release(node, this.foundOrder, offset);
+    this.freeCount++;
+  }
+
+  /**
+   * Resizes the live block at `offset` to hold `bytes`, keeping `min(sizeOf(offset), bytes)`
+   * bytes of contents. Same order: in place. Smaller order: split in place (the upper halves
+   * freed). Larger order: in place when the block is the lower half at each level and every buddy
+   * on the way up is free; otherwise the block moves (freed first, the new block found with the old
+   * one counted free, contents moved with `copyWithin`), counted as one alloc and one free.
+   * O(log N) plus the bytes copied.
+   * @throws as {@link BuddyArena.free} for `offset`, as {@link BuddyArena.alloc} for `bytes`;
+   *   OutOfMemoryError leaves the old block live and untouched.
+   */
+  realloc(offset: number, bytes: number): number {
+    const node = this.findLive(offset, 'realloc');
+    const order = this.foundOrder;
+    const newOrder = this.orderOf(bytes);
+    const tree = this.tree;
+    const leaf = offset / this.minBlockBytes;
+    if (newOrder === order) {
+      this.requestedBytes += bytes - this.requestedAt(leaf, order);
+      this.setRequested(leaf, order, bytes);
+      return offset;
+    }
+    if (newOrder >= 0 && newOrder < order) {
+      // Shrink: keep the lowest descendant of the new order, free the upper halves.
+      let n = node;
+      for (let k = order; k > newOrder; k--) {
+        n = leftChildOf(n);
+        tree[n + 1] = FREE_BASE + k - 1;
+      }
+      tree[n] = USED;
+      this.updateAncestors(n, newOrder, order - newOrder);
+      const freed = this.orderBytes[order] - this.orderBytes[newOrder];
+      this.usedBytes -= freed;
+      this.freeBytes += freed;
+      this.freeBlocks += order - newOrder;
+      this.requestedBytes += bytes - this.requestedAt(leaf, order);
+      this.setRequested(leaf, newOrder, bytes);
+      return offset;
+    }
+    if (newOrder > order) {
+      // Grow in place: climb while this block is a lower half whose buddy is one free block.
+      let n = node;
+      let k = order;
+      while (k < newOrder && (n & 1) === 0 && tree[buddyOf(n)] === FREE_BASE + k) {
+        n = parentOf(n);
+        k++;
+      }
+      if (k === newOrder) {
+        tree[n] = USED;
+        this.updateAncestors(n, newOrder);
+        const grown = this.orderBytes[newOrder] - this.orderBytes[order];
+        this.usedBytes += grown;
+        this.freeBytes -= grown;
+        this.freeBlocks -= newOrder - order;
+        if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
+        this.requestedBytes += bytes - this.requestedAt(leaf, order);
+        this.setRequested(leaf, newOrder, bytes);
+        return offset;
+      }
+      // Move: free first (the buffer is untouched, metadata lives outside), then allocate.
+      const oldRequested = this.requestedAt(leaf, order);
+      const freeBlocksBefore = this.freeBlocks;
+      this.release(node, order, offset);
+      if (tree[1] >= FREE_BASE + newOrder) {
+        const dst = this.allocOrder(newOrder, bytes);
+        this.u8.copyWithin(dst, offset, offset + this.orderBytes[order]);
+        this.freeCount++;
+        return dst;
+      }
+      // No room even so: put the old block back exactly (the tree is canonical).
+      this.reoccupy(node, order, offset, oldRequested);
+      this.freeBlocks = freeBlocksBefore;
+    }
+    this.failedAllocCount++;
+    throw this.outOfMemory('realloc', bytes);
+  }
+
+  /**
+   * Usable bytes of the live block at `offset`: its whole power-of-two size. O(log N).
+   * @throws as {@link BuddyArena.free}.
+   */
+  sizeOf(offset: number): number {
+    this.findLive(offset, 'sizeOf');
+    return this.orderBytes[this.foundOrder];
+  }
+
+  /** Frees everything and zeroes the counters: the arena is as when new. O(N). */
+  reset(): void {
+    const tree = this.tree;
+    const leaves = this.leafCount;
+    const usableLeaves = this.usableBytes / this.minBlockBytes;
+    for (let i = 0; i < leaves; i++) tree[leaves + i] = i < usableLeaves ? FREE_BASE : RESERVED;
+    let order = 0;
+    for (let first = leaves / 2; first >= 1; first /= 2) {
+      order++;
+      for (let n = first; n < first * 2; n++) {
+        const l = tree[leftChildOf(n)];
+        const r = tree[leftChildOf(n) + 1];
+        tree[n] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
+      }
+    }
+    this.usedBytes = 0;
+    this.freeBytes = this.usableBytes;
+    this.liveBlocks = 0;
+    this.requestedBytes = 0;
+    this.peakUsedBytes = 0;
+    this.allocCount = 0;
+    this.freeCount = 0;
+    this.failedAllocCount = 0;
+    if (this.initialFreeBlocks === 0) {
+      let n = 0;
+      this.walk((_o, _b, used) => {
+        if (!used) n++;
+      });
+      this.initialFreeBlocks = n;
+    }
+    this.freeBlocks = this.initialFreeBlocks;
+  }
+
+  /** A snapshot of the counters. O(1). Allocates the returned object. */
+  stats(): AllocatorStats {
+    const root = this.tree[1];
+    const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
+    return {
+      capacityBytes: this.capacityBytes,
+      usedBytes: this.usedBytes,
+      freeBytes: this.freeBytes,
+      reservedBytes: this.reservedBytes,
+      liveBlocks: this.liveBlocks,
+      freeBlocks: this.freeBlocks,
+      largestFreeBytes,
+      requestedBytes: this.requestedBytes,
+      grantedBytes: this.usedBytes,
+      peakUsedBytes: this.peakUsedBytes,
+      allocCount: this.allocCount,
+      freeCount: this.freeCount,
+      failedAllocCount: this.failedAllocCount,
+      ...fragmentation(this.freeBytes, largestFreeBytes, this.requestedBytes, this.usedBytes),
+    };
+  }
+
+  /**
+   * Validates the tree and the counters in O(N): every reachable node's code is the one its
+   * children imply (so coalescing is complete and the tree canonical), masked nodes are exactly
+   * those beyond the managed bytes, each live block's requested size needs its order, and the
+   * counters equal a full walk.
+   * @throws Error naming the first violation.
+   */
+  check(): void {
+    const totals = { used: 0, free: 0, nUsed: 0, nFree: 0, requested: 0 };
+    this.checkNode(1, this.maxOrder, totals);
+    const fail = (what: string, counter: number, walked: number) => {
+      if (counter !== walked) throw new Error(`BuddyArena.check: ${what} counter ${counter} but the tree says ${walked}`);
+    };
+    fail('usedBytes', this.usedBytes, totals.used);
+    fail('freeBytes', this.freeBytes, totals.free);
+    fail('liveBlocks', this.liveBlocks, totals.nUsed);
+    fail('freeBlocks', this.freeBlocks, totals.nFree);
+    fail('requestedBytes', this.requestedBytes, totals.requested);
+    fail('capacity', this.capacityBytes, this.usedBytes + this.freeBytes + this.reservedBytes);
+    if (this.peakUsedBytes < this.usedBytes) throw new Error('BuddyArena.check: peakUsedBytes below usedBytes');
+    if (this.allocCount - this.freeCount !== this.liveBlocks) {
+      throw new Error(`BuddyArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`);
+    }
+  }
+
+  /** Visits every block (live and free) in address order; masked nodes are skipped. O(N). */
+  walk(visit: BlockVisitor): void {
+    this.walkNode(1, this.maxOrder, (offset, bytes, code) => {
+      if (code !== RESERVED) visit(offset, bytes, code === USED);
+    });
+  }
+
+  /**
+   * One-line picture of the tree in address order: live blocks `[offset:bytes]`, free blocks
+   * `(offset:bytes)`, masked nodes beyond the managed bytes `{offset:bytes}`. For tests and
+   * debugging (allocates a string). O(N).
+   */
+  dump(): string {
+    let out = '';
+    this.walkNode(1, this.maxOrder, (o, b, code) => {
+      out += code === RESERVED ? `{${o}:${b}}` : code === USED ? `[${o}:${b}]` : `(${o}:${b})`;
+    });
+    return out;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** Descends from the root to a free block of `order`, splitting on the way; marks it used. */
+  private allocOrder(order: number, bytes: number): number {
+    const tree = this.tree;
+    const need = FREE_BASE + order;
+    let node = 1;
+    let splits = 0;
+    for (let k = this.maxOrder; k > order; k--) {
+      const left = leftChildOf(node);
+      if (tree[node] === FREE_BASE + k) {
+        tree[left] = FREE_BASE + k - 1;
+        tree[left + 1] = FREE_BASE + k - 1;
+        splits++;
+      }
+      const l = tree[left];
+      const r = tree[left + 1];
+      // The child whose largest free block fits most tightly; ties go to the lower address.
+      node = l >= need && (r < need || l <= r) ? left : left + 1;
+    }
+    tree[node] = USED;
+    this.updateAncestors(node, order);
+    const offset = (node - this.firstNode[order]) * this.orderBytes[order];
+    const blockBytes = this.orderBytes[order];
+    this.setRequested(offset / this.minBlockBytes, order, bytes);
+    this.usedBytes += blockBytes;
+    this.freeBytes -= blockBytes;
+    this.liveBlocks++;
+    this.freeBlocks += splits - 1;
+    this.requestedBytes += bytes;
+    this.allocCount++;
+    if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
+    return offset;
+  }
+
+  /** Requested bytes of the live block of `order` starting at smallest block `leaf`. */
+  private requestedAt(leaf: number, order: number): number {
+    return order === 0 ? this.requested16[leaf] + 1 : this.requested32[leaf >>> 1];
+  }
+
+  /** Records the requested bytes of the live block of `order` starting at smallest block `leaf`. */
+  private setRequested(leaf: number, order: number, bytes: number): void {
+    if (order === 0) this.requested16[leaf] = bytes - 1;
+    else this.requested32[leaf >>> 1] = bytes;
+  }
+
+  /** Marks the used `node` free and coalesces upwards; updates every counter but freeCount. */
+  private release(node: number, order: number, offset: number): void {
+    this.tree[node] = FREE_BASE + order;
+    const merges = this.updateAncestors(node, order);
+    const blockBytes = this.orderBytes[order];
+    this.usedBytes -= blockBytes;
+    this.freeBytes += blockBytes;
+    this.liveBlocks--;
+    this.freeBlocks += 1 - merges;
+    this.requestedBytes -= this.requestedAt(offset / this.minBlockBytes, order);
+  }
+
+  /** Undoes {@link BuddyArena.release}: splits down the path to `node` and marks it used again. */
+  private reoccupy(node: number, order: number, offset: number, requestedBytes: number): void {
+    const tree = this.tree;
+    for (let k = this.maxOrder; k > order; k--) {
+      const ancestor = Math.floor(node / 2 ** (k - order));
+      if (tree[ancestor] === FREE_BASE + k) {
+        const left = leftChildOf(ancestor);
+        tree[left] = FREE_BASE + k - 1;
+        tree[left + 1] = FREE_BASE + k - 1;
+      }
+    }
+    tree[node] = USED;
+    this.updateAncestors(node, order);
+    const blockBytes = this.orderBytes[order];
+    this.usedBytes += blockBytes;
+    this.freeBytes -= blockBytes;
+    this.liveBlocks++;
+    this.setRequested(offset / this.minBlockBytes, order, requestedBytes);
+    this.requestedBytes += requestedBytes;
+  }
+
+  /**
+   * Recomputes the codes of `node`'s ancestors (node has order `order`), stopping early once a
+   * code is unchanged, but not within the first `forcedLevels` levels (whose codes may be stale,
+   * as below a block being split in place).
+   * @returns how many ancestors became one whole free block (merges).
+   */
+  private updateAncestors(node: number, order: number, forcedLevels = 0): number {
+    const tree = this.tree;
+    let merges = 0;
+    let k = order;
+    while (node > 1) {
+      node = parentOf(node);
+      k++;
+      const left = leftChildOf(node);
+      const code = combine(tree[left], tree[left + 1], k - 1);
+      if (tree[node] === code && k - order > forcedLevels) break;
+      if (code === FREE_BASE + k) merges++;
+      tree[node] = code;
+    }
+    return merges;
+  }
+
+  /**
+   * Finds the live block starting at `offset`: its node is returned, its order left in
+   * `foundOrder`. O(log N).
+   * @throws TypeError / RangeError / InvalidFreeError as {@link BuddyArena.free} documents.
+   */
+  private findLive(offset: number, what: string): number {
+    if (typeof offset !== 'number') {
+      throw new TypeError(`${what}: offset must be a number, got ${describeValue(offset)}`);
+    }
+    if (!Number.isInteger(offset)) {
+      throw new RangeError(`${what}: offset must be an integer, got ${describeValue(offset)}`);
+    }
+    if (offset < 0 || offset >= this.usableBytes) {
+      throw this.invalidFree('out-of-range', offset, what, `outside [0, ${this.usableBytes})`);
+    }
+    if (offset % this.alignBytes !== 0) {
+      throw this.invalidFree('misaligned', offset, what, `not a multiple of alignBytes ${this.alignBytes}`);
+    }
+    const tree = this.tree;
+    const leaf = Math.floor(offset / this.minBlockBytes);
+    let node = 1;
+    for (let k = this.maxOrder; ; k--) {
+      const code = tree[node];
+      if (code === USED) {
+        const start = (node - this.firstNode[k]) * this.orderBytes[k];
+        if (start !== offset) {
+          throw this.invalidFree('interior', offset, what, `inside the live block [${start}:${this.orderBytes[k]}]`);
+        }
+        this.foundOrder = k;
+        return node;
+      }
+      if (code === FREE_BASE + k || code === RESERVED || k === 0) {
+        throw this.invalidFree('not-allocated', offset, what, 'inside a free block');
+      }
+      node = leftChildOf(node) + ((leaf >>> (k - 1)) & 1);
+    }
+  }
+
+  private invalidFree(reason: ArenaFreeReason, offset: number, what: string, detail: string): InvalidFreeError {
+    return new InvalidFreeError(reason, offset, `BuddyArena.${what}(${offset}): ${reason}, ${detail}`);
+  }
+
+  private outOfMemory(what: string, bytes: number): OutOfMemoryError {
+    const s = this.stats();
+    const order = this.orderOf(bytes);
+    const need = order < 0 ? `more than the root block of ${this.maxBlockBytes} bytes` : `a free block of ${this.orderBytes[order]} bytes (order ${order})`;
+    return new OutOfMemoryError(
+      `BuddyArena.${what}(${bytes}): needs ${need}; largest free block is ${s.largestFreeBytes} bytes ` +
+        `of ${s.freeBytes} free (raise sizeBytes)`,
+      bytes,
+      'bytes',
+      s,
+    );
+  }
+
+  /**
+   * In-order traversal of the tree's blocks: masked, used and whole free nodes are reported with
+   * their code (`RESERVED`, `USED`, `FREE_BASE + k`); split nodes are descended.
+   */
+  private walkNode(node: number, k: number, visit: (offset: number, bytes: number, code: number) => void): void {
+    const code = this.tree[node];
+    if (code === RESERVED || code === USED || code === FREE_BASE + k) {
+      visit((node - this.firstNode[k]) * this.orderBytes[k], this.orderBytes[k], code);
+    } else {
+      this.walkNode(leftChildOf(node), k - 1, visit);
+      this.walkNode(leftChildOf(node) + 1, k - 1, visit);
+    }
+  }
+
+  /** Validates the subtree at `node` (order `k`), adding its blocks to `totals`. */
+  private checkNode(
+    node: number,
+    k: number,
+    totals: { used: number; free: number; nUsed: number; nFree: number; requested: number },
+  ): void {
+    const code = this.tree[node];
+    const bytes = this.orderBytes[k];
+    const start = (node - this.firstNode[k]) * bytes;
+    const where = `node ${node} [${start}:${bytes}] code ${code}`;
+    const beyond = start >= this.usableBytes;
+    const partial = !beyond && start + bytes > this.usableBytes;
+    if (beyond !== (code === RESERVED)) {
+      throw new Error(`BuddyArena.check: ${where}: masked exactly when beyond ${this.usableBytes}`);
+    }
+    if (code === RESERVED) return;
+    if (code === USED || code === FREE_BASE + k) {
+      if (partial) throw new Error(`BuddyArena.check: ${where} runs past the managed bytes`);
+      if (code === USED) {
+        const r = this.requestedAt(start / this.minBlockBytes, k);
+        if (r < 1 || r > bytes || (k > 0 && r <= bytes / 2)) {
+          throw new Error(`BuddyArena.check: ${where}: requested ${r} bytes does not need order ${k}`);
+        }
+        totals.used += bytes;
+        totals.nUsed++;
+        totals.requested += r;
+      } else {
+        totals.free += bytes;
+        totals.nFree++;
+      }
+      return;
+    }
+    if (code > FREE_BASE + k || k === 0) throw new Error(`BuddyArena.check: ${where}: invalid code`);
+    const left = leftChildOf(node);
+    this.checkNode(left, k - 1, totals);
+    this.checkNode(left + 1, k - 1, totals);
+    const expected = combine(this.tree[left], this.tree[left + 1], k - 1);
+    if (code !== expected) {
+      throw new Error(`BuddyArena.check: ${where}: children imply code ${expected} (coalescing or largest-free wrong)`);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Functional tests of the particle demo's simulations (Node, no browser): lifetimes against a
+ * reference model, conservation and `check()` after every step of seeded random runs, the live
+ * count range, pooled and naive agreeing step for step, floor and error handling.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  MAX_LIFE_MS,
+  MAX_STEP_MS,
+  MIN_LIFE_MS,
+  SeededRandom,
+  expectedLiveRange,
+} from '../../../examples/particles/physics.ts';
+import {
+  DEMO_MODES,
+  NaiveSimulation,
+  PooledSimulation,
+  createSimulation,
+} from '../../../examples/particles/simulation.ts';
+
+describe('PooledSimulation against a reference model of lifetimes', () => {
+  it('frees a particle exactly when its elapsed steps reach its life; conserves counts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 80 }), { minLength: 30, maxLength: 120 }),
+        (seed, capacity, spawnPerFrame, stepsMs) => {
+          const sim = new PooledSimulation({ capacity, spawnPerFrame, seed });
+          const pool = sim.pool;
+          // Model: handle -> [lifeMs, ageMs]. Integer step lengths keep f32 and f64 exact.
+          const model = new Map<number, [number, number]>();
+          for (const dtMs of stepsMs) {
+            sim.step(dtMs);
+            sim.check();
+            const stepMs = Math.min(dtMs, MAX_STEP_MS);
+            let expectedFreed = 0;
+            for (const [h, entry] of model) {
+              entry[1] += stepMs;
+              const alive = entry[1] < entry[0];
+              expect(pool.isAlive(h)).toBe(alive);
+              if (!alive) {
+                model.delete(h);
+                expectedFreed++;
+              }
+            }
+            expect(sim.freedLastStep).toBe(expectedFreed);
+            let spawned = 0;
+            for (let i = 0; i < pool.size; i++) {
+              const slot = pool.dense[i];
+              const h = pool.handleOf(slot);
+              if (model.has(h)) continue;
+              const lifeMs = pool.fields.maxLifeMs[slot];
+              expect(lifeMs).toBeGreaterThanOrEqual(MIN_LIFE_MS);
+              expect(lifeMs).toBeLessThan(MAX_LIFE_MS);
+              expect(pool.fields.lifeMs[slot]).toBe(lifeMs);
+              model.set(h, [lifeMs, 0]);
+              spawned++;
+            }
+            expect(sim.spawnedLastStep).toBe(spawned);
+            expect(spawned).toBe(Math.min(spawnPerFrame, capacity - (pool.size - spawned)));
+            expect(model.size).toBe(sim.live);
+            expect(sim.spawnedTotal - sim.freedTotal).toBe(sim.live);
+          }
+        },
+      ),
+      { seed: 20261129, numRuns: 40 },
+    );
+  });
+});
+
+describe('pooled and naive simulations', () => {
+  it('agree step for step on every count, with check() after each step', () => {
+    const rng = new SeededRandom(99);
+    const options = { capacity: 3000, spawnPerFrame: 120, seed: 42, widthPx: 800, heightPx: 600 };
+    const pooled = new PooledSimulation(options);
+    const naive = new NaiveSimulation(options);
+    for (let i = 0; i < 400; i++) {
+      const dtMs = Math.floor(rng.next() * 40);
+      pooled.step(dtMs);
+      naive.step(dtMs);
+      pooled.check();
+      naive.check();
+      expect([pooled.live, pooled.spawnedLastStep, pooled.freedLastStep, pooled.spawnedTotal, pooled.freedTotal])
+        .toEqual([naive.live, naive.spawnedLastStep, naive.freedLastStep, naive.spawnedTotal, naive.freedTotal]);
+    }
+    // Same particles, too: the sorted lives match (positions differ only by f32 rounding).
+    const pooledLives = Array.from({ length: pooled.live }, (_, i) => pooled.pool.fields.lifeMs[pooled.pool.dense[i]]);
+    const naiveLives = naive.particles.map((p) => p.lifeMs);
+    expect(pooledLives.sort((a, b) => a - b)).toEqual(naiveLives.sort((a, b) => a - b));
+  });
+
+  it('keep every particle at or above the floor and leave none with a NaN position', () => {
+    for (const mode of DEMO_MODES) {
+      const sim = createSimulation(mode, { capacity: 2000, spawnPerFrame: 100, seed: 5, widthPx: 640, heightPx: 360 });
+      for (let i = 0; i < 240; i++) sim.step(1000 / 60);
+      const ys =
+        sim instanceof PooledSimulation
+          ? Array.from({ length: sim.live }, (_, i) => sim.pool.fields.y[sim.pool.dense[i]])
+          : (sim as NaiveSimulation).particles.map((p) => p.y);
+      expect(ys.length).toBe(sim.live);
+      for (const y of ys) {
+        expect(Number.isFinite(y)).toBe(true);
+        expect(y).toBeLessThanOrEqual(360);
+      }
+    }
+  });
+});
+
+describe('live count', () => {
+  it('stays in expectedLiveRange at 20,000 capacity and 2,000 spawns per frame (pool full)', () => {
+    const sim = new PooledSimulation({ capacity: 20_000, spawnPerFrame: 2000, seed: 11 });
+    const range = expectedLiveRange(20_000, 2000);
+    expect(range).toEqual({ min: 10_000, max: 20_000 });
+    for (let i = 0; i < 700; i++) {
+      sim.step(1000 / 60);
+      if (i >= 60) {
+        expect(sim.live).toBeGreaterThanOrEqual(range.min);
+        expect(sim.live).toBeLessThanOrEqual(range.max);
+      }
+    }
+    // 2,000 spawns of ~1 s lives want ~120,000 slots: the pool is full after every step.
+    expect(sim.live).toBe(20_000);
+    sim.check();
+  });
+
+  it('stays in expectedLiveRange for the demo defaults at 60, 30 and 10 fps', () => {
+    for (const frameMs of [1000 / 60, 1000 / 30, 100]) {
+      const sim = new PooledSimulation({ capacity: 20_000, spawnPerFrame: 300, seed: 3 });
+      const range = expectedLiveRange(20_000, 300);
+      for (let i = 0; i < 300; i++) {
+        sim.step(frameMs);
+        if (i >= 100) {
+          expect(sim.live).toBeGreaterThanOrEqual(range.min);
+          expect(sim.live).toBeLessThanOrEqual(range.max);
+        }
+      }
+    }
+  });
+});
+
+describe('reset, spawn rate and errors', () => {
+  it('reset() empties the simulation and replays the same sequence', () => {
+    for (const mode of DEMO_MODES) {
+      const sim = createSimulation(mode, { capacity: 1000, spawnPerFrame: 50, seed: 8 });
+      const trace = (): number[] => {
+        const out: number[] = [];
+        for (let i = 0; i < 50; i++) {
+          sim.step(20);
+          out.push(sim.live, sim.freedLastStep);
+        }
+        return out;
+      };
+      const first = trace();
+      sim.reset();
+      expect([sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps]).toEqual([0, 0, 0, 0]);
+      sim.check();
+      expect(trace()).toEqual(first);
+    }
+  });
+
+  it('spawnPerFrame 0 drains the simulation; clamps long steps to MAX_STEP_MS', () => {
+    const sim = new PooledSimulation({ capacity: 500, spawnPerFrame: 100, seed: 1 });
+    sim.step(16);
+    expect(sim.live).toBe(100);
+    sim.spawnPerFrame = 0;
+    // A 10 s step is simulated as MAX_STEP_MS: nobody dies (lives >= MIN_LIFE_MS > MAX_STEP_MS).
+    sim.step(10_000);
+    expect(sim.live).toBe(100);
+    for (let i = 0; i < Math.ceil(MAX_LIFE_MS / MAX_STEP_MS); i++) sim.step(MAX_STEP_MS);
+    expect(sim.live).toBe(0);
+    expect(sim.freedTotal).toBe(100);
+    sim.check();
+  });
+
+  it('rejects bad options and steps with TypeError / RangeError, leaving the state unchanged', () => {
+    for (const mode of DEMO_MODES) {
+      expect(() => createSimulation(mode, { capacity: 0, spawnPerFrame: 1 })).toThrow(RangeError);
+      expect(() => createSimulation(mode, { capacity: 1.5, spawnPerFrame: 1 })).toThrow(/capacity/);
+      expect(() => createSimulation(mode, { capacity: '10' as never, spawnPerFrame: 1 })).toThrow(TypeError);
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: -1 })).toThrow(RangeError);
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, widthPx: NaN })).toThrow(RangeError);
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, seed: 2 ** 32 })).toThrow(/seed/);
+      expect(() => createSimulation(mode, null as never)).toThrow(TypeError);
+
+      const sim = createSimulation(mode, { capacity: 100, spawnPerFrame: 10, seed: 2 });
+      sim.step(16);
+      const before = [sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps];
+      expect(() => sim.step(NaN)).toThrow(RangeError);
+      expect(() => sim.step(-1)).toThrow(/dtMs/);
+      expect(() => sim.step(Infinity)).toThrow(RangeError);
+      expect(() => sim.step('16' as never)).toThrow(TypeError);
+      expect([sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps]).toEqual(before);
+      sim.check();
+    }
+    expect(() => createSimulation('fast' as never, { capacity: 10, spawnPerFrame: 1 })).toThrow(TypeError);
+  });
+});
+
+describe('SeededRandom', () => {
+  it('is reproducible, in [0, 1), and roughly uniform', () => {
+    const a = new SeededRandom(123);
+    const b = new SeededRandom(123);
+    const buckets = new Array<number>(10).fill(0);
+    for (let i = 0; i < 10_000; i++) {
+      const x = a.next();
+      expect(b.next()).toBe(x);
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(1);
+      buckets[Math.floor(x * 10)]++;
+    }
+    for (const n of buckets) expect(n).toBeGreaterThan(800);
+    expect(new SeededRandom(124).next()).not.toBe(new SeededRandom(123).next());
+  });
+});

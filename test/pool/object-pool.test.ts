@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidFreeError, ObjectPool, OutOfMemoryError } from '../../src/index.ts';
+
+interface Item {
+  id: number;
+  value: number;
+}
+
+function makePool(options: { capacity?: number; maxRetained?: number } = {}) {
+  let next = 0;
+  return new ObjectPool<Item>({
+    create: () => ({ id: next++, value: 0 }),
+    reset: (item) => {
+      item.value = 0;
+    },
+    ...options,
+  });
+}
+
+/** `used + free === size`, and check() passes. */
+function expectHonest(pool: ObjectPool<Item>) {
+  expect(pool.used + pool.free).toBe(pool.size);
+  pool.check();
+}
+
+/**
+ * "Unchanged after throw": the pool that saw the failing call and a twin that did not agree on
+ * stats(), and the next acquires hand out the same items (by id) in the same order.
+ */
+function expectUnchangedAfterThrow(fail: (pool: ObjectPool<Item>, held: Item[]) => void) {
+  const build = () => {
+    const pool = makePool({ capacity: 6 });
+    const held = [pool.acquire(), pool.acquire(), pool.acquire()];
+    pool.release(held[1]);
+    return { pool, held };
+  };
+  const a = build();
+  const b = build();
+  expect(() => fail(a.pool, a.held)).toThrow();
+  a.pool.check();
+  expect(a.pool.stats()).toEqual(b.pool.stats());
+  for (let i = 0; i < 4; i++) expect(a.pool.acquire().id).toBe(b.pool.acquire().id);
+}
+
+describe('ObjectPool: cases', () => {
+  it('C17 foreign release: {}, undefined and an item of another pool all throw; counters hold', () => {
+    const pool = makePool({ capacity: 2 });
+    const other = makePool({ capacity: 2 });
+    const a = pool.acquire();
+    const foreign = other.acquire();
+    expect(() => pool.release({ id: 0, value: 0 })).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }));
+    expect(() => pool.release(undefined as unknown as Item)).toThrow(TypeError);
+    expect(() => pool.release(foreign)).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }));
+    expectHonest(pool);
+    expect(pool.size).toBe(1);
+    const b = pool.acquire();
+    expect(b).not.toBe(a);
+    expect(pool.tryAcquire()).toBeUndefined();
+    expect(pool.stats().createdCount).toBe(2); // never more than it may create
+    pool.release(a);
+    pool.release(b);
+    expectHonest(pool);
+    expect(other.owns(foreign)).toBe(true);
+  });
+
+  it('E9 double release: the second release throws; then two acquires give different objects', () => {
+    const pool = makePool({ capacity: 2 });
+    const a = pool.acquire();
+    pool.release(a);
+    let error: unknown;
+    try {
+      pool.release(a);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidFreeError);
+    expect((error as InvalidFreeError).reason).toBe('double-free');
+    expectHonest(pool);
+    const b = pool.acquire();
+    const c = pool.acquire();
+    expect(b).not.toBe(c);
+    expectHonest(pool);
+  });
+
+  it('E10 two cleanup paths: the second return throws and no two owners ever share an object', () => {
+    const pool = makePool();
+    const bullet = pool.acquire();
+    const cleanupOnHit = () => pool.release(bullet);
+    const cleanupOnTimeout = () => pool.release(bullet);
+    cleanupOnHit();
+    expect(cleanupOnTimeout).toThrow(expect.objectContaining({ reason: 'double-free' }));
+    const owner1 = pool.acquire();
+    const owner2 = pool.acquire();
+    expect(owner1).not.toBe(owner2);
+    expect(pool.free).toBe(0);
+    expectHonest(pool);
+  });
+
+  it('E11 acquire never returns a live object; at the cap acquire throws and tryAcquire is undefined', () => {
+    const pool = makePool({ capacity: 3 });
+    const got = [pool.acquire(), pool.acquire(), pool.acquire()];
+    expect(new Set(got).size).toBe(3);
+    let error: unknown;
+    try {
+      pool.acquire();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OutOfMemoryError);
+    expect((error as Error).message).toContain('capacity');
+    expect(pool.tryAcquire()).toBeUndefined();
+    expect(pool.stats().failedAcquireCount).toBe(2);
+    pool.release(got[1]);
+    expect(pool.acquire()).toBe(got[1]);
+    expectHonest(pool);
+  });
+
+  it('E12 honest counters: acquire -> 1/1/0, release -> 1/0/1, identity after every call', () => {
+    const pool = makePool();
+    expect([pool.size, pool.used, pool.free]).toEqual([0, 0, 0]);
+    const a = pool.acquire();
+    expect([pool.size, pool.used, pool.free]).toEqual([1, 1, 0]);
+    expectHonest(pool);
+    pool.release(a);
+    expect([pool.size, pool.used, pool.free]).toEqual([1, 0, 1]);
+    expectHonest(pool);
+  });
+});
+
+describe('ObjectPool: behaviour', () => {
+  it('reset runs on release, and the released object is reused first', () => {
+    const pool = makePool();
+    const a = pool.acquire();
+    a.value = 42;
+    pool.release(a);
+    expect(a.value).toBe(0);
+    expect(pool.acquire()).toBe(a);
+  });
+
+  it('maxRetained: releases beyond it drop the item, which is foreign afterwards', () => {
+    const pool = makePool({ capacity: 10, maxRetained: 1 });
+    const [a, b, c] = [pool.acquire(), pool.acquire(), pool.acquire()];
+    pool.release(a);
+    pool.release(b); // free is already 1: b is dropped
+    expect([pool.size, pool.used, pool.free]).toEqual([2, 1, 1]);
+    expect(pool.stats().droppedCount).toBe(1);
+    expect(() => pool.release(b)).toThrow(expect.objectContaining({ reason: 'foreign' }));
+    expectHonest(pool);
+    pool.release(c);
+    expect(pool.acquire()).toBe(a);
+    const d = pool.acquire(); // created anew into a vacant index
+    expect(d).not.toBe(b);
+    expectHonest(pool);
+  });
+
+  it('maxRetained 0 retains nothing', () => {
+    const pool = makePool({ maxRetained: 0 });
+    const a = pool.acquire();
+    pool.release(a);
+    expect([pool.size, pool.used, pool.free]).toEqual([0, 0, 0]);
+    expect(pool.acquire()).not.toBe(a);
+    expectHonest(pool);
+  });
+
+  it('prefill creates free items so later acquires create nothing', () => {
+    const pool = makePool({ capacity: 100, maxRetained: 50 });
+    pool.prefill(40);
+    expect([pool.size, pool.used, pool.free]).toEqual([40, 0, 40]);
+    for (let i = 0; i < 40; i++) pool.acquire();
+    expect(pool.stats().createdCount).toBe(40);
+    expect(() => pool.prefill(51)).toThrow(RangeError);
+    expectHonest(pool);
+  });
+
+  it('grows its tables past the initial size and owns() tracks acquired items', () => {
+    const pool = makePool();
+    const items: Item[] = [];
+    for (let i = 0; i < 1000; i++) items.push(pool.acquire());
+    expect(new Set(items).size).toBe(1000);
+    expect(items.every((x) => pool.owns(x))).toBe(true);
+    for (const x of items.slice(0, 500)) pool.release(x);
+    expect(pool.owns(items[0])).toBe(false);
+    expect(pool.owns(items[999])).toBe(true);
+    expect(pool.owns(null)).toBe(false);
+    expect(pool.owns(3)).toBe(false);
+    expectHonest(pool);
+  });
+});
+
+describe('ObjectPool: error policy', () => {
+  it.each([
+    ['undefined', undefined, TypeError],
+    ['null', null, TypeError],
+    ['no create', {}, TypeError],
+    ['create not a function', { create: 3 }, TypeError],
+    ['reset not a function', { create: () => ({}), reset: 'no' }, TypeError],
+    ['unknown option', { create: () => ({}), capacty: 3 }, TypeError],
+    ['capacity 0', { create: () => ({}), capacity: 0 }, RangeError],
+    ['capacity NaN', { create: () => ({}), capacity: NaN }, RangeError],
+    ['capacity 2^32', { create: () => ({}), capacity: 2 ** 32 }, RangeError],
+    ['capacity as a string', { create: () => ({}), capacity: '3' }, TypeError],
+    ['maxRetained above capacity', { create: () => ({}), capacity: 3, maxRetained: 4 }, RangeError],
+    ['maxRetained -1', { create: () => ({}), maxRetained: -1 }, RangeError],
+  ])('bad options (%s) throw', (_name, options, type) => {
+    expect(() => new ObjectPool(options as never)).toThrow(type);
+  });
+
+  it.each([
+    ['undefined', undefined, TypeError],
+    ['null', null, TypeError],
+    ['a number', 3, TypeError],
+    ['a string', 'item', TypeError],
+    ['a foreign object', { id: 0, value: 0 }, InvalidFreeError],
+  ])('release(%s) throws and leaves the pool unchanged', (_name, value, type) => {
+    expectUnchangedAfterThrow((pool) => pool.release(value as Item));
+    expect(() => makePool().release(value as Item)).toThrow(type);
+  });
+
+  it('double release and a throwing reset leave the pool unchanged', () => {
+    expectUnchangedAfterThrow((pool, held) => pool.release(held[1]));
+    let throwing = false;
+    const pool = new ObjectPool<Item>({
+      create: () => ({ id: 0, value: 0 }),
+      reset: () => {
+        if (throwing) throw new Error('reset failed');
+      },
+    });
+    const a = pool.acquire();
+    throwing = true;
+    const before = pool.stats();
+    expect(() => pool.release(a)).toThrow('reset failed');
+    expect(pool.stats()).toEqual(before);
+    expect(pool.owns(a)).toBe(true);
+    pool.check();
+  });
+
+  it('a throwing or misbehaving create leaves the pool unchanged', () => {
+    let mode: 'ok' | 'throw' | 'number' | 'same' = 'ok';
+    const shared = { id: 1, value: 0 };
+    const pool = new ObjectPool<Item>({
+      create: () => {
+        if (mode === 'throw') throw new Error('create failed');
+        if (mode === 'number') return 5 as unknown as Item;
+        return mode === 'same' ? shared : { id: 2, value: 0 };
+      },
+    });
+    mode = 'same';
+    pool.acquire();
+    for (const m of ['throw', 'number', 'same'] as const) {
+      mode = m;
+      const before = pool.stats();
+      expect(() => pool.acquire()).toThrow();
+      expect(() => pool.prefill(1)).toThrow();
+      expect(pool.stats()).toEqual(before);
+      pool.check();
+    }
+  });
+});
