@@ -4,7 +4,7 @@ const server = await serveDemos();
 const b = await launchChromium({ viewport: { width: 960, height: 600 }, extraArgs: ['--enable-precise-memory-info'] });
 for (const q of process.argv.slice(2)) {
   await b.page.goto(`${server.url}examples/particles/?${q}`);
-  await b.page.waitForFunction(() => window.steadyheapDemo?.ready === true);
+  await b.page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60000 });
   await b.page.waitForTimeout(3000);
   const r = await b.page.evaluate(`new Promise((resolve) => {
     const samples = new Float64Array(200); let n = 0;

@@ -62,22 +62,19 @@ export { BuddyArena, type BuddyArenaOptions } from './arena/buddy-arena.js';
 export { SlabArena, type SlabArenaOptions } from './arena/slab-arena.js';
 export { FreeListArena, FIT_POLICIES, type FitPolicy, type FreeListArenaOptions } from './arena/free-list-arena.js';
 export { TreeArena, type TreeArenaOptions } from './arena/tree-arena.js';
-export { BoundaryTagArena, type BoundaryTagOptions } from './arena/boundary-tags.js';
 
 // profile (src/profile/)
 // -- profile exports --
 export {
   FrameProfiler,
   FRAME_CSV_COLUMNS,
-  HITCH_RULES,
   MAX_PROFILER_CAPACITY,
-  countHitches,
   type FrameProfilerOptions,
   type FrameSummary,
   type FrameHistogram,
-  type HitchCounts,
   type PerFrameGc,
 } from './profile/frame-profiler.js';
+export { HITCH_RULES, countHitches, type HitchCounts } from './profile/hitches.js';
 export {
   PERCENTILE_DEFINITION,
   LOW_FPS_TIME_WEIGHTED_DEFINITION,
@@ -85,7 +82,6 @@ export {
 } from './profile/statistics.js';
 export {
   figuresOf,
-  median,
   medianFigures,
   formatComparisonTable,
   percentileCurve,

@@ -194,7 +194,7 @@ new Chart(document.getElementById('line'), {
   type: 'line',
   data: { datasets: [
     ...data.modes.map((m) => ({ label: m.mode + ' frame time', data: m.line, borderColor: m.color, backgroundColor: m.color, borderWidth: 1.1, pointRadius: 0 })),
-    ...data.modes.map((m) => ({ label: m.mode + ' GC', data: m.gc, type: 'scatter', pointStyle: 'triangle', pointRadius: 5, borderColor: m.color, backgroundColor: m.color + '99' })),
+    ...data.modes.map((m) => ({ label: m.mode + ' GC', data: m.gc, type: 'scatter', pointStyle: 'triangle', pointRadius: 7, borderWidth: 1.5, borderColor: '#212529', backgroundColor: m.color })),
     ...budgetDatasets(xMax),
   ] },
   options: { maintainAspectRatio: false, parsing: false, normalized: true,

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { buildDemos, serveDemos } from '../../scripts/serve.ts';
 import { formatComparisonTable, medianFigures, type FigureRow, type Figures } from '../../src/profile/report.ts';
-import { HITCH_RULES } from '../../src/profile/frame-profiler.ts';
+import { HITCH_RULES } from '../../src/profile/hitches.ts';
 import {
   LOW_FPS_PERCENTILE_DEFINITION,
   LOW_FPS_TIME_WEIGHTED_DEFINITION,

@@ -26,7 +26,7 @@ import type { NaiveParticle, NaiveSimulation } from './naive-simulation.ts';
 import type { PooledSimulation } from './pooled-simulation.ts';
 
 /** Side of the particle texture, pixels. */
-export const DOT_TEXTURE_PX = 10;
+export const DOT_TEXTURE_PX = 8;
 
 /** Colour alpha (top byte of Pixi's `0xAABBGGRR` particle colour) as a multiplier. */
 const ALPHA_UNIT = 0x1000000;

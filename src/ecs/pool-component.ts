@@ -32,11 +32,16 @@
  * other than the current one during a pass is not covered: defer it (collect ids, remove after).
  *
  * Growth: per-entity arrays (owner, packed position, id -> slot, and every `'entity'` column)
- * grow together by doubling up to `maxCapacity`, keeping every value. Views stay valid: an array
- * that can grow is a length-tracking view over a resizable `ArrayBuffer` (as in {@link StructPool}),
- * so `const xs = C.fields.x` held across a growth sees the new length. That access is slower in
- * V8 11 than through a fixed array: give hot components `capacity === maxCapacity` (then every
- * array is a plain fixed one and never grows).
+ * grow together by doubling up to `maxCapacity`, keeping every value. Views stay valid: a public
+ * array that can grow (`fields`, `entities`, `indices`) is a length-tracking view over a resizable
+ * `ArrayBuffer` (as in {@link StructPool}), so `const xs = C.fields.x` held across a growth sees
+ * the new length. That access is slower in V8 11 than through a fixed array: give hot components
+ * `capacity === maxCapacity` (then every public array is a plain fixed one and never grows). The
+ * private per-entity arrays are always fixed arrays, replaced (copied) when they grow.
+ *
+ * Joins: to iterate the entities that have several components, use a {@link PoolQuery}
+ * (`pool-query.ts`): a cached join, rebuilt only when a member's {@link PoolComponent.changeCount}
+ * moved, so steady-state systems iterate packed index arrays with no per-entity lookup.
  *
  * Capacity errors: {@link PoolComponent.add} checks room before it touches bitECS, so its
  * `OutOfMemoryError` leaves world and component unchanged. A bare bitECS `addComponent` on a full
@@ -55,6 +60,9 @@ import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions } from '../err
 import { parseSchema, type Columns, type FieldLayout, type Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
 import { entityIndexOf, isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
+// Referenced from the docs ({@link}) only.
+import type { EntityPool } from './entity-pool.js';
+import type { PoolQuery } from './pool-query.js';
 
 /** Where column data is indexed: by entity raw index, or by pool slot through an id -> slot map. */
 export type ComponentLayout = 'entity' | 'slot';
@@ -126,44 +134,55 @@ function growArray(array: AnyTypedArray, length: number): void {
  * @typeParam S - the schema, for example `{ x: 'f32', y: 'f32', vel: ['f32', 2] }`.
  */
 export class PoolComponent<S extends Schema> {
+  // Fields assigned in the constructor are `declare`d (no class-field definition), so V8 creates
+  // each with its first real value and keeps a precise representation (as in StructPool): a
+  // field defined as `undefined` first makes every hot-path load pay a type check.
+
   /** The world whose hooks this component listens to. */
-  readonly world: World;
+  declare readonly world: World;
   /** Column layout. */
-  readonly layout: ComponentLayout;
+  declare readonly layout: ComponentLayout;
   /** Membership. */
-  readonly membership: ComponentMembership;
+  declare readonly membership: ComponentMembership;
   /** Hard limit (raw indices for `'entity'`, slots for `'slot'`). */
-  readonly maxCapacity: number;
+  declare readonly maxCapacity: number;
   /**
    * The columns, by field name: index with {@link indexOf} (or `indices[i]` while iterating).
    * The object is stable; its typed arrays are replaced when the component grows.
    */
-  readonly fields: Columns<S>;
+  declare readonly fields: Columns<S>;
   /** The bitECS tag that anchors `'pool'` membership (the component itself for `'bitecs'`). */
-  readonly anchor: object;
+  declare readonly anchor: object;
   /** The StructPool holding the data in the `'slot'` layout (`null` for `'entity'`). */
-  readonly pool: StructPool<S> | null;
+  declare readonly pool: StructPool<S> | null;
 
   /** Packed ids of the entities that have the component, `[0, count)`; see the iteration contract. */
-  readonly entities: Int32Array;
+  declare readonly entities: Int32Array;
   /** Column index of each packed entry (raw index or slot), `[0, count)`. */
-  readonly indices: Int32Array;
+  declare readonly indices: Int32Array;
   /** Number of entities that have the component. */
   count = 0;
 
   /** The world's entity index (bitECS `resetWorld` replaces it: see `resetAfterWorldReset`). */
-  private index: BitecsEntityIndex;
-  private readonly layouts: FieldLayout[];
-  /** `'entity'` layout: the columns in schema order, and elements per entity of each. */
-  private readonly columns: AnyTypedArray[] = [];
-  private readonly columnStrides: number[] = [];
+  declare private index: BitecsEntityIndex;
+  declare private readonly layouts: FieldLayout[];
+  /**
+   * `'entity'` layout: one zeroing view per column (`Int32Array` over the column's buffer when an
+   * entity's share of it is whole 32-bit words, else `Uint8Array`), and its words per entity. One
+   * element kind in the zeroing loop whatever the field kinds (no polymorphic stores).
+   */
+  private readonly zeroViews: (Int32Array | Uint8Array)[] = [];
+  private readonly zeroWords: number[] = [];
+  // The per-entity arrays below are private, so they are plain fixed Int32Arrays replaced on
+  // growth (V8 11 accesses those faster than length-tracking views, and every component then
+  // shares one element kind here whatever its capacity options).
   /** [raw] -> full entity id that has the component, 0 when none (bitECS ids start at 1). */
-  private readonly ownerOf: Int32Array;
+  declare private ownerOf: Int32Array;
   /** [raw] -> packed position in `entities`/`indices`. */
-  private readonly packedOf: Int32Array;
+  declare private packedOf: Int32Array;
   /** `'pool'` membership: [raw] -> entity known to carry the anchor tag (skips a bitECS lookup). */
-  private readonly anchoredOf: Int32Array;
-  private capacityValue: number;
+  declare private anchoredOf: Int32Array;
+  declare private capacityValue: number;
   private adds = 0;
   private removes = 0;
   private growths = 0;
@@ -187,9 +206,9 @@ export class PoolComponent<S extends Schema> {
     this.capacityValue = capacity;
     const entityLimit = this.layout === 'entity' ? this.maxCapacity : this.index.entityMask + 1;
     const entityCapacity = this.layout === 'entity' ? capacity : Math.min(DEFAULT_CAPACITY, entityLimit);
-    this.ownerOf = makeArray(Int32Array, entityCapacity, entityLimit);
-    this.packedOf = makeArray(Int32Array, entityCapacity, entityLimit);
-    this.anchoredOf = makeArray(Int32Array, entityCapacity, entityLimit);
+    this.ownerOf = new Int32Array(entityCapacity);
+    this.packedOf = new Int32Array(entityCapacity);
+    this.anchoredOf = new Int32Array(entityCapacity);
     this.entities = makeArray(Int32Array, capacity, this.maxCapacity);
     this.indices = makeArray(Int32Array, capacity, this.maxCapacity);
     if (this.layout === 'slot') {
@@ -203,8 +222,10 @@ export class PoolComponent<S extends Schema> {
       }
       this.fields = fields as Columns<S>;
       for (const f of this.layouts) {
-        this.columns.push(fields[f.name] as AnyTypedArray);
-        this.columnStrides.push(f.elementsPerSlot);
+        const buffer = (fields[f.name] as AnyTypedArray).buffer;
+        const wide = f.bytesPerSlot % 4 === 0;
+        this.zeroViews.push(wide ? new Int32Array(buffer) : new Uint8Array(buffer));
+        this.zeroWords.push(wide ? f.bytesPerSlot / 4 : f.bytesPerSlot);
       }
     }
     this.anchor = this.membership === 'bitecs' ? this : {};
@@ -226,6 +247,15 @@ export class PoolComponent<S extends Schema> {
     const owner = this.ownerOf[raw]; // bitECS ids are int32 values (versions >= 128 are negative)
     if (owner === 0 || owner !== eid) return -1;
     return this.indices[this.packedOf[raw]];
+  }
+
+  /**
+   * A number that changes whenever the set of entities that have the component, or any of their
+   * column indices, changes (the sum of adds and removes: strictly increasing). {@link PoolQuery}
+   * compares it to know when its cached join is stale. O(1).
+   */
+  get changeCount(): number {
+    return this.adds + this.removes;
   }
 
   /** Whether `eid` (full, versioned id) has the component. O(1), never throws. */
@@ -274,8 +304,28 @@ export class PoolComponent<S extends Schema> {
     const raw = eid & this.index.entityMask;
     if (raw >= this.ownerOf.length || this.ownerOf[raw] !== eid || eid === 0) return false;
     if (this.membership === 'bitecs') removeComponent(this.world, eid, this);
-    else this.detach(eid);
+    else this.detachOwned(eid, raw);
     return true;
+  }
+
+  /**
+   * {@link EntityPool.spawn}'s path: adds the component to `eid`, an entity that the caller knows
+   * is live, with raw index `raw`. Skips the liveness check and the bitECS anchor lookup when the
+   * entity already carries the anchor (pooled entities keep it while parked); anything unusual
+   * goes through {@link PoolComponent.add}, which throws as documented there. O(fields).
+   *
+   * @internal Not part of the public API.
+   */
+  attachLive(eid: number, raw: number): void {
+    const anchored = this.anchoredOf;
+    if (raw >= anchored.length || anchored[raw] !== eid || this.ownerOf[raw] === eid || this.membership !== 'pool') {
+      this.add(eid);
+      return;
+    }
+    // anchoredOf covers raw, so an 'entity' column does too (per-entity arrays share capacity).
+    const pool = this.pool;
+    if (pool !== null && pool.size >= this.maxCapacity) this.reserveFor(eid); // throws OutOfMemoryError
+    this.attachReserved(eid, raw);
   }
 
   /**
@@ -433,11 +483,13 @@ export class PoolComponent<S extends Schema> {
     let at: number;
     if (this.layout === 'entity') {
       at = raw;
-      const columns = this.columns;
-      for (let k = 0; k < columns.length; k++) {
-        const n = this.columnStrides[k];
-        const column = columns[k];
-        for (let j = raw * n, end = j + n; j < end; j++) column[j] = 0;
+      const views = this.zeroViews;
+      const words = this.zeroWords;
+      for (let k = 0; k < views.length; k++) {
+        const view = views[k];
+        const n = words[k];
+        if (n === 1) view[raw] = 0;
+        else for (let j = raw * n, end = j + n; j < end; j++) view[j] = 0;
       }
     } else {
       const pool = this.pool as StructPool<S>;
@@ -457,6 +509,11 @@ export class PoolComponent<S extends Schema> {
   private detach(eid: number): void {
     const raw = eid & this.index.entityMask;
     if (raw >= this.ownerOf.length || this.ownerOf[raw] !== (eid | 0)) return;
+    this.detachOwned(eid, raw);
+  }
+
+  /** `detach` of an `eid` known to own `raw`. O(1). */
+  private detachOwned(eid: number, raw: number): void {
     const at = this.packedOf[raw];
     if (this.layout === 'slot') {
       const pool = this.pool as StructPool<S>;
@@ -481,9 +538,7 @@ export class PoolComponent<S extends Schema> {
     if (capacity === this.capacityValue) return;
     const fields = this.fields as Record<string, AnyTypedArray>;
     for (const f of this.layouts) growArray(fields[f.name], capacity * f.elementsPerSlot);
-    growArray(this.ownerOf, capacity);
-    growArray(this.packedOf, capacity);
-    growArray(this.anchoredOf, capacity);
+    this.growPerEntity(capacity);
     this.growPacked(capacity);
     this.capacityValue = capacity;
     this.growths++;
@@ -494,10 +549,22 @@ export class PoolComponent<S extends Schema> {
     let length = this.ownerOf.length;
     while (length <= raw) length *= 2;
     length = Math.min(length, this.index.entityMask + 1);
-    growArray(this.ownerOf, length);
-    growArray(this.packedOf, length);
-    growArray(this.anchoredOf, length);
+    this.growPerEntity(length);
     this.growths++;
+  }
+
+  /** Replaces the per-entity arrays by copies of `length` elements (new entries read 0). */
+  private growPerEntity(length: number): void {
+    if (this.ownerOf.length >= length) return;
+    const owner = new Int32Array(length);
+    owner.set(this.ownerOf);
+    const packed = new Int32Array(length);
+    packed.set(this.packedOf);
+    const anchored = new Int32Array(length);
+    anchored.set(this.anchoredOf);
+    this.ownerOf = owner;
+    this.packedOf = packed;
+    this.anchoredOf = anchored;
   }
 
   private growPacked(length: number): void {

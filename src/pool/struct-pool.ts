@@ -28,9 +28,9 @@ export interface StructPoolOptions {
   /**
    * Zero a slot's fields in `alloc` / `tryAlloc` (default `true`), so a record starts at 0
    * whatever its slot held before. `false` skips it: the slot keeps its previous occupant's
-   * values (or 0 if it never had one). Zeroing costs one store per scalar field per alloc
-   * (about 2-4 ns a field on the bench machine, `bench/README.md`); code that writes every field
-   * right after `alloc` (a particle spawn) can turn it off.
+   * values (or 0 if it never had one). Zeroing costs one typed-array store per scalar field per
+   * alloc (about 3-5 ns a field on the bench machine, `bench/README.md`), the largest part of
+   * `alloc`; code that writes every field right after `alloc` (a particle spawn) can turn it off.
    */
   zeroOnAlloc?: boolean;
 }
@@ -114,6 +114,13 @@ type ZeroView = Int32Array | Uint8Array;
  * and shrinks `size`. Both O(1), no allocation. The most recently freed slot is reused first
  * (LIFO, cache-warm). Source: the sparse/dense set of Briggs and Torczon, "An efficient
  * representation for sparse sets" (1993), as used by bitECS `EntityIndex.ts`.
+ *
+ * **Handles.** `indexBits = ceil(log2(maxCapacity))` low bits hold the slot, the
+ * `generationBits = 31 - indexBits` bits above hold the slot's generation (see `handle.ts`),
+ * so a slot never spills into the generation and a handle stays a V8 small integer. `free` and
+ * `clear` bump the generation, which wraps to 0 after `2^generationBits` frees of one slot: a
+ * handle kept across exactly that many reuses would look alive again (32768 reuses with
+ * `maxCapacity` 65536; 128 at the largest `maxCapacity`, 2^24).
  *
  * **Zeroing.** By default `alloc` zeroes the new slot's fields, so a record always starts at 0
  * whatever its slot held before; option `zeroOnAlloc: false` skips that (see

@@ -13,6 +13,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
+import { DEFAULT_PARAMS } from '../../examples/particles/params.ts';
 import { expectedLiveRange } from '../../examples/particles/physics.ts';
 import type { DemoMode } from '../../examples/particles/simulation.ts';
 import '../../examples/particles/page-contract.ts';
@@ -163,8 +164,8 @@ describe('particle demo in headless Chromium', () => {
       const first = await readDemo(page);
       expect(first.mode).toBe(mode);
       expect(first.renderer).toBe('webgl');
-      expect(first.capacity).toBe(20_000);
-      expect(first.spawnPerFrame).toBe(300);
+      expect(first.capacity).toBe(DEFAULT_PARAMS.capacity);
+      expect(first.spawnPerFrame).toBe(DEFAULT_PARAMS.spawnPerFrame);
 
       // Let it run for 2 s of wall time: lives are 0.5-1.5 s, so the pool reaches steady state.
       await page.waitForTimeout(2000);
@@ -267,7 +268,7 @@ describe('particle demo in headless Chromium', () => {
     await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
     expect(await page.locator('#overlay').isVisible()).toBe(false);
     const demo = await readDemo(page);
-    expect(demo.capacity).toBe(20_000);
+    expect(demo.capacity).toBe(DEFAULT_PARAMS.capacity);
     expect(await page.evaluate(() => window.steadyheapDemo!.profiler.capacity)).toBe(600);
     expect(problems).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_CSV_COLUMNS, FrameProfiler, HITCH_RULES, countHitches } from '../../src/profile/frame-profiler.ts';
+import { FRAME_CSV_COLUMNS, FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import { HITCH_RULES, countHitches } from '../../src/profile/hitches.ts';
 import { countGc } from '../support/gc.ts';
 
 /** Mulberry32: a tiny seeded PRNG for reproducible random runs. */

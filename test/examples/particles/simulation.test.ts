@@ -12,6 +12,7 @@ import {
   SeededRandom,
   expectedLiveRange,
 } from '../../../examples/particles/physics.ts';
+import { DEFAULT_PARAMS } from '../../../examples/particles/params.ts';
 import {
   DEMO_MODES,
   NaiveSimulation,
@@ -127,9 +128,10 @@ describe('live count', () => {
   });
 
   it('stays in expectedLiveRange for the demo defaults at 60, 30 and 10 fps', () => {
+    const { capacity, spawnPerFrame } = DEFAULT_PARAMS;
     for (const frameMs of [1000 / 60, 1000 / 30, 100]) {
-      const sim = new PooledSimulation({ capacity: 20_000, spawnPerFrame: 300, seed: 3 });
-      const range = expectedLiveRange(20_000, 300);
+      const sim = new PooledSimulation({ capacity, spawnPerFrame, seed: 3 });
+      const range = expectedLiveRange(capacity, spawnPerFrame);
       for (let i = 0; i < 300; i++) {
         sim.step(frameMs);
         if (i >= 100) {

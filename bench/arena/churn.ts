@@ -1,0 +1,174 @@
+/**
+ * The churn workload of the arena benchmarks: `liveBlocks` blocks stay live, and every timed call
+ * replays a batch of alloc+free pairs from pre-generated traces, keeping the live count constant.
+ * One op = one alloc+free pair. Three free orders:
+ *
+ * - `'random'`: each step frees the live block in a random slot (from a victim trace) and
+ *   allocates the next trace size into that slot.
+ * - `'fifo'`: each step frees the oldest live block (a ring over the slots) and allocates into
+ *   its slot.
+ * - `'lifo'`: each call allocates `batch` blocks on top of the resident ones, then frees them
+ *   newest-first (a stack), so the live count is back to `liveBlocks` after every call.
+ *
+ * Each case gets its own copy of the replay loop ({@link freshCopy}), so V8's type feedback at
+ * the `alloc`/`free` call sites sees one allocator class, as in an application that uses one
+ * arena, instead of going megamorphic over every allocator the suite has run. The batch per timed
+ * call is calibrated per case (the O(n) peers take milliseconds per op where our arenas take
+ * nanoseconds), and the calibration doubles as warm-up and as a churn to steady state.
+ *
+ * @module
+ */
+import { runCases, type BenchOptions, type BenchRatio, type CaseResult, type RatioResult } from '../lib/harness.ts';
+import type { ChurnTarget } from './peers.ts';
+
+/** Free orders of the churn workload. */
+export type FreeOrder = 'random' | 'fifo' | 'lifo';
+
+/** Largest LIFO batch: the live-slot array holds `liveBlocks + MAX_LIFO_BATCH` handles. */
+export const MAX_LIFO_BATCH = 1024;
+
+/** Slots of live handles: an Int32Array for offsets, a plain array for typed-array objects. */
+type Slots = Int32Array | unknown[];
+
+// The replay loops. Written without closures or imports (only their parameters), so that
+// `freshCopy` can compile an independent copy of each from its source text. `any` keeps the
+// transpiled text identical to what is written here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Random order: free the victim slot, allocate the next size into it. `st[0]` = trace cursor. */
+function replayRandom(t: any, live: any, sizes: Int32Array, victims: Int32Array, st: Int32Array, mask: number, _residents: number, batch: number): void {
+  let k = st[0];
+  for (let i = 0; i < batch; i++) {
+    const v = victims[k];
+    t.free(live[v]);
+    live[v] = t.alloc(sizes[k]);
+    k = (k + 1) & mask;
+  }
+  st[0] = k;
+}
+
+/** FIFO order: free the oldest block (ring position `st[1]`), allocate into its slot. */
+function replayFifo(t: any, live: any, sizes: Int32Array, _victims: Int32Array, st: Int32Array, mask: number, residents: number, batch: number): void {
+  let k = st[0];
+  let r = st[1];
+  for (let i = 0; i < batch; i++) {
+    t.free(live[r]);
+    live[r] = t.alloc(sizes[k]);
+    k = (k + 1) & mask;
+    r = r + 1 === residents ? 0 : r + 1;
+  }
+  st[0] = k;
+  st[1] = r;
+}
+
+/** LIFO order: allocate `batch` blocks above the residents, free them newest-first. */
+function replayLifo(t: any, live: any, sizes: Int32Array, _victims: Int32Array, st: Int32Array, mask: number, residents: number, batch: number): void {
+  let k = st[0];
+  for (let i = 0; i < batch; i++) {
+    live[residents + i] = t.alloc(sizes[k]);
+    k = (k + 1) & mask;
+  }
+  for (let i = batch - 1; i >= 0; i--) t.free(live[residents + i]);
+  st[0] = k;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+type Replay = typeof replayRandom;
+const REPLAYS: Record<FreeOrder, Replay> = { random: replayRandom, fifo: replayFifo, lifo: replayLifo };
+
+/**
+ * Compiles a new, independent copy of a self-contained function from its source text: same code,
+ * its own type feedback (the technique Benchmark.js used to isolate test cases).
+ *
+ * @param fn - a function that uses only its parameters and globals.
+ */
+export function freshCopy<F extends (...args: never[]) => unknown>(fn: F): F {
+  return new Function(`"use strict"; return (${fn.toString()});`)() as F;
+}
+
+/** One churn case. */
+export interface ChurnSpec {
+  /** Case name, unique in the suite. */
+  name: string;
+  /** Builds the allocator (called once, just before the case runs). */
+  make: () => ChurnTarget<never>;
+  /** `'offset'` stores handles in an Int32Array, `'object'` in a plain array. */
+  handles: 'offset' | 'object';
+  order: FreeOrder;
+  liveBlocks: number;
+  /** Request sizes in bytes; length a power of two (the replay wraps with a mask). */
+  sizes: Int32Array;
+  /** Victim slots in `[0, liveBlocks)`, same length as `sizes` (random order only). */
+  victims?: Int32Array;
+  /** Called after timing with the allocator (run `check()` here). */
+  after?: (target: never) => void;
+}
+
+/** A measured case plus the batch the calibration chose. */
+export interface ChurnResult extends CaseResult {
+  /** Alloc+free pairs per timed call. */
+  batch: number;
+}
+
+/**
+ * Builds the allocator, fills it with `liveBlocks` blocks, calibrates the batch so one timed call
+ * lasts about `callMs` (1 ms quick, 2 ms full), then times the case with the shared harness.
+ *
+ * @param suite - suite name for the harness.
+ * @returns the case's median ns per alloc+free pair and the batch used.
+ * @throws whatever the allocator throws (an out-of-memory means the arena was sized too small).
+ */
+export async function measureChurn(suite: string, spec: ChurnSpec, options: BenchOptions): Promise<ChurnResult> {
+  const mask = spec.sizes.length - 1;
+  if ((spec.sizes.length & mask) !== 0) throw new RangeError(`${spec.name}: trace length must be a power of two`);
+  const residents = spec.liveBlocks;
+  const slotCount = residents + MAX_LIFO_BATCH;
+  const live: Slots = spec.handles === 'offset' ? new Int32Array(slotCount) : new Array<unknown>(slotCount).fill(null);
+  const victims = spec.victims ?? new Int32Array(spec.sizes.length);
+  const st = new Int32Array(2);
+  let target: ChurnTarget<unknown> | null = spec.make();
+  const fillAt = spec.sizes.length >>> 1; // fill from the second half, replay from the start
+  for (let i = 0; i < residents; i++) (live as unknown[])[i] = target.alloc(spec.sizes[(fillAt + i) & mask]);
+
+  const replay = freshCopy(REPLAYS[spec.order]);
+  const maxBatch = spec.order === 'lifo' ? MAX_LIFO_BATCH : 1 << 20;
+  const step = (batch: number) => replay(target, live, spec.sizes, victims, st, mask, residents, batch);
+
+  // Calibrate (and warm up): grow the batch until a call takes a quarter of the target, at least
+  // a few rounds, then scale it to the target.
+  const callMs = options.quick ? 1 : 2;
+  let batch = 4;
+  let ms = 0;
+  for (let round = 0; ; round++) {
+    const t0 = performance.now();
+    step(batch);
+    ms = performance.now() - t0;
+    if ((ms >= callMs / 4 && round >= 4) || batch >= maxBatch || ms >= callMs * 4) break;
+    if (ms < callMs / 4) batch = Math.min(maxBatch, batch * 2);
+  }
+  batch = Math.max(1, Math.min(maxBatch, Math.round((batch * callMs) / Math.max(ms, 1e-3))));
+
+  const [result] = (
+    await runCases(suite, [{ name: spec.name, opsPerCall: batch, fn: () => step(batch) }], [], options)
+  ).cases;
+  spec.after?.(target as never);
+  target = null;
+  return { ...result, batch };
+}
+
+/**
+ * Ratios between measured cases, as `runCases` computes them (`numerator ns/op / denominator
+ * ns/op`; lower is faster), for cases measured one `runCases` call at a time.
+ *
+ * @throws Error naming a ratio whose case is missing.
+ */
+export function ratiosOf(cases: readonly CaseResult[], ratios: readonly BenchRatio[]): RatioResult[] {
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  return ratios.map((ratio) => {
+    const a = byName.get(ratio.numerator);
+    const b = byName.get(ratio.denominator);
+    if (!a || !b) throw new Error(`ratio ${ratio.name}: unknown case ${!a ? ratio.numerator : ratio.denominator}`);
+    const value = a.nsPerOp / b.nsPerOp;
+    return { ...ratio, value, meetsTarget: ratio.targetMax === undefined ? null : value <= ratio.targetMax };
+  });
+}
