@@ -21,7 +21,8 @@
  * - `entity`: bitECS with steadyheap pool components, layout `'entity'` (bitECS membership, hooks).
  * - `slot`: bitECS with steadyheap pool components, layout `'slot'` (id -> slot map per access).
  * - `pooled`: the garbage-free bridge path: `'pool'` membership components (layout `'entity'`)
- *   iterated through their packed lists, and an {@link EntityPool} for entity churn.
+ *   iterated through their packed lists (joins through a cached {@link PoolQuery}), and an
+ *   {@link EntityPool} for entity churn.
  * - `structpool`: StructPool alone, no ECS: one pool per archetype, iterated through `dense`.
  */
 import {
@@ -33,7 +34,7 @@ import {
   removeEntity,
   type World,
 } from 'bitecs';
-import { EntityPool, definePoolComponent, type PoolComponent } from '../src/ecs/index.ts';
+import { EntityPool, definePoolComponent, definePoolQuery, type PoolComponent, type PoolQuery } from '../src/ecs/index.ts';
 import { StructPool } from '../src/pool/struct-pool.ts';
 
 export type Variant = 'typed' | 'entity' | 'slot' | 'pooled' | 'structpool';
@@ -244,19 +245,19 @@ function pooledWorkload(workload: Workload): WorkloadInstance {
     const idx = c.indices;
     for (let i = c.count - 1; i >= 0; i--) col[idx[i]] *= 2;
   };
-  /** Swaps a<->b on entities that have both, iterating b's packed list (b is the rarer one here). */
-  const swap = (a: PC, b: PC) => {
+  /** Swaps a<->b on the entities of `q` (a cached join of [a, b]; pre-built: setup allocates). */
+  const swap = (q: PoolQuery, a: PC, b: PC) => {
+    const n = q.update(); // O(2) when nothing changed: the join is cached
     const ca = a.fields.value;
     const cb = b.fields.value;
-    const ents = b.entities; // B is carried by fewer or as many entities as A here
-    for (let i = b.count - 1; i >= 0; i--) {
-      const e = ents[i];
-      const ia = a.indexOf(e);
-      if (ia === -1) continue;
-      const ib = b.indices[i];
-      const t = ca[ia];
-      ca[ia] = cb[ib];
-      cb[ib] = t;
+    const ia = q.indices[0];
+    const ib = q.indices[1];
+    for (let i = n - 1; i >= 0; i--) {
+      const x = ia[i];
+      const y = ib[i];
+      const t = ca[x];
+      ca[x] = cb[y];
+      cb[y] = t;
     }
   };
   switch (workload) {
@@ -271,11 +272,14 @@ function pooledWorkload(workload: Workload): WorkloadInstance {
       spawn(1000, [A, B, C]);
       spawn(1000, [A, B, C, D]);
       spawn(1000, [A, B, C, E]);
+      const ab = definePoolQuery([A, B]);
+      const cd = definePoolQuery([C, D]);
+      const ce = definePoolQuery([C, E]);
       return {
         frame: () => {
-          swap(A, B);
-          swap(C, D);
-          swap(C, E);
+          swap(ab, A, B);
+          swap(cd, C, D);
+          swap(ce, C, E);
         },
         verify: () => expectCount(B.count, 4000),
       };

@@ -134,19 +134,28 @@ export async function measureChurn(suite: string, spec: ChurnSpec, options: Benc
   const maxBatch = spec.order === 'lifo' ? MAX_LIFO_BATCH : 1 << 20;
   const step = (batch: number) => replay(target, live, spec.sizes, victims, st, mask, residents, batch);
 
-  // Calibrate (and warm up): grow the batch until a call takes a quarter of the target, at least
-  // a few rounds, then scale it to the target.
+  // Warm up and calibrate: for `warmMs`, run calls, doubling the batch while a call takes less than
+  // a quarter of `callMs` (an early call slowed by compilation only pauses the growth). Then take
+  // the fastest of a few calls (the least disturbed by other processes) as the per-op cost and
+  // scale the batch to `callMs`.
   const callMs = options.quick ? 1 : 2;
-  let batch = 4;
-  let ms = 0;
-  for (let round = 0; ; round++) {
+  const warmMs = options.quick ? 30 : 100;
+  let batch = 1;
+  const warmStart = performance.now();
+  for (;;) {
     const t0 = performance.now();
     step(batch);
-    ms = performance.now() - t0;
-    if ((ms >= callMs / 4 && round >= 4) || batch >= maxBatch || ms >= callMs * 4) break;
-    if (ms < callMs / 4) batch = Math.min(maxBatch, batch * 2);
+    const t1 = performance.now();
+    if (t1 - t0 < callMs / 4 && batch < maxBatch) batch = Math.min(maxBatch, batch * 2);
+    else if (t1 - warmStart >= warmMs) break;
   }
-  batch = Math.max(1, Math.min(maxBatch, Math.round((batch * callMs) / Math.max(ms, 1e-3))));
+  let bestMs = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    step(batch);
+    bestMs = Math.min(bestMs, performance.now() - t0);
+  }
+  batch = Math.max(1, Math.min(maxBatch, Math.round((batch * callMs) / Math.max(bestMs, 1e-3))));
 
   const [result] = (
     await runCases(suite, [{ name: spec.name, opsPerCall: batch, fn: () => step(batch) }], [], options)

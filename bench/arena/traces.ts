@@ -84,15 +84,16 @@ export interface BufferKind {
 }
 
 /**
- * The game-like mix: a few large long-lived mesh buffers (streamed level chunks), audio chunks
- * that live about a second, path-finding buffers for a few frames, and many short strings and
- * small scratch records. Sizes in bytes, lifetimes in frames at 60 fps.
+ * The game-like mix: a few large long-lived mesh buffers (streamed level chunks, 2 to 15 s),
+ * audio chunks that live about a second, path-finding buffers for a few frames, and many short
+ * strings and small records (up to 2 s). Sizes in bytes, lifetimes in frames at 60 fps. Kept to
+ * a few hundred live blocks so the O(n) peer finishes its bisection in seconds.
  */
 export const GAME_BUFFER_KINDS: readonly BufferKind[] = [
-  { name: 'mesh', perFrame: 0.05, minBytes: 4 << 10, maxBytes: 256 << 10, minFrames: 300, maxFrames: 3600 },
+  { name: 'mesh', perFrame: 0.05, minBytes: 4 << 10, maxBytes: 256 << 10, minFrames: 120, maxFrames: 900 },
   { name: 'audio', perFrame: 0.5, minBytes: 16 << 10, maxBytes: 64 << 10, minFrames: 30, maxFrames: 120 },
-  { name: 'path', perFrame: 4, minBytes: 64, maxBytes: 2 << 10, minFrames: 1, maxFrames: 20 },
-  { name: 'string', perFrame: 20, minBytes: 16, maxBytes: 256, minFrames: 1, maxFrames: 600 },
+  { name: 'path', perFrame: 2, minBytes: 64, maxBytes: 2 << 10, minFrames: 1, maxFrames: 20 },
+  { name: 'string', perFrame: 5, minBytes: 16, maxBytes: 256, minFrames: 1, maxFrames: 120 },
 ];
 
 /**

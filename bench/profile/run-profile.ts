@@ -35,6 +35,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Rows of the terminal and HTML tables (keys into the run figures). */
 export const TABLE_ROWS: readonly FigureRow[] = [
   { key: 'frames', label: 'frames', digits: 0 },
+  { key: 'live', label: 'live particles (window end)', digits: 0 },
   { key: 'avgFps', label: 'average fps', digits: 1 },
   { key: 'meanMs', label: 'mean (ms)' },
   { key: 'p50Ms', label: 'p50 (ms)' },

@@ -3,7 +3,8 @@
  * run, and collects frame times (from the page's `FrameProfiler`), GC slices (CDP tracing),
  * the JS heap range (CDP `Runtime.getHeapUsage`) and allocation sites (CDP sampling).
  *
- * Each run is a fresh page load: warm-up, then an untraced window (the frame times quoted in the
+ * Each run is a fresh page load: warm-up, a forced full GC (`HeapProfiler.collectGarbage`: the
+ * renderer process, and its heap, outlive the previous page), then an untraced window (the frame times quoted in the
  * report: tracing itself costs frame time), then a traced window of the same length (GC counts
  * and pauses, and the frame times under tracing, reported beside the untraced ones).
  *
@@ -150,6 +151,10 @@ async function measureWindow(page: Page, marker: string, durationMs: number): Pr
 export async function runOnce(page: Page, session: CDPSession, base: string, o: ProfileOptions, mode: string, run: number): Promise<RunResult> {
   await openDemo(page, demoUrl(base, o, mode));
   await sleep(o.warmupMs);
+  // Same-site navigations reuse the renderer process, so the previous page's heap (a naive run's
+  // garbage) would be collected during this window. Start every window from a full collection.
+  await session.send('HeapProfiler.collectGarbage');
+  await sleep(250);
   const heapDone = pollHeap(session, Date.now() + o.durationMs);
   const plain = await measureWindow(page, `steadyheap-window-${mode}-${run}`, o.durationMs);
   const heap = await heapDone;

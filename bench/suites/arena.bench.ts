@@ -44,6 +44,8 @@ const CHURN_LIVE = [1_000, 10_000, 100_000];
 const SCALING_LIVE = [1_000, 10_000, 100_000, 1_000_000];
 const MEMPOOL_SCALING_CAP = 100_000;
 const ORDERS: FreeOrder[] = ['random', 'fifo', 'lifo'];
+/** Frames of the game trace for the memory figures (30 s at 60 fps; same in quick runs). */
+const GAME_FRAMES = 1800;
 
 /** `1_000` -> `'1k'`, `1_000_000` -> `'1M'`. */
 function count(n: number): string {
@@ -100,8 +102,8 @@ const fixedName = (who: string) => `fixed 64 B churn, ${count(FIXED_LIVE)} live,
 const FLOOR = 'Int32Array free-stack (floor)';
 
 /** The game trace's memory figure for every variable-size arena and MemPool. */
-function memoryFigures(quick: boolean): Record<string, unknown> {
-  const trace = gameTrace(quick ? 1800 : 7200, SEED);
+function memoryFigures(): Record<string, unknown> {
+  const trace = gameTrace(GAME_FRAMES, SEED);
   const maxBytes = pow2Ceil(4 * trace.peakLiveBytes);
   const arenas: [string, (sizeBytes: number) => ReplayTarget][] = [
     ['BuddyArena', (sizeBytes) => new BuddyArena({ sizeBytes })],
@@ -125,6 +127,13 @@ export default {
   name: SUITE,
   async run(options) {
     const started = performance.now();
+    const sectionSeconds: Record<string, number> = {};
+    let sectionStart = started;
+    const endSection = (name: string) => {
+      const now = performance.now();
+      sectionSeconds[name] = +((now - sectionStart) / 1000).toFixed(1);
+      sectionStart = now;
+    };
     const results: ChurnResult[] = [];
     const measure = async (spec: ChurnSpec) => {
       const r = await measureChurn(SUITE, spec, options);
@@ -166,6 +175,8 @@ export default {
       });
     }
 
+    endSection('fixed churn');
+
     // Variable-size churn.
     const churnSizes = logUniformSizes(TRACE_LENGTH, 16, 1024, SEED + 2);
     for (const live of CHURN_LIVE) {
@@ -187,6 +198,8 @@ export default {
       }
     }
 
+    endSection('variable churn');
+
     // Scaling series.
     const scalingSizes = logUniformSizes(TRACE_LENGTH, 8, 256, SEED + 4);
     for (const live of SCALING_LIVE) {
@@ -207,7 +220,9 @@ export default {
       }
     }
 
-    const memory = memoryFigures(options.quick);
+    endSection('scaling');
+    const memory = memoryFigures();
+    endSection('memory');
 
     const mp = MEMPOOL.name;
     const ratios: BenchRatio[] = [
@@ -246,6 +261,7 @@ export default {
         batches: Object.fromEntries(results.map((r) => [r.name, r.batch])),
         memory,
         seconds: +((performance.now() - started) / 1000).toFixed(1),
+        sectionSeconds,
       },
     };
     return suite;

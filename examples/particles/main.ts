@@ -29,6 +29,8 @@ import type { DemoMode, ParticleSimulation } from './simulation.ts';
 const BACKGROUND = 0x0b0e14;
 /** Step used for the very first frame, which has no previous timestamp: one 60 fps frame, ms. */
 const FIRST_FRAME_MS = 1000 / 60;
+/** Index of the previous frame's timestamp in the loop's `frameClock`. */
+const PREVIOUS_FRAME_MS = 0;
 
 async function start(): Promise<void> {
   const { params, problems } = parseDemoParams(window.location.search);
@@ -56,8 +58,8 @@ async function start(): Promise<void> {
   const pooledView = new PooledParticleView(pooled, container, texture);
   const naiveView = new NaiveParticleView(naive, container, texture);
 
-  // Size Pixi's particle buffers to the capacity once: render with all `capacity` (hidden) pooled
-  // particles as children before the first real frame (see pixi-view.ts).
+  // Size Pixi's particle buffers to the capacity once: render with all `capacity` pooled particles
+  // (still at scale 0) as children before the first real frame (see pixi-view.ts).
   pooledView.activate();
   app.renderer.render(app.stage);
 
@@ -65,6 +67,10 @@ async function start(): Promise<void> {
   let sim: ParticleSimulation = params.mode === 'pooled' ? pooled : naive;
   let view: ParticleView = params.mode === 'pooled' ? pooledView : naiveView;
   view.activate();
+  // The previous frame's rAF timestamp (ms; -1 before the first), kept in a typed array: a
+  // fractional number stored in a closure variable would be boxed anew on every frame.
+  const frameClock = new Float64Array(1);
+  frameClock[PREVIOUS_FRAME_MS] = -1;
 
   const demo: SteadyheapDemo = {
     ready: false,
@@ -96,7 +102,7 @@ async function start(): Promise<void> {
     sim.resize(app.screen.width, app.screen.height);
     view.activate();
     profiler.reset();
-    lastFrameMs = -1;
+    frameClock[PREVIOUS_FRAME_MS] = -1;
     demo.mode = mode;
     demo.live = 0;
     demo.spawnedTotal = 0;
@@ -111,18 +117,19 @@ async function start(): Promise<void> {
   }
 
   window.addEventListener('keydown', (event) => {
+    if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === 'm' || event.key === 'M') toggleMode();
   });
 
-  let lastFrameMs = -1; // rAF timestamp of the previous frame, or -1 before the first
   let width = widthPx;
   let height = heightPx;
 
   /** One frame. Created once; allocation-free in pooled mode (see the module docs). */
   function frame(nowMs: number): void {
-    const frameMs = lastFrameMs < 0 ? FIRST_FRAME_MS : Math.max(0, nowMs - lastFrameMs);
-    const recordFrame = lastFrameMs >= 0;
-    lastFrameMs = nowMs;
+    const previousMs = frameClock[PREVIOUS_FRAME_MS];
+    const frameMs = previousMs < 0 ? FIRST_FRAME_MS : Math.max(0, nowMs - previousMs);
+    const recordFrame = previousMs >= 0;
+    frameClock[PREVIOUS_FRAME_MS] = nowMs;
     const w = app.screen.width;
     const h = app.screen.height;
     if (w !== width || h !== height) {

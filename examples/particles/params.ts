@@ -6,8 +6,8 @@
  * | parameter  | meaning                                           | default | range            |
  * |------------|---------------------------------------------------|---------|------------------|
  * | `mode`     | `pooled` or `naive`                               | pooled  |                  |
- * | `capacity` | most particles alive (the pool's fixed capacity)  | 10000   | 1 .. 1,000,000   |
- * | `spawn`    | particles spawned per frame                       | 150     | 0 .. 100,000     |
+ * | `capacity` | most particles alive (the pool's fixed capacity)  | 6000    | 1 .. 1,000,000   |
+ * | `spawn`    | particles spawned per frame                       | 100     | 0 .. 100,000     |
  * | `seed`     | seed of the random source                         | 1       | 0 .. 2^32 - 1    |
  * | `frames`   | ring size of the frame profiler, frames           | 3600    | 2 .. 2^20        |
  * | `overlay`  | `0` hides the overlay, `1` shows it               | 1       |                  |
@@ -35,16 +35,17 @@ export interface DemoParams {
 }
 
 /**
- * Defaults: 10,000 particles and 150 spawns per frame (about 9,000 live at 60 fps: lives average
- * 1 s). Chosen by measurement in headless Chromium with software WebGL (SwiftShader) on 2 cores,
- * where the GPU process costs about 18 ms of CPU per frame for an empty page plus 1.5-2.5 us per
- * drawn particle: 20,000 / 300 (about 18,000 live) cannot hold 60 fps there. On a real GPU,
- * raise them with `?capacity=&spawn=`.
+ * Defaults: 6,000 particles and 100 spawns per frame (lives average 1 s, so the pool runs nearly
+ * full at 60 fps). Chosen by measurement in headless Chromium with software WebGL (SwiftShader)
+ * on 2 shared cores: Chromium's GPU process costs about 17 ms of CPU per frame for an empty
+ * 960x600 page plus about 2 us per drawn particle, and the page about 2.5 ms, so 6,000 particles
+ * come to about 31 ms of CPU per frame over 2 cores, while 20,000 / 300 (about 18,000 live)
+ * would need about 56 ms. On a real GPU, raise them with `?capacity=&spawn=`.
  */
 export const DEFAULT_PARAMS: Readonly<DemoParams> = {
   mode: 'pooled',
-  capacity: 10_000,
-  spawnPerFrame: 150,
+  capacity: 6_000,
+  spawnPerFrame: 100,
   seed: 1,
   profilerFrames: 3600,
   overlay: true,

@@ -21,8 +21,8 @@
  * - A free block's first payload words belong to the free index (links or a tree node id).
  *
  * ## Which offsets are live: the live map
- * A bitmap outside the buffer has one bit per `alignBytes` granule, set exactly at the payload
- * offset of every live block. `free`, `realloc` and `sizeOf` accept an offset only when its bit
+ * A bitmap outside the buffer ({@link LiveMap}, `live-map.ts`) has one bit per `alignBytes`
+ * granule, set exactly at the payload offset of every live block. `free`, `realloc` and `sizeOf` accept an offset only when its bit
  * is set, so user data that mimics a header can never make an interior pointer look like a
  * block: an invalid free is always detected and never changes anything. Reasons are exact:
  * `'out-of-range'` (not in `[0, sizeBytes)`), `'misaligned'` (not a multiple of `alignBytes`),
@@ -30,6 +30,9 @@
  * space, a freed block, the reserved head). A valid free costs O(1); telling `'interior'` from
  * `'not-allocated'` scans the bitmap backwards 32 granules per word, on the error path only.
  * Memory: `sizeBytes / alignBytes / 8` bytes (1/64 of the arena at 8-byte alignment).
+ *
+ * Arenas are not thread-safe: with a `SharedArrayBuffer`, allocate and free from one thread (or
+ * behind your own lock); other threads may read and write the blocks they are handed.
  *
  * @module
  */
@@ -43,6 +46,7 @@ import {
   checkSize,
   describeValue,
 } from '../errors.js';
+import { LiveMap } from './live-map.js';
 import {
   MAX_ARENA_BYTES,
   MIN_ALIGN_BYTES,
@@ -117,10 +121,8 @@ export abstract class BoundaryTagArena implements Allocator {
   protected readonly heapEnd: number;
   /** Bytes no block can ever cover (head before the first block, tail after the last). */
   readonly reservedBytes: number;
-  /** `log2(alignBytes)`: offsets are below 2^31, so `offset >>> alignShift` is exact. */
-  private readonly alignShift: number;
   /** One bit per granule, set at the payload offset of each live block (see the module doc). */
-  private readonly liveMap: Uint32Array;
+  private readonly liveMap: LiveMap;
 
   // Counters kept on every operation (AllocatorStats).
   protected usedBytes = 0;
@@ -186,13 +188,12 @@ export abstract class BoundaryTagArena implements Allocator {
     this.f32 = views.f32;
     this.f64 = views.f64;
     this.alignBytes = alignBytes;
-    this.alignShift = Math.round(Math.log2(alignBytes));
     this.capacityBytes = sizeBytes;
     this.minBlockBytes = minBlockBytes;
     this.firstBlock = firstBlock;
     this.heapEnd = firstBlock + Math.floor((sizeBytes - firstBlock) / alignBytes) * alignBytes;
     this.reservedBytes = sizeBytes - (this.heapEnd - firstBlock);
-    this.liveMap = new Uint32Array(Math.ceil(sizeBytes / alignBytes / 32));
+    this.liveMap = new LiveMap(sizeBytes, alignBytes);
   }
 
   // --- the free-block index (supplied by the subclass) ---------------------------------------
@@ -249,36 +250,6 @@ export abstract class BoundaryTagArena implements Allocator {
     u32[f + FTR_REQUESTED] = 0;
   }
 
-  // --- live map (indices below 2^28: the shifts and masks act on granule numbers, not sizes) --
-
-  private isLive(payload: number): boolean {
-    const granule = payload >>> this.alignShift;
-    return (this.liveMap[granule >>> 5] & (1 << (granule & 31))) !== 0;
-  }
-
-  private setLive(payload: number): void {
-    const granule = payload >>> this.alignShift;
-    this.liveMap[granule >>> 5] |= 1 << (granule & 31);
-  }
-
-  private clearLive(payload: number): void {
-    const granule = payload >>> this.alignShift;
-    this.liveMap[granule >>> 5] &= ~(1 << (granule & 31));
-  }
-
-  /** The nearest live payload offset `<= offset`, or -1. Error path only. */
-  private liveAtOrBelow(offset: number): number {
-    let granule = offset >>> this.alignShift;
-    let word = granule >>> 5;
-    let bits = this.liveMap[word] & ((granule & 31) === 31 ? -1 : (1 << ((granule & 31) + 1)) - 1);
-    while (bits === 0) {
-      if (word === 0) return -1;
-      bits = this.liveMap[--word];
-    }
-    granule = word * 32 + (31 - Math.clz32(bits));
-    return granule * this.alignBytes;
-  }
-
   // --- Allocator ----------------------------------------------------------------------------
 
   /**
@@ -326,7 +297,7 @@ export abstract class BoundaryTagArena implements Allocator {
       this.freeBlocks--;
     }
     this.writeUsed(block, size, bytes);
-    this.setLive(block + HEADER_BYTES);
+    this.liveMap.set(block + HEADER_BYTES);
     this.freeBytes -= size;
     this.usedBytes += size;
     if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
@@ -364,11 +335,10 @@ export abstract class BoundaryTagArena implements Allocator {
         `${method}(${offset}): offset is not a multiple of alignBytes ${this.alignBytes}`,
       );
     }
-    if (!this.isLive(offset)) {
+    if (!this.liveMap.has(offset)) {
       // A live block covers [payload - HEADER_BYTES, payload - HEADER_BYTES + size).
       const probe = Math.min(offset + HEADER_BYTES, this.capacityBytes - 1);
-      let live = this.liveAtOrBelow(probe);
-      if (live === offset) live = this.liveAtOrBelow(offset - 1);
+      const live = this.liveMap.lastAtOrBelow(probe);
       const inside =
         live >= 0 && live - HEADER_BYTES <= offset && offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
       throw new InvalidFreeError(
@@ -409,7 +379,7 @@ export abstract class BoundaryTagArena implements Allocator {
   private releaseBlock(block: number): void {
     const size = this.blockSize(block);
     const requested = this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_REQUESTED];
-    this.clearLive(block + HEADER_BYTES);
+    this.liveMap.clear(block + HEADER_BYTES);
     this.usedBytes -= size;
     this.freeBytes += size;
     this.liveBlocks--;
@@ -428,12 +398,12 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   private insertCoalesced(block: number, sizeBytes: number): void {
     const next = block + sizeBytes;
-    const nextFree = next < this.heapEnd && !this.isLive(next + HEADER_BYTES);
+    const nextFree = next < this.heapEnd && !this.liveMap.has(next + HEADER_BYTES);
     const nextSize = nextFree ? this.blockSize(next) : 0;
     if (block > this.firstBlock) {
       const prevSize = this.u32[((block - FOOTER_BYTES) >>> 2) + FTR_SIZE];
       const prev = block - prevSize;
-      if (!this.isLive(prev + HEADER_BYTES)) {
+      if (!this.liveMap.has(prev + HEADER_BYTES)) {
         if (nextFree) {
           this.indexRemove(next, nextSize);
           this.freeBlocks--;
@@ -484,7 +454,7 @@ export abstract class BoundaryTagArena implements Allocator {
       return offset;
     }
     const next = block + size;
-    if (next < this.heapEnd && !this.isLive(next + HEADER_BYTES)) {
+    if (next < this.heapEnd && !this.liveMap.has(next + HEADER_BYTES)) {
       const nextSize = this.blockSize(next);
       const total = size + nextSize;
       if (total >= need) {
@@ -533,7 +503,7 @@ export abstract class BoundaryTagArena implements Allocator {
 
   /** Frees everything and zeroes the counters: the arena is as when new. O(bitmap words). */
   reset(): void {
-    this.liveMap.fill(0);
+    this.liveMap.clearAll();
     this.indexClear();
     const size = this.heapEnd - this.firstBlock;
     this.writeFree(this.firstBlock, size);
@@ -583,7 +553,7 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   walk(visit: BlockVisitor): void {
     for (let b = this.firstBlock; b < this.heapEnd; b += this.blockSize(b)) {
-      visit(b, this.blockSize(b), this.isLive(b + HEADER_BYTES));
+      visit(b, this.blockSize(b), this.liveMap.has(b + HEADER_BYTES));
     }
   }
 
@@ -616,7 +586,7 @@ export abstract class BoundaryTagArena implements Allocator {
       const f = (b + size - FOOTER_BYTES) >>> 2;
       if (u32[f + FTR_SIZE] !== size) fail(`block at ${b}: header size ${size} != footer size ${u32[f + FTR_SIZE]}`);
       const tag = u32[(b >>> 2) + HDR_TAG];
-      const isLive = this.isLive(b + HEADER_BYTES);
+      const isLive = this.liveMap.has(b + HEADER_BYTES);
       if (isLive) {
         if (tag !== TAG_USED) fail(`live block at ${b} has tag ${tag.toString(16)}`);
         const req = u32[f + FTR_REQUESTED];
@@ -639,10 +609,7 @@ export abstract class BoundaryTagArena implements Allocator {
     }
     if (b !== this.heapEnd) fail(`blocks end at ${b}, heap ends at ${this.heapEnd}`);
     // Every live block has its bit (checked above); equal counts mean no stray bits anywhere.
-    let bits = 0;
-    for (let w = 0; w < this.liveMap.length; w++) {
-      for (let x = this.liveMap[w]; x !== 0; x = (x & (x - 1)) >>> 0) bits++;
-    }
+    const bits = this.liveMap.count();
     if (bits !== live) fail(`live map has ${bits} bits set for ${live} live blocks`);
     if (used !== this.usedBytes) fail(`usedBytes ${this.usedBytes}, walk says ${used}`);
     if (free !== this.freeBytes) fail(`freeBytes ${this.freeBytes}, walk says ${free}`);

@@ -42,9 +42,6 @@ const OFFSET = 5;
 /** Initial node capacity when none is given. */
 const DEFAULT_CAPACITY = 64;
 
-/** Largest key value: keys are stored in `Uint32Array`s. */
-export const MAX_TREE_KEY = 2 ** 32 - 1;
-
 /**
  * Red-black tree keyed by `(size, offset)` (CLRS ch. 13), nodes in typed arrays.
  *

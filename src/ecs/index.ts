@@ -23,3 +23,4 @@ export {
   type PoolComponentStats,
 } from './pool-component.js';
 export { EntityPool, type EntityPoolOptions } from './entity-pool.js';
+export { PoolQuery, definePoolQuery } from './pool-query.js';

@@ -31,7 +31,6 @@
  *
  * @module
  */
-import { checkInteger } from '../errors.js';
 import type { PoolComponent } from './pool-component.js';
 import type { Schema } from '../pool/schema.js';
 
@@ -120,7 +119,7 @@ export class PoolQuery {
       throw new Error(`PoolQuery.check: ${msg}`);
     };
     const n = this.count;
-    checkInteger('count', n, 0, this.entities.length);
+    if (!Number.isInteger(n) || n < 0 || n > this.entities.length) fail(`count ${n} out of range`);
     const listed = new Set<number>();
     const upToDate = this.components.every((c, k) => c.changeCount === this.seen[k]);
     for (let i = 0; i < n; i++) {
@@ -193,7 +192,8 @@ export class PoolQuery {
  * ```ts
  * const moving = definePoolQuery([Position, Velocity]);
  * const n = moving.update();
- * const [pi, vi] = moving.indices;
+ * const pi = moving.indices[0];
+ * const vi = moving.indices[1];
  * for (let i = 0; i < n; i++) Position.fields.x[pi[i]] += Velocity.fields.x[vi[i]];
  * ```
  *

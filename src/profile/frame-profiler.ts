@@ -64,9 +64,9 @@ export interface FrameSummary {
   stdDevMs: number;
   /** frames / seconds. */
   avgFps: number;
-  /** 1% low, time-weighted (CapFrameX integral). */
+  /** 1% low, time-weighted (CapFrameX / MSI Afterburner definition, see `statistics.ts`). */
   low1PctFps: number;
-  /** 0.1% low, time-weighted (CapFrameX integral). */
+  /** 0.1% low, time-weighted (CapFrameX / MSI Afterburner definition). */
   low01PctFps: number;
   /** 1% low as 1000 / p99Ms. */
   low1PctFpsFromP99: number;

@@ -10,10 +10,12 @@
  *   default of NumPy `percentile` and Excel `PERCENTILE.INC`: for sorted `x[0..n)`,
  *   `h = (n - 1) * p / 100`, `P(p) = x[floor(h)] + (h - floor(h)) * (x[floor(h) + 1] - x[floor(h)])`.
  *   P(0) is the minimum and P(100) the maximum.
- * - **x% low FPS, time-weighted** (CapFrameX's "integral" x% low, `FrametimeStatisticProvider`):
- *   sort frame times from slowest to fastest and add them up until the running sum reaches x% of
- *   the total time; the frame time reached at that point, as FPS (`1000 / ms`), is the x% low.
- *   It weighs a long frame by the time it was on screen, not by its count.
+ * - **x% low FPS, time-weighted** (CapFrameX's "1% low" / "0.1% low", computed by
+ *   `FrametimeStatisticProvider.GetPercentageHighSequence`, which CapFrameX documents as MSI
+ *   Afterburner's definition): sort frame times from slowest to fastest and add them up until the
+ *   running sum reaches x% of the total time; the frame time reached at that point, as FPS
+ *   (`1000 / ms`), is the x% low. It weighs a long frame by the time it was on screen, not by its
+ *   count.
  * - **x% low FPS, percentile**: `1000 / P(100 - x)` of the frame times (PresentMon-style reports).
  *
  * @module
@@ -25,7 +27,7 @@ export const PERCENTILE_DEFINITION =
 
 /** Name of the time-weighted low-FPS definition, as printed in summaries. */
 export const LOW_FPS_TIME_WEIGHTED_DEFINITION =
-  'time-weighted (CapFrameX integral): slowest frames first, summed until x% of total time; 1000 / the frame time reached';
+  'time-weighted (CapFrameX / MSI Afterburner x% low): slowest frames first, summed until x% of total time; 1000 / the frame time reached';
 
 /** Name of the percentile-based low-FPS definition, as printed in summaries. */
 export const LOW_FPS_PERCENTILE_DEFINITION = '1000 / P(100 - x) of frame times';

@@ -24,8 +24,8 @@ describeArenaConformance(
     checkBlock: (offset, granted) =>
       isPow2(granted) && offset % granted === 0 ? undefined : `block ${offset}:${granted} is not a buddy block`,
     randomRuns: [
-      { sizeBytes: 1 << 20, maxRequestBytes: 65536, steps: 10000, seeds: [1, 2] },
-      { sizeBytes: 65536, maxRequestBytes: 256, steps: 10000, seeds: [3, 4] },
+      { sizeBytes: 1 << 20, maxRequestBytes: 65536, steps: 6000, seeds: [1, 2] },
+      { sizeBytes: 65536, maxRequestBytes: 256, steps: 8000, seeds: [3, 4] },
     ],
   },
 );

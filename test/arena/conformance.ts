@@ -582,6 +582,7 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
           const o = a.tryAlloc(1);
           if (o === -1) break;
           offsets.push(o);
+          if (offsets.length > size / 8) throw new Error(`sizeBytes ${size}: more blocks than fit`);
           if (small) {
             expectGoodBlock(a, o, 1);
             a.check();

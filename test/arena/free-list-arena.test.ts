@@ -189,7 +189,7 @@ describe('FreeListArena next fit: coalescing and big gaps (C10, C11)', () => {
 describe('FreeListArena model runs and GC', () => {
   for (const fit of ['first', 'next', 'best'] as const) {
     it(`${fit} fit: seeded alloc/free/realloc against the interval model, check() every step`, () => {
-      runModelChurn(() => new FreeListArena({ sizeBytes: 1 << 18, fit }), { seed: 11, steps: 6000, maxBytes: 4096 });
+      runModelChurn(() => new FreeListArena({ sizeBytes: 1 << 18, fit }), { seed: 11, steps: 3000, maxBytes: 4096 });
     });
   }
 

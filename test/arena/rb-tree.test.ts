@@ -82,9 +82,9 @@ describe('RedBlackTree', () => {
       const nodes = new Map<string, number>();
       let op = '';
       try {
-        for (let step = 0; step < 12000; step++) {
+        for (let step = 0; step < 8000; step++) {
           // Small key space: many equal sizes (ties broken by offset), many removals.
-          const grow = step % 4000 < 2600;
+          const grow = step % 4000 < 2600; // phases of growth and shrinkage
           if ((rng() < (grow ? 0.65 : 0.35) || model.keys.length === 0)) {
             const s = Math.floor(rng() * 200) * 8;
             const o = Math.floor(rng() * 100000) * 8;

@@ -87,7 +87,7 @@ describe('TreeArena best fit', () => {
 describe('TreeArena model runs and GC', () => {
   for (const alignBytes of [8, 16, 64]) {
     it(`alignBytes ${alignBytes}: seeded alloc/free/realloc against the interval model, check() every step`, () => {
-      runModelChurn(() => new TreeArena({ sizeBytes: 1 << 18, alignBytes }), { seed: 40 + alignBytes, steps: 6000, maxBytes: 4096 });
+      runModelChurn(() => new TreeArena({ sizeBytes: 1 << 18, alignBytes }), { seed: 40 + alignBytes, steps: 3000, maxBytes: 4096 });
     });
   }
 

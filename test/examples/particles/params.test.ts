@@ -29,8 +29,8 @@ describe('parseDemoParams', () => {
     expect(problems).toEqual([
       `mode must be one of 'pooled', 'naive', got "fast"; using pooled`,
       'overlay must be 0 or 1, got "maybe"; showing it',
-      'capacity must be an integer in [1, 1000000], got 0; using 10000',
-      'spawn must be an integer in [0, 100000], got "1e3"; using 150',
+      'capacity must be an integer in [1, 1000000], got 0; using 6000',
+      'spawn must be an integer in [0, 100000], got "1e3"; using 100',
       'seed must be an integer in [0, 4294967295], got -1; using 1',
       'frames must be an integer in [2, 1048576], got "1.5"; using 3600',
     ]);
