@@ -64,10 +64,23 @@ export function demoUrl(base: string, o: ProfileOptions, mode: string): string {
   return `${base}${o.pagePath}?${q}`;
 }
 
-/** Loads the demo and waits until it says it is ready. */
-export async function openDemo(page: Page, url: string): Promise<void> {
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction('!!(window.steadyheapDemo && window.steadyheapDemo.ready)', null, { timeout: 60_000 });
+/**
+ * Loads the demo and waits until it says it is ready. Retries a failed load a few times: the
+ * static build in `dist-demo/` is shared, and a concurrent `vite build` (another test run)
+ * empties it for a few seconds.
+ */
+export async function openDemo(page: Page, url: string, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await page.goto(url, { waitUntil: 'load' });
+      if (response && !response.ok()) throw new Error(`HTTP ${response.status()} for ${url}`);
+      await page.waitForFunction('!!(window.steadyheapDemo && window.steadyheapDemo.ready)', null, { timeout: 30_000 });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(2000);
+    }
+  }
 }
 
 // Page scripts are strings: functions would be serialized with the Node-side transpiler's helpers.

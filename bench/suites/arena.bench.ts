@@ -26,6 +26,7 @@ import {
   Int32FreeStack,
   MemPoolPeer,
   NewFloat32ArrayPeer,
+  TouchingFreeStack,
   TypedArrayPoolPeer,
   clearTypedArrayPool,
   type ChurnTarget,
@@ -93,7 +94,14 @@ const TA_POOL: Contender = {
 const NEW_F32: Contender = { name: 'new Float32Array', make: () => new NewFloat32ArrayPeer() as never, handles: 'object' };
 
 const VARIABLE: Contender[] = [BUDDY, freeList('first'), freeList('next'), freeList('best'), TREE, MEMPOOL, TA_POOL, NEW_F32];
-const SCALING: Contender[] = [BUDDY, TREE, freeList('first'), freeList('best'), MEMPOOL];
+/** Bytes per block of the scaling series' memory floor: about the mean block there, tags included. */
+const TOUCH_BLOCK_BYTES = 64;
+const TOUCH_FLOOR: Contender = {
+  name: 'free-stack touching its blocks (memory floor)',
+  make: (sizeBytes) => new TouchingFreeStack(sizeBytes, TOUCH_BLOCK_BYTES) as never,
+  handles: 'offset',
+};
+const SCALING: Contender[] = [TOUCH_FLOOR, BUDDY, TREE, freeList('first'), freeList('best'), MEMPOOL];
 
 /** Case name of a variable-size churn case. */
 const churnName = (live: number, order: FreeOrder, who: string) => `variable churn, ${count(live)} live, ${order}: ${who}`;
@@ -241,6 +249,7 @@ export default {
         denominator: scalingName(1_000, who),
         targetMax: who.startsWith('FreeListArena') ? undefined : 2,
       })),
+      { name: `scaling ${TOUCH_FLOOR.name}: 1M / 1k live`, numerator: scalingName(1_000_000, TOUCH_FLOOR.name), denominator: scalingName(1_000, TOUCH_FLOOR.name) },
       { name: 'scaling MemPool: 100k / 1k live', numerator: scalingName(100_000, mp), denominator: scalingName(1_000, mp) },
       ...['BuddyArena', 'TreeArena', 'typedarray-pool'].map((who) => ({
         name: `${who} / new Float32Array, 10k live, random`,

@@ -19,6 +19,8 @@
  *   one. Store the pool handle ({@link EntityPool.handleOf}) instead: its generation changes on
  *   every despawn, and {@link EntityPool.entityOf} returns -1 for a stale handle (case E3).
  * - Memory is held at the pool's peak population (call `dispose()` to really remove them).
+ * - A bare bitECS `removeEntity` on a pooled entity (live or parked) is safe: a private tag's
+ *   `onRemove` hook despawns it and unbinds its slot, which gets a new entity on its next use.
  *
  * Iteration contract: as {@link StructPool.dense}: iterate `dense[0..size)` backward; despawning
  * the current entity visits every entity live at the start exactly once.
@@ -28,7 +30,7 @@
  *
  * @module
  */
-import { addComponent, type World } from 'bitecs';
+import { addComponent, observe, onRemove, type World } from 'bitecs';
 import { OutOfMemoryError, checkInteger, checkOptions } from '../errors.js';
 import { StructPool } from '../pool/struct-pool.js';
 import { createEntity, destroyEntity, entityIndexOf, isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
@@ -77,6 +79,12 @@ export class EntityPool {
    * to a floating-point modulo call: measured a third of `spawn`'s time).
    */
   declare private readonly slotMask: number;
+  /**
+   * A private bitECS tag on every entity this pool created. Its `onRemove` hook runs when a bare
+   * bitECS `removeEntity` (or `destroyEntity`) removes one behind the pool's back: the slot is
+   * unbound (and freed if live), so `spawn` never has to check liveness with bitECS.
+   */
+  declare private readonly anchor: object;
 
   /**
    * @param world - a bitECS 0.4 world.
@@ -104,6 +112,8 @@ export class EntityPool {
     this.handleOfSlot = new Int32Array(capacity).fill(-1);
     this.eidOfSlot = new Int32Array(capacity);
     this.created = 0;
+    this.anchor = {};
+    observe(world, onRemove(this.anchor), (eid: number) => this.unbind(eid));
   }
 
   /** Live pooled entities. */
@@ -129,8 +139,8 @@ export class EntityPool {
   /**
    * Takes a parked entity (or creates one the first time a slot is used) and gives it each of
    * `components`, zeroed. O(components); allocates nothing once every slot has been used once.
-   * A parked entity that was removed from the world behind the pool's back (bare bitECS
-   * `removeEntity`) is replaced by a new one bound to the same slot.
+   * An entity removed from the world behind the pool's back (bare bitECS `removeEntity`) is
+   * unbound from its slot by a hook (its handle goes stale) and replaced on the slot's next use.
    *
    * @returns the entity id.
    * @throws OutOfMemoryError when `maxCapacity` entities are live (naming `maxCapacity`), or when
@@ -150,20 +160,16 @@ export class EntityPool {
     // A fresh handle from tryAlloc is live: take its slot bits without slotOf's validation.
     const slot = h & this.slotMask;
     if (slot >= this.eidOfSlot.length) this.growSlotArrays();
-    const index = this.index;
-    let eid = this.eidOfSlot[slot];
-    let raw = eid & index.entityMask;
-    // Liveness of a recycled entity (inlined isEntityAlive: bitECS's sparse/dense pair).
-    const at = index.sparse[raw];
-    if (eid === 0 || at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
+    let eid = this.eidOfSlot[slot]; // alive in the world when bound: the anchor hook unbinds it
+    if (eid === 0) {
       try {
         eid = this.bindNewEntity(slot);
       } catch (error) {
         slots.free(h);
         throw error;
       }
-      raw = eid & index.entityMask;
     }
+    const raw = eid & this.index.entityMask;
     this.handleOfSlot[slot] = h;
     const components = this.components;
     let added = 0;
@@ -259,6 +265,21 @@ export class EntityPool {
     if (created !== this.created) throw new Error(`EntityPool.check: ${created} entities found, ${this.created} created`);
   }
 
+  /**
+   * The anchor's `onRemove` hook: `eid` is being removed from the world (by `dispose`, or by a bare
+   * bitECS `removeEntity`). Despawns it if live (its handle goes stale) and unbinds its slot.
+   */
+  private unbind(eid: number): void {
+    const raw = eid & this.index.entityMask;
+    if (raw >= this.slotOfRaw.length) return;
+    const slot = this.slotOfRaw[raw] - 1;
+    if (slot < 0 || this.eidOfSlot[slot] !== eid) return;
+    this.despawn(eid);
+    this.eidOfSlot[slot] = 0;
+    this.slotOfRaw[raw] = 0;
+    this.created--;
+  }
+
   /** Grows the per-slot arrays to the slot pool's capacity (after it doubled). */
   private growSlotArrays(): void {
     const n = this.slots.capacity;
@@ -276,6 +297,7 @@ export class EntityPool {
    */
   private bindNewEntity(slot: number): number {
     const eid = createEntity(this.world);
+    addComponent(this.world, eid, this.anchor);
     for (let i = 0; i < this.tags.length; i++) addComponent(this.world, eid, this.tags[i]);
     const raw = eid & this.index.entityMask;
     if (raw >= this.slotOfRaw.length) {
@@ -285,7 +307,7 @@ export class EntityPool {
       next.set(this.slotOfRaw);
       this.slotOfRaw = next;
     }
-    if (this.eidOfSlot[slot] === 0) this.created++;
+    this.created++;
     this.eidOfSlot[slot] = eid;
     this.slotOfRaw[raw] = slot + 1;
     this.slots.fields.eid[slot] = eid;

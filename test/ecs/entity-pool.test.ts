@@ -166,3 +166,37 @@ describe('garbage-free churn (GC count)', () => {
     void removeEntity;
   });
 });
+
+describe('EntityPool and bare bitECS removeEntity', () => {
+  for (const layout of ['entity', 'slot'] as const) {
+    it(`${layout}: removing a live or parked pooled entity behind the pool's back unbinds its slot`, () => {
+      const { world, Position, Life, bullets } = scene(layout);
+      const a = bullets.spawn();
+      const b = bullets.spawn();
+      const ha = bullets.handleOf(a);
+      Position.fields.x[Position.indexOf(b)] = 7;
+      removeEntity(world, a); // live
+      expect(bullets.isLive(a)).toBe(false);
+      expect(bullets.entityOf(ha)).toBe(-1);
+      expect(Position.has(a) || Life.has(a)).toBe(false);
+      expect(bullets.size).toBe(1);
+      expect(bullets.createdCount).toBe(1);
+      bullets.check();
+      Position.check();
+      bullets.despawn(b);
+      removeEntity(world, b); // parked
+      expect(bullets.createdCount).toBe(0);
+      bullets.check();
+      const c = bullets.spawn();
+      const d = bullets.spawn();
+      expect(isEntityAlive(world, c) && isEntityAlive(world, d)).toBe(true);
+      expect(Position.fields.x[Position.indexOf(c)]).toBe(0);
+      expect(Position.fields.x[Position.indexOf(d)]).toBe(0);
+      expect(bullets.size).toBe(2);
+      expect(bullets.createdCount).toBe(2);
+      bullets.check();
+      Position.check();
+      Life.check();
+    });
+  }
+});
