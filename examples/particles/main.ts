@@ -1,21 +1,22 @@
 /**
  * The particle demo's entry point (Vite, `examples/particles/index.html`): PixiJS v8 particles
- * spawned and freed every frame, from a steadyheap `StructPool` ("pooled") or from fresh objects
- * and filtered arrays ("naive"), with a frame-time overlay and the page contract of
- * `page-contract.ts`.
+ * spawned and freed every frame, from a steadyheap `StructPool` drawn through reused Pixi
+ * `Particle`s ("pooled"), from fresh objects and filtered arrays ("naive"), or from the same
+ * `StructPool` whose columns go straight to the GPU as instance attributes ("zero-object"), with
+ * a frame-time overlay and the page contract of `page-contract.ts`.
  *
- * URL parameters (see `params.ts`): `?mode=pooled|naive&capacity=N&spawn=N&seed=N&frames=N&overlay=0`.
- * Key `M` or the overlay's button switches mode at run time.
+ * URL parameters (see `params.ts`):
+ * `?mode=pooled|naive|zero-object&capacity=N&spawn=N&seed=N&frames=N&overlay=0`.
+ * Key `M` or the overlay's button switches to the next mode at run time.
  *
  * The frame loop is our own `requestAnimationFrame` callback (Pixi's ticker is not started), so
  * each frame is exactly: step the simulation, copy it into the Pixi particles, render, record the
- * frame in the profiler, draw the overlay. In pooled mode none of these allocates in our code;
- * the callback is one function created once.
+ * frame in the profiler, draw the overlay. In the pooled and zero-object modes none of these
+ * allocates in our code; the callback is one function created once.
  *
  * @module
  */
 import { Application } from 'pixi.js';
-import { describeValue } from '../../src/errors.ts';
 import { FrameProfiler } from '../../src/profile/frame-profiler.ts';
 import { NaiveSimulation } from './naive-simulation.ts';
 import { FrameOverlay } from './overlay.ts';
@@ -23,7 +24,8 @@ import type { SteadyheapDemo } from './page-contract.ts';
 import { formatDemoParams, parseDemoParams } from './params.ts';
 import { NaiveParticleView, PooledParticleView, createDotTexture, createParticleContainer, type ParticleView } from './pixi-view.ts';
 import { PooledSimulation } from './pooled-simulation.ts';
-import type { DemoMode, ParticleSimulation } from './simulation.ts';
+import { badModeMessage, isDemoMode, nextDemoMode, simulationKindOf, type DemoMode, type ParticleSimulation } from './simulation.ts';
+import { ZeroObjectParticleView } from './zero-object-view.ts';
 
 /** Background colour of the stage (the e2e test counts pixels that differ from it). */
 const BACKGROUND = 0x0b0e14;
@@ -57,15 +59,25 @@ async function start(): Promise<void> {
   app.stage.addChild(container);
   const pooledView = new PooledParticleView(pooled, container, texture);
   const naiveView = new NaiveParticleView(naive, container, texture);
+  const zeroObjectView = new ZeroObjectParticleView(pooled, texture);
+  app.stage.addChild(zeroObjectView.mesh);
+  const viewOf = (mode: DemoMode): ParticleView =>
+    mode === 'pooled' ? pooledView : mode === 'naive' ? naiveView : zeroObjectView;
 
   // Size Pixi's particle buffers to the capacity once: render with all `capacity` pooled particles
-  // (still at scale 0) as children before the first real frame (see pixi-view.ts).
+  // (still at scale 0) as children before the first real frame (see pixi-view.ts). The
+  // zero-object mesh is drawn too (every slot free, so nothing shows): its shader is compiled and
+  // its column buffers created now, not at the first switch to it.
   pooledView.activate();
+  zeroObjectView.activate();
+  zeroObjectView.sync();
   app.renderer.render(app.stage);
+  zeroObjectView.deactivate();
+  pooledView.deactivate();
 
   const profiler = new FrameProfiler({ capacity: params.profilerFrames, budgetMs: 1000 / 60 });
-  let sim: ParticleSimulation = params.mode === 'pooled' ? pooled : naive;
-  let view: ParticleView = params.mode === 'pooled' ? pooledView : naiveView;
+  let sim: ParticleSimulation = simulationKindOf(params.mode) === 'pooled' ? pooled : naive;
+  let view: ParticleView = viewOf(params.mode);
   view.activate();
   // The previous frame's rAF timestamp (ms; -1 before the first), kept in a typed array: a
   // fractional number stored in a closure variable would be boxed anew on every frame.
@@ -92,12 +104,11 @@ async function start(): Promise<void> {
   overlay.setVisible(params.overlay);
 
   function setMode(mode: DemoMode): void {
-    if (mode !== 'pooled' && mode !== 'naive') {
-      throw new TypeError(`mode must be one of 'pooled', 'naive', got ${describeValue(mode)}`);
-    }
+    if (!isDemoMode(mode)) throw new TypeError(badModeMessage(mode));
     if (mode === demo.mode) return;
-    sim = mode === 'pooled' ? pooled : naive;
-    view = mode === 'pooled' ? pooledView : naiveView;
+    view.deactivate();
+    sim = simulationKindOf(mode) === 'pooled' ? pooled : naive;
+    view = viewOf(mode);
     sim.reset(params.seed);
     sim.resize(app.screen.width, app.screen.height);
     view.activate();
@@ -112,8 +123,9 @@ async function start(): Promise<void> {
     overlay.invalidateText();
   }
 
+  /** Switches to the next mode: pooled, naive, zero-object, pooled... */
   function toggleMode(): void {
-    setMode(demo.mode === 'pooled' ? 'naive' : 'pooled');
+    setMode(nextDemoMode(demo.mode));
   }
 
   window.addEventListener('keydown', (event) => {
@@ -124,7 +136,7 @@ async function start(): Promise<void> {
   let width = widthPx;
   let height = heightPx;
 
-  /** One frame. Created once; allocation-free in pooled mode (see the module docs). */
+  /** One frame. Created once; allocation-free in the pooled and zero-object modes (see the module docs). */
   function frame(nowMs: number): void {
     const previousMs = frameClock[PREVIOUS_FRAME_MS];
     const frameMs = previousMs < 0 ? FIRST_FRAME_MS : Math.max(0, nowMs - previousMs);

@@ -12,6 +12,7 @@
  * @module
  */
 import type { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import { nextDemoMode, type DemoMode } from './simulation.ts';
 
 /** Text refresh period, milliseconds: at most 4 text updates per second. */
 export const TEXT_REFRESH_MS = 250;
@@ -26,7 +27,7 @@ export const BUDGET_MS = 1000 / 60;
 
 /** The live figures the overlay shows; the demo's page-contract object satisfies it. */
 export interface OverlayStats {
-  readonly mode: string;
+  readonly mode: DemoMode;
   readonly renderer: string;
   readonly capacity: number;
   readonly spawnPerFrame: number;
@@ -91,7 +92,7 @@ export class FrameOverlay {
     const button = document.createElement('button');
     button.type = 'button';
     button.id = 'mode-button';
-    button.title = 'Switch between pooled and naive memory (key M)';
+    button.title = 'Switch to the next mode: pooled, naive, zero-object (key M)';
     button.addEventListener('click', options.onToggleMode);
     const canvas = document.createElement('canvas');
     canvas.className = 'overlay-graph';
@@ -194,6 +195,6 @@ export class FrameOverlay {
       `total     ${formatCount(s.spawnedTotal)} spawned  ${formatCount(s.freedTotal)} freed\n` +
       `frame ms  p50 ${formatMs(p50)}  p99 ${formatMs(p99)}  max ${formatMs(max)}` +
       `  (last ${Math.min(WINDOW_FRAMES, p.frames)} frames, ~${Number.isFinite(fps) ? fps.toFixed(0) : '–'} fps)`;
-    this.button.textContent = s.mode === 'pooled' ? 'switch to naive (M)' : 'switch to pooled (M)';
+    this.button.textContent = `switch to ${nextDemoMode(s.mode)} (M)`;
   }
 }

@@ -15,7 +15,7 @@ import type { DemoMode } from './simulation.ts';
 export interface SteadyheapDemo {
   /** True once PixiJS is initialised and the first frame rendered. */
   ready: boolean;
-  /** The mode running now. */
+  /** The mode running now: `'pooled'`, `'naive'` or `'zero-object'` (see `DemoMode`). */
   mode: DemoMode;
   /** Frames rendered since the page loaded (keeps counting across mode switches). */
   frame: number;
@@ -45,7 +45,7 @@ export interface SteadyheapDemo {
    * Switches mode: frees every particle, restarts the simulation from the same seed and resets
    * the profiler. Same mode: no-op.
    *
-   * @throws TypeError for anything but `'pooled'` or `'naive'`.
+   * @throws TypeError for anything but `'pooled'`, `'naive'` or `'zero-object'`.
    */
   setMode(mode: DemoMode): void;
 }

@@ -5,7 +5,7 @@
  *
  * | parameter  | meaning                                           | default | range            |
  * |------------|---------------------------------------------------|---------|------------------|
- * | `mode`     | `pooled` or `naive`                               | pooled  |                  |
+ * | `mode`     | `pooled`, `naive` or `zero-object`                | pooled  |                  |
  * | `capacity` | most particles alive (the pool's fixed capacity)  | 6000    | 1 .. 1,000,000   |
  * | `spawn`    | particles spawned per frame                       | 100     | 0 .. 100,000     |
  * | `seed`     | seed of the random source                         | 1       | 0 .. 2^32 - 1    |
@@ -17,7 +17,7 @@
 import { checkInteger } from '../../src/errors.ts';
 import { MAX_PROFILER_CAPACITY } from '../../src/profile/frame-profiler.ts';
 import { MAX_CAPACITY, MAX_SPAWN_PER_FRAME } from './physics.ts';
-import type { DemoMode } from './simulation.ts';
+import { DEMO_MODES, isDemoMode, type DemoMode } from './simulation.ts';
 
 /** The demo's settings, after parsing. */
 export interface DemoParams {
@@ -93,9 +93,10 @@ export function parseDemoParams(search: string): ParsedParams {
   const problems: string[] = [];
   let mode = DEFAULT_PARAMS.mode;
   const rawMode = query.get('mode');
-  if (rawMode === 'pooled' || rawMode === 'naive') mode = rawMode;
+  if (isDemoMode(rawMode)) mode = rawMode;
   else if (rawMode !== null) {
-    problems.push(`mode must be one of 'pooled', 'naive', got ${JSON.stringify(rawMode)}; using ${mode}`);
+    const allowed = DEMO_MODES.map((m) => `'${m}'`).join(', ');
+    problems.push(`mode must be one of ${allowed}, got ${JSON.stringify(rawMode)}; using ${mode}`);
   }
   let overlay = DEFAULT_PARAMS.overlay;
   const rawOverlay = query.get('overlay');

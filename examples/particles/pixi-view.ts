@@ -1,6 +1,7 @@
 /**
- * PixiJS v8 glue of the particle demo: copies simulation state into the `Particle`s of one
- * `ParticleContainer`. Browser only (imports pixi.js).
+ * PixiJS v8 glue of the particle demo's `pooled` and `naive` modes: copies simulation state into
+ * the `Particle`s of one `ParticleContainer`. Browser only (imports pixi.js). The third mode,
+ * `zero-object`, draws without `Particle`s (`zero-object-view.ts`).
  *
  * One container serves both modes, with the same dynamic properties (position, vertex for the
  * scale, color for the fade), so the two modes differ only in how particles are held:
@@ -30,6 +31,14 @@ export const DOT_TEXTURE_PX = 8;
 
 /** Colour alpha (top byte of Pixi's `0xAABBGGRR` particle colour) as a multiplier. */
 const ALPHA_UNIT = 0x1000000;
+
+/**
+ * Fraction of its life left below which a particle fades: above it, full brightness and size;
+ * below it, brightness falls linearly to 0. Shared with the zero-object vertex shader.
+ */
+export const FADE_START_FRACTION = 0.5;
+/** Size factor of a fully faded particle (1 at full brightness). Shared with the vertex shader. */
+export const FADED_SIZE_FACTOR = 0.4;
 
 /**
  * A soft round dot (radial gradient, white) drawn once on a 2D canvas, for tinting.
@@ -70,16 +79,23 @@ function particleColor(tint: number, alpha: number): number {
   return tint + Math.floor(alpha * 255) * ALPHA_UNIT;
 }
 
-/** Fraction of life left, shaped so particles stay bright and fade at the end. */
+/** Brightness in `[0, 1]` from the fraction of life left: 1, then fading at the end. */
 function fadeOf(lifeMs: number, maxLifeMs: number): number {
   const f = lifeMs / maxLifeMs;
-  return f > 0.5 ? 1 : f * 2;
+  return f > FADE_START_FRACTION ? 1 : f / FADE_START_FRACTION;
+}
+
+/** Size factor from the brightness: 1 at full brightness, shrinking to `FADED_SIZE_FACTOR`. */
+function sizeFactorOf(fade: number): number {
+  return FADED_SIZE_FACTOR + (1 - FADED_SIZE_FACTOR) * fade;
 }
 
 /** What the demo loop asks of a view. */
 export interface ParticleView {
-  /** Makes this view's particles the container's children (on a mode switch). O(1). */
+  /** Makes this view's particles the ones drawn (on a mode switch, after the old view's `deactivate`). O(1). */
   activate(): void;
+  /** Stops drawing this view's particles (on a mode switch, before the new view's `activate`). O(1). */
+  deactivate(): void;
   /** Copies the simulation's state after a step into the container's particles. */
   sync(): void;
 }
@@ -130,6 +146,12 @@ export class PooledParticleView implements ParticleView {
   activate(): void {
     this.container.particleChildren = this.drawList as unknown as Particle[];
     this.container.update();
+    this.container.visible = true;
+  }
+
+  /** Hides the container (the zero-object view draws instead, or the naive view takes it over). */
+  deactivate(): void {
+    this.container.visible = false;
   }
 
   /**
@@ -153,7 +175,7 @@ export class PooledParticleView implements ParticleView {
       const s = dense[i];
       const p = sprites[i];
       const fade = fadeOf(lifeMs[s], maxLifeMs[s]);
-      const k = scale[s] * (0.4 + 0.6 * fade);
+      const k = scale[s] * sizeFactorOf(fade);
       p.x = x[s];
       p.y = y[s];
       p.scaleX = k;
@@ -176,6 +198,12 @@ export class NaiveParticleView implements ParticleView {
     const container = this.container;
     container.particleChildren = [];
     container.update();
+    container.visible = true;
+  }
+
+  /** Hides the container. */
+  deactivate(): void {
+    this.container.visible = false;
   }
 
   /** Creates sprites for new particles, updates all, rebuilds `particleChildren`. O(live); allocates. */
@@ -188,7 +216,7 @@ export class NaiveParticleView implements ParticleView {
         p.view = sprite;
       }
       const fade = fadeOf(p.lifeMs, p.maxLifeMs);
-      const k = p.scale * (0.4 + 0.6 * fade);
+      const k = p.scale * sizeFactorOf(fade);
       sprite.x = p.x;
       sprite.y = p.y;
       sprite.scaleX = k;

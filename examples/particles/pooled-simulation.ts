@@ -8,7 +8,13 @@
  *
  * The pool is created once at `capacity` with `maxCapacity = capacity`: it never grows, so the
  * column views taken at the start of a step stay valid, and a renderer can preallocate one
- * sprite per slot (see `pixi-view.ts`).
+ * sprite per slot (see `pixi-view.ts`) or hand the columns themselves to the GPU
+ * (`zero-object-view.ts`).
+ *
+ * **Free slots have `lifeMs` 0.** `step` writes 0 into a particle's `lifeMs` as it frees it, and
+ * `reset` zeroes the column, so `lifeMs[slot] > 0` exactly when `slot` is live (`check()`
+ * verifies it). A renderer that draws every slot of the columns, without reading `dense`, tells
+ * live particles from free slots by that alone.
  *
  * @module
  */
@@ -124,6 +130,7 @@ export class PooledSimulation implements ParticleSimulation {
       const s = dense[i];
       const life = lifeMs[s] - stepMs;
       if (life <= 0) {
+        lifeMs[s] = 0; // free slots read as dead (see the module docs)
         pool.free(pool.handleOf(s));
         freed++;
         continue;
@@ -175,10 +182,14 @@ export class PooledSimulation implements ParticleSimulation {
     return spawned;
   }
 
-  /** Frees every particle, zeroes the counters and restarts the emitter. O(capacity). */
+  /**
+   * Frees every particle, zeroes the counters and the `lifeMs` column (free slots read as dead)
+   * and restarts the emitter. O(capacity).
+   */
   reset(seed: number = this.seed): void {
     this.seed = seed;
     this.pool.clear();
+    this.pool.fields.lifeMs.fill(0);
     this.counts.fill(0);
     this.emitter.reset(seed);
   }
@@ -190,7 +201,8 @@ export class PooledSimulation implements ParticleSimulation {
 
   /**
    * Runs `pool.check()` and checks conservation (`spawnedTotal - freedTotal == live`), the
-   * capacity, and that every live particle has life left. O(capacity).
+   * capacity, that every live particle has life left and that every free slot has `lifeMs` 0.
+   * O(capacity).
    *
    * @throws Error naming the first violated invariant.
    */
@@ -208,6 +220,11 @@ export class PooledSimulation implements ParticleSimulation {
       if (!(lifeMs[s] > 0 && lifeMs[s] <= maxLifeMs[s])) {
         throw new Error(`slot ${s}: lifeMs ${lifeMs[s]} outside (0, ${maxLifeMs[s]}]`);
       }
+    }
+    // dense[live, capacity) is the pool's free list: those slots must read as dead.
+    for (let i = live; i < this.pool.capacity; i++) {
+      const s = this.pool.dense[i];
+      if (lifeMs[s] !== 0) throw new Error(`free slot ${s}: lifeMs ${lifeMs[s]}, expected 0`);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The particle demo in a real browser (headless Chromium, software WebGL through SwiftShader),
- * for both modes: the canvas shows particles (pixels that differ from the background, counted in a
+ * for all three modes (pooled, naive, zero-object): the canvas shows particles (pixels that differ from the background, counted in a
  * decoded screenshot), frames advance, the live count is in the range the physics allows, counts
  * are conserved, the page logs no errors, and `setMode` switches at run time. Screenshots are
  * kept in `test-artifacts/particles-<mode>.png`.
@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { DEFAULT_PARAMS } from '../../examples/particles/params.ts';
 import { expectedLiveRange } from '../../examples/particles/physics.ts';
-import type { DemoMode } from '../../examples/particles/simulation.ts';
+import { DEMO_MODES } from '../../examples/particles/simulation.ts';
 import '../../examples/particles/page-contract.ts';
 
 /** Stage background of the demo, `0xRRGGBB` (main.ts). */
@@ -155,7 +155,7 @@ describe('particle demo in headless Chromium', () => {
     await browser?.close();
   });
 
-  for (const mode of ['pooled', 'naive'] as const satisfies readonly DemoMode[]) {
+  for (const mode of DEMO_MODES) {
     it(`${mode} mode draws particles, advances frames and keeps counts in range`, async () => {
       const page = browser.page;
       problems.length = 0;
@@ -200,11 +200,11 @@ describe('particle demo in headless Chromium', () => {
     });
   }
 
-  it('pooled mode allocates far less JS heap per frame than naive mode', async () => {
+  it('pooled and zero-object modes allocate far less JS heap per frame than naive mode', async () => {
     const page = browser.page;
     problems.length = 0;
     const bytesPerFrame: Record<string, number> = {};
-    for (const mode of ['pooled', 'naive'] as const) {
+    for (const mode of DEMO_MODES) {
       // 20,000 / 300, overlay on (its per-frame graph drawing is part of what is measured).
       await page.goto(`${base}examples/particles/?mode=${mode}&capacity=20000&spawn=300`);
       await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
@@ -226,17 +226,23 @@ describe('particle demo in headless Chromium', () => {
         requestAnimationFrame(sample);
       })`);
     }
-    console.log(`JS heap allocated per frame: pooled ${bytesPerFrame.pooled.toFixed(0)} B, naive ${bytesPerFrame.naive.toFixed(0)} B`);
+    console.log(
+      `JS heap allocated per frame: pooled ${bytesPerFrame.pooled.toFixed(0)} B, naive ${bytesPerFrame.naive.toFixed(0)} B, ` +
+        `zero-object ${bytesPerFrame['zero-object'].toFixed(0)} B`,
+    );
     // Measured: pooled 3-13 KB/frame, all of it PixiJS's particle pipe, the overlay's 4 Hz text and
     // the browser (an empty scene allocates ~2 KB/frame); naive ~300 KB/frame. One boxed double
     // per live particle in the pooled sync would add 16 bytes x 5,000-18,000 live particles.
     expect(bytesPerFrame.naive).toBeGreaterThan(50_000);
     expect(bytesPerFrame.pooled).toBeLessThan(32_000);
     expect(bytesPerFrame.pooled).toBeLessThan(bytesPerFrame.naive / 5);
+    // Zero-object: no Pixi particle pipe either, only one mesh draw; same bounds as pooled.
+    expect(bytesPerFrame['zero-object']).toBeLessThan(32_000);
+    expect(bytesPerFrame['zero-object']).toBeLessThan(bytesPerFrame.naive / 5);
     expect(problems).toEqual([]);
   });
 
-  it('setMode switches at run time and the M key switches back', async () => {
+  it('setMode switches at run time and the M key cycles pooled -> naive -> zero-object -> pooled', async () => {
     const page = browser.page;
     problems.length = 0;
     await page.goto(`${base}examples/particles/?mode=pooled&capacity=5000&spawn=200&seed=3`);
@@ -250,6 +256,16 @@ describe('particle demo in headless Chromium', () => {
     expect(naive.frame).toBeGreaterThan(switched.frame);
     expect(naive.live).toBeGreaterThanOrEqual(expectedLiveRange(5000, 200).min);
     expect(naive.live).toBeLessThanOrEqual(5000);
+    await page.keyboard.press('m');
+    const zeroObject = await readDemo(page);
+    expect(zeroObject.mode).toBe('zero-object');
+    expect(page.url()).toContain('mode=zero-object');
+    await page.waitForTimeout(1000);
+    expect(await page.locator('#mode-button').textContent()).toBe('switch to pooled (M)');
+    const later = await readDemo(page);
+    expect(later.frame).toBeGreaterThan(zeroObject.frame);
+    expect(later.live).toBeGreaterThanOrEqual(expectedLiveRange(5000, 200).min);
+    expect(later.spawnedTotal - later.freedTotal).toBe(later.live);
     await page.keyboard.press('m');
     expect((await readDemo(page)).mode).toBe('pooled');
     const threw = await page.evaluate(() => {

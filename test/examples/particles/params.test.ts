@@ -27,7 +27,7 @@ describe('parseDemoParams', () => {
     );
     expect(params).toEqual({ ...DEFAULT_PARAMS });
     expect(problems).toEqual([
-      `mode must be one of 'pooled', 'naive', got "fast"; using pooled`,
+      `mode must be one of 'pooled', 'naive', 'zero-object', got "fast"; using pooled`,
       'overlay must be 0 or 1, got "maybe"; showing it',
       'capacity must be an integer in [1, 1000000], got 0; using 6000',
       'spawn must be an integer in [0, 100000], got "1e3"; using 100',
@@ -36,9 +36,16 @@ describe('parseDemoParams', () => {
     ]);
   });
 
+  it('accepts every demo mode', () => {
+    for (const mode of ['pooled', 'naive', 'zero-object'] as const) {
+      expect(parseDemoParams(`?mode=${mode}`)).toEqual({ params: { ...DEFAULT_PARAMS, mode }, problems: [] });
+    }
+  });
+
   it('round-trips through formatDemoParams', () => {
     const { params } = parseDemoParams('?mode=naive&capacity=777&spawn=12&seed=9&frames=100&overlay=0');
     expect(parseDemoParams(formatDemoParams(params)).params).toEqual(params);
     expect(formatDemoParams({ ...DEFAULT_PARAMS })).toBe('?mode=pooled');
+    expect(formatDemoParams({ ...DEFAULT_PARAMS, mode: 'zero-object' })).toBe('?mode=zero-object');
   });
 });

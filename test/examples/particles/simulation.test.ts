@@ -18,6 +18,9 @@ import {
   NaiveSimulation,
   PooledSimulation,
   createSimulation,
+  isDemoMode,
+  nextDemoMode,
+  simulationKindOf,
 } from '../../../examples/particles/simulation.ts';
 
 describe('PooledSimulation against a reference model of lifetimes', () => {
@@ -198,6 +201,24 @@ describe('reset, spawn rate and errors', () => {
       sim.check();
     }
     expect(() => createSimulation('fast' as never, { capacity: 10, spawnPerFrame: 1 })).toThrow(TypeError);
+  });
+});
+
+describe('demo modes', () => {
+  it('zero-object runs the pooled simulation; the button cycles through all three', () => {
+    expect(DEMO_MODES).toEqual(['pooled', 'naive', 'zero-object']);
+    expect(DEMO_MODES.map(simulationKindOf)).toEqual(['pooled', 'naive', 'pooled']);
+    expect(createSimulation('zero-object', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(PooledSimulation);
+    expect(createSimulation('naive', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(NaiveSimulation);
+    expect(DEMO_MODES.map(nextDemoMode)).toEqual(['naive', 'zero-object', 'pooled']);
+    for (const mode of DEMO_MODES) expect(isDemoMode(mode)).toBe(true);
+    for (const bad of ['fast', 'Pooled', '', null, undefined, 0, {}]) expect(isDemoMode(bad)).toBe(false);
+  });
+
+  it('rejects an unknown mode with a TypeError that lists the modes', () => {
+    expect(() => simulationKindOf('gpu' as never)).toThrow(TypeError);
+    expect(() => nextDemoMode('gpu' as never)).toThrow(/one of 'pooled', 'naive', 'zero-object', got "gpu"/);
+    expect(() => createSimulation(null as never, { capacity: 10, spawnPerFrame: 1 })).toThrow(TypeError);
   });
 });
 
