@@ -292,6 +292,16 @@ function pooledWorkload(workload: Workload): WorkloadInstance {
     const cb = b.fields.value;
     const ia = q.indices[0];
     const ib = q.indices[1];
+    if (ia === ib) {
+      // Both 'entity' layout: one shared raw-index array (see PoolQuery.indices).
+      for (let i = 0; i < n; i++) {
+        const x = ia[i];
+        const t = ca[x];
+        ca[x] = cb[x];
+        cb[x] = t;
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const x = ia[i];
       const y = ib[i];

@@ -14,11 +14,14 @@
  * the `alloc`/`free` call sites sees one allocator class, as in an application that uses one
  * arena, instead of going megamorphic over every allocator the suite has run. The batch per timed
  * call is calibrated per case (the O(n) peers take milliseconds per op where our arenas take
- * nanoseconds), and the calibration doubles as warm-up and as a churn to steady state.
+ * nanoseconds), and the calibration doubles as warm-up and as a churn to steady state. Cases
+ * that ask for it also count garbage collections over a replay after timing (with
+ * `test/support/gc.ts`), outside tinybench.
  *
  * @module
  */
 import { runCases, type BenchOptions, type BenchRatio, type CaseResult, type RatioResult } from '../lib/harness.ts';
+import { countGc } from '../../test/support/gc.ts';
 import type { ChurnTarget } from './peers.ts';
 
 /** Free orders of the churn workload. */
@@ -102,12 +105,28 @@ export interface ChurnSpec {
   victims?: Int32Array;
   /** Called after timing with the allocator (run `check()` here). */
   after?: (target: never) => void;
+  /** Also count garbage collections over a replay of up to {@link GC_COUNT_PAIRS} pairs. */
+  countGc?: boolean;
+}
+
+/** Most alloc+free pairs replayed while counting collections (fewer for slow cases: 100 calls). */
+export const GC_COUNT_PAIRS = 200_000;
+
+/** Collections seen while replaying `pairs` alloc+free pairs after timing (`countGc` cases). */
+export interface ChurnGc {
+  pairs: number;
+  /** Collections that started during the replay. */
+  collections: number;
+  /** Their summed duration, ms. */
+  gcMs: number;
 }
 
 /** A measured case plus the batch the calibration chose. */
 export interface ChurnResult extends CaseResult {
   /** Alloc+free pairs per timed call. */
   batch: number;
+  /** Present when the spec asked for `countGc`. */
+  gc?: ChurnGc;
 }
 
 /**
@@ -160,9 +179,18 @@ export async function measureChurn(suite: string, spec: ChurnSpec, options: Benc
   const [result] = (
     await runCases(suite, [{ name: spec.name, opsPerCall: batch, fn: () => step(batch) }], [], options)
   ).cases;
+  let gc: ChurnGc | undefined;
+  if (spec.countGc) {
+    // Outside tinybench, whose own sampling allocates; the loop is warm by now.
+    const calls = Math.max(1, Math.min(100, Math.floor(GC_COUNT_PAIRS / batch)));
+    const counted = await countGc(() => {
+      for (let i = 0; i < calls; i++) step(batch);
+    }, options.quick ? 30 : 100);
+    gc = { pairs: calls * batch, collections: counted.count, gcMs: counted.totalMs };
+  }
   spec.after?.(target as never);
   target = null;
-  return { ...result, batch };
+  return gc ? { ...result, batch, gc } : { ...result, batch };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The HTML report of `npm run profile`: a frame-time line graph with 16.7 / 33.3 ms budget lines
- * and GC markers, a frame-time histogram and a percentile curve overlaying the modes, the median
- * table, the allocation sites and the run metadata. Drawn with Chart.js (its UMD build is copied
+ * The HTML report of `npm run profile`: a card per mode, the issue's targets with their verdicts,
+ * a frame-time line graph with 16.7 / 33.3 ms budget lines and GC markers, a frame-time histogram
+ * and a percentile curve overlaying the modes, the median table, allocation by origin for every
+ * mode and the allocation sites of the pooled and zero-object modes, and the run metadata. Drawn with Chart.js (its UMD build is copied
  * next to the report, so the report opens offline), and photographed to PNG in Chromium.
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { percentileCurve, type FigureRow, type Figures } from '../../src/profile/report.ts';
 import type { AllocationProfile } from './sampling.ts';
+import { verdictWord, type TargetCheck } from './targets.ts';
 
 /** Colour per mode (the same in every chart). */
 export const MODE_COLORS: Record<string, string> = {
@@ -48,7 +50,13 @@ export interface ReportInput {
   meta: Record<string, string | number | boolean>;
   modes: ModeReport[];
   rows: readonly FigureRow[];
-  allocations?: { mode: string; profile: AllocationProfile; served: string };
+  /**
+   * Allocation profiles by mode; `detailed` lists the modes whose sites are tabled (the others
+   * get a line in the by-origin table); `served` says how the sampled pages were served.
+   */
+  allocations?: { profiles: Record<string, AllocationProfile>; detailed: string[]; served: string };
+  /** The issue's targets (`targets.ts`); omitted: no targets section. */
+  targets?: readonly TargetCheck[];
   definitions: Record<string, unknown>;
 }
 
@@ -113,30 +121,53 @@ export function writeHtmlReport(outDir: string, input: ReportInput): string {
     )
     .join('\n');
   const alloc = input.allocations;
-  const allocHtml = alloc
-    ? `<h2>Where the ${escapeHtml(alloc.mode)} frame allocates</h2>
-<p class="note">CDP allocation sampling (<code>HeapProfiler.startSampling</code>, objects collected by minor and major GC included),
-${alloc.profile.frames} frames, one sample per ${alloc.profile.samplingIntervalBytes} bytes on average, served ${escapeHtml(alloc.served)}.
-Sampled bytes per frame by origin: ${Object.entries(alloc.profile.byOrigin)
-        .sort((a, b) => b[1] - a[1])
-        .map(([o, b]) => `<b>${escapeHtml(o)}</b> ${fmt(b, 0)}`)
-        .join(' · ')} (total ${fmt(alloc.profile.bytesPerFrame, 0)} B/frame).</p>
+  const origins = alloc
+    ? [...new Set(Object.values(alloc.profiles).flatMap((p) => Object.keys(p.byOrigin)))].sort()
+    : [];
+  const sitesHtml = (mode: string, profile: AllocationProfile) => `<h3>${escapeHtml(mode)}: heaviest sites</h3>
 <table class="sites"><tr><th>bytes/frame</th><th>origin</th><th>function</th><th>where</th><th>called from</th></tr>
-${alloc.profile.topSites
+${profile.topSites
   .map(
     (s) =>
       `<tr><td>${fmt(s.bytesPerFrame, 0)}</td><td>${escapeHtml(s.origin)}</td><td><code>${escapeHtml(s.functionName)}</code></td><td><code>${escapeHtml(s.where)}</code></td><td class="callers">${s.callers.map(escapeHtml).join(' ← ')}</td></tr>`,
   )
   .join('\n')}
 </table>
-<p class="note"><b>In our code</b> (steadyheap and the demo): ${
-        alloc.profile.ourSites.length === 0
-          ? 'no sample in the window: under one sampling interval per window, i.e. effectively zero per frame.'
-          : alloc.profile.ourSites
-              .slice(0, 8)
-              .map((s) => `<code>${escapeHtml(s.functionName)}</code> (${escapeHtml(s.where)}) ${fmt(s.bytesPerFrame, 0)} B/frame`)
-              .join('; ')
-      }</p>`
+<p class="note"><b>In our code</b> (steadyheap and the demo), ${escapeHtml(mode)}: ${
+    profile.ourSites.length === 0
+      ? 'no sample in the window: under one sampling interval per window, i.e. effectively zero per frame.'
+      : profile.ourSites
+          .slice(0, 8)
+          .map((s) => `<code>${escapeHtml(s.functionName)}</code> (${escapeHtml(s.where)}) ${fmt(s.bytesPerFrame, 0)} B/frame`)
+          .join('; ')
+  }</p>`;
+  const allocHtml = alloc
+    ? `<h2>Where each frame allocates</h2>
+<p class="note">CDP allocation sampling (<code>HeapProfiler.startSampling</code>, objects collected by minor and major GC included),
+one sample per ${Object.values(alloc.profiles)[0]?.samplingIntervalBytes ?? '?'} bytes on average, served ${escapeHtml(alloc.served)}.
+Sampled bytes per frame by owner of the allocating code:</p>
+<table><tr><th>mode</th><th>frames</th>${origins.map((o) => `<th>${escapeHtml(o)}</th>`).join('')}<th>total</th></tr>
+${Object.entries(alloc.profiles)
+  .map(
+    ([mode, p]) =>
+      `<tr><td style="color:${MODE_COLORS[mode] ?? '#555'};font-weight:600">${escapeHtml(mode)}</td><td>${p.frames}</td>${origins
+        .map((o) => `<td>${fmt(p.byOrigin[o] ?? 0, 0)}</td>`)
+        .join('')}<td><b>${fmt(p.bytesPerFrame, 0)}</b></td></tr>`,
+  )
+  .join('\n')}
+</table>
+${alloc.detailed.map((m) => sitesHtml(m, alloc.profiles[m])).join('\n')}`
+    : '';
+  const targetsHtml = input.targets
+    ? `<h2>Targets</h2>
+<table class="targets"><tr><th>target</th><th>measured</th><th>limit</th><th>verdict</th><th>how</th></tr>
+${input.targets
+  .map(
+    (t) =>
+      `<tr><td>${escapeHtml(t.label)}</td><td>${fmt(t.value, t.unit === 'x' ? 3 : t.unit === '%' ? 1 : 0)} ${escapeHtml(t.unit)}</td><td>≤ ${t.limit} ${escapeHtml(t.unit)}</td><td class="${t.met === null ? 'na' : t.met ? 'met' : 'missed'}">${verdictWord(t.met)}</td><td class="how">${escapeHtml(t.detail)}</td></tr>`,
+  )
+  .join('\n')}
+</table>`
     : '';
   const meta = Object.entries(input.meta)
     .map(([k, v]) => `<span><b>${escapeHtml(k)}</b> ${escapeHtml(String(v))}</span>`)
@@ -162,11 +193,15 @@ ${alloc.profile.topSites
   .note { color: #4a5363; font-size: 12.5px; } code { font-size: 12px; }
   .cols { display: grid; grid-template-columns: auto 1fr; gap: 20px; align-items: start; }
   .defs { font-size: 12px; color: #4a5363; } .defs li { margin-bottom: 3px; }
+  h3 { font-size: 14px; margin: 18px 0 6px; }
+  table.targets td { text-align: left; } td.how { color: #4a5363; font-size: 12px; max-width: 560px; }
+  td.met { color: #2b8a3e; font-weight: 700; } td.missed { color: #c92a2a; font-weight: 700; } td.na { color: #868e96; }
 </style></head>
 <body><main>
 <h1>${escapeHtml(input.title)}</h1>
 <div class="meta">${meta}</div>
 <div class="cards">${cards}</div>
+${targetsHtml}
 <div class="panel wide" style="margin-top:14px"><div class="chart"><canvas id="line"></canvas></div>
 <div class="note">Frames above the top of the axis are clipped (see max in the table). Frame time of the median run of each mode (traced window: triangles mark frames in which the renderer main thread ran a GC). Dashed: 16.7 ms (60 fps) and 33.3 ms (30 fps) budgets.</div></div>
 <div class="grid">

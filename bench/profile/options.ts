@@ -5,8 +5,10 @@
  * and `--capacity` on a real GPU.
  */
 
-/** The demo modes the runner knows. */
-export const KNOWN_MODES = ['pooled', 'naive', 'zero-object'] as const;
+import { DEMO_MODES } from '../../examples/particles/simulation.ts';
+
+/** The demo modes the runner knows: the particle demo's `DEMO_MODES`. */
+export const KNOWN_MODES: readonly string[] = DEMO_MODES;
 
 /** Everything a profile run needs. Durations in ms. */
 export interface ProfileOptions {
@@ -47,7 +49,7 @@ export interface ProfileOptions {
 }
 
 export const DEFAULT_OPTIONS: ProfileOptions = {
-  modes: ['pooled', 'naive'],
+  modes: [...KNOWN_MODES],
   runs: 3,
   spawn: 50,
   capacity: 5000,
@@ -65,7 +67,7 @@ export const DEFAULT_OPTIONS: ProfileOptions = {
 
 export const USAGE = `npm run profile -- [options]
 
-  --modes pooled,naive   modes to compare (${KNOWN_MODES.join(', ')})
+  --modes a,b,...        modes to compare, in column order (default ${KNOWN_MODES.join(',')})
   --runs N               runs per mode, fresh page each (default ${DEFAULT_OPTIONS.runs})
   --spawn N              particles spawned per frame (default ${DEFAULT_OPTIONS.spawn})
   --capacity N           pool capacity, maximum live particles (default ${DEFAULT_OPTIONS.capacity})
@@ -106,7 +108,7 @@ export function parseArgs(argv: readonly string[]): ProfileOptions | null {
       case '--modes':
         o.modes = (next() ?? '').split(',').filter(Boolean);
         for (const m of o.modes) {
-          if (!(KNOWN_MODES as readonly string[]).includes(m)) throw new RangeError(`--modes: unknown mode ${m}`);
+          if (!KNOWN_MODES.includes(m)) throw new RangeError(`--modes: unknown mode ${m}`);
         }
         if (o.modes.length === 0) throw new RangeError('--modes needs at least one mode');
         break;

@@ -8,7 +8,7 @@
  * - `frames-<mode>-run<k>.csv`: per-frame CSV of the untraced window (GC columns 0: unknown there)
  * - `frames-<mode>-run<k>-traced.csv`: the traced window, GC columns from the trace
  * - `profile-summary.json`: metadata, options, per-run summaries and figures, medians, GC event
- *   names seen, allocation profiles
+ *   names seen, allocation profiles, and the issue's targets (`targets.ts`) with their verdicts
  * - `profile-report.html` (+ `chart.umd.min.js`) and `profile-report.png`
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { screenshotReport, writeHtmlReport, type ModeReport } from './html-repor
 import type { ProfileOptions } from './options.ts';
 import { browserMetadata, frameCsv, runOnce, sampleAllocations, tracedCsv, type RunResult } from './runner.ts';
 import type { AllocationProfile } from './sampling.ts';
+import { checkTargets, formatTargets, type TargetCheck } from './targets.ts';
 import { gcPerFrame } from './trace.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,8 +74,13 @@ export interface ProfileResult {
   medians: Record<string, Figures>;
   runs: RunResult[];
   allocations: Record<string, AllocationProfile>;
+  /** The issue's targets, evaluated on `medians` and `allocations`. */
+  targets: TargetCheck[];
   files: string[];
+  /** The comparison table, as printed. */
   table: string;
+  /** The targets, as printed. */
+  targetsText: string;
 }
 
 async function startDevServer(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -168,6 +174,8 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
       o.modes.map((m) => [m, medians[m]] as const),
       TABLE_ROWS,
     );
+    const targets = checkTargets(medians, allocations);
+    const targetsText = formatTargets(targets);
 
     mkdirSync(o.outDir, { recursive: true });
     const files: string[] = [];
@@ -216,6 +224,7 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
           meta,
           definitions,
           medians,
+          targets,
           runs: runs.map((r) => ({
             mode: r.mode,
             run: r.run,
@@ -249,13 +258,19 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
         allFrameMs: mine.flatMap((r) => r.frames.frameMs),
       };
     });
-    const sampled = o.modes.find((m) => m === 'pooled' && allocations[m]) ?? o.modes.find((m) => allocations[m]);
+    // Sites in detail for the pooled mode (our code's target) and the zero-object mode (what
+    // Pixi's render path still allocates without per-particle objects); origins for every mode.
+    const detailed = o.modes.filter((m) => (m === 'pooled' || m === 'zero-object') && allocations[m]);
+    if (detailed.length === 0) detailed.push(...o.modes.filter((m) => allocations[m]).slice(0, 1));
     const html = writeHtmlReport(o.outDir, {
       title: `steadyheap profile: ${o.modes.join(' vs ')}`,
       meta,
       modes: modeReports,
       rows: TABLE_ROWS,
-      allocations: sampled ? { mode: sampled, profile: allocations[sampled], served: samplingServed } : undefined,
+      allocations: Object.keys(allocations).length
+        ? { profiles: allocations, detailed, served: samplingServed }
+        : undefined,
+      targets,
       definitions,
     });
     files.push(html, join(o.outDir, 'chart.umd.min.js'));
@@ -264,7 +279,7 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
       await screenshotReport(page, html, png);
       files.push(png);
     }
-    return { meta, medians, runs, allocations, files, table };
+    return { meta, medians, runs, allocations, targets, files, table, targetsText };
   } finally {
     for (const close of closers) await close().catch(() => {});
   }

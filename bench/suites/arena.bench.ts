@@ -25,7 +25,7 @@
  */
 import { BuddyArena, FreeListArena, SlabArena, TreeArena, type Allocator, type FitPolicy } from '../../src/index.ts';
 import type { BenchRatio, BenchSuite, CaseResult, SuiteResult } from '../lib/harness.ts';
-import { measureChurn, ratiosOf, type ChurnResult, type ChurnSpec, type FreeOrder } from '../arena/churn.ts';
+import { measureChurn, ratiosOf, type ChurnGc, type ChurnResult, type ChurnSpec, type FreeOrder } from '../arena/churn.ts';
 import { smallestArena, type MemoryFigure, type ReplayTarget } from '../arena/memory.ts';
 import {
   Int32FreeStack,
@@ -151,8 +151,10 @@ export default {
     };
     // Results by case name. A case measured in several rounds keeps its fastest median.
     const results = new Map<string, ChurnResult>();
+    const gcCounts = new Map<string, ChurnGc>();
     const measure = async (spec: ChurnSpec) => {
       const r = await measureChurn(SUITE, spec, options);
+      if (r.gc) gcCounts.set(spec.name, r.gc);
       const previous = results.get(spec.name);
       if (!previous || r.nsPerOp < previous.nsPerOp) results.set(spec.name, r);
       if (!options.quick) console.log(`  ${spec.name}: ${r.nsPerOp.toFixed(1)} ns/op (batch ${r.batch})`);
@@ -191,6 +193,7 @@ export default {
           sizes: fixedSizes,
           victims: fixedVictims,
           after: c.after,
+          countGc: round === 0,
         });
       }
     }
@@ -215,6 +218,7 @@ export default {
               sizes: churnSizes,
               victims,
               after: c.after,
+              countGc: round === 0 && live === 10_000 && order === 'random',
             });
           }
         }
@@ -272,7 +276,7 @@ export default {
         denominator: churnName(10_000, 'random', 'new Float32Array'),
       })),
     ];
-    const cases: CaseResult[] = [...results.values()].map(({ batch: _batch, ...c }) => c);
+    const cases: CaseResult[] = [...results.values()].map(({ batch: _batch, gc: _gc, ...c }) => c);
     const suite: SuiteResult = {
       suite: SUITE,
       cases,
@@ -283,6 +287,9 @@ export default {
         sizes: 'variable churn: log-uniform 16..1024 B; scaling: log-uniform 8..256 B; fixed: 64 B',
         mempoolScalingCap: `MemPool measured up to ${count(MEMPOOL_SCALING_CAP)} live blocks only (O(n) free)`,
         rounds: `fixed-size churn, variable churn at 10k live random, and the scaling series: ${rounds} round(s), each case keeping its fastest median (this machine is shared); other cases: 1 round`,
+        gc: Object.fromEntries(
+          [...gcCounts].map(([name, g]) => [name, `${g.collections} collections (${g.gcMs.toFixed(1)} ms) in ${g.pairs} pairs`]),
+        ),
         batches: Object.fromEntries([...results.values()].map((r) => [r.name, r.batch])),
         memory,
         seconds: +((performance.now() - started) / 1000).toFixed(1),

@@ -228,7 +228,11 @@ export class EntityPool {
     for (let i = this.slots.size - 1; i >= 0; i--) this.despawn(this.eidOfSlot[dense[i]]);
   }
 
-  /** Despawns everything and really removes every created entity from the world (allocates). */
+  /**
+   * Despawns everything and really removes every created entity from the world (allocates). The
+   * pool stays usable (its next spawns create new entities); its removal hook stays subscribed
+   * to the world for as long as the world lives.
+   */
   dispose(): void {
     this.clear();
     const eids = this.eidOfSlot;

@@ -74,6 +74,26 @@ export interface StructPoolStats {
 /** Largest column, in bytes. */
 const MAX_COLUMN_BYTES = 2 ** 31;
 
+/**
+ * Int32 elements per slot in the slot table, as a shift: `slot << SLOT_SHIFT` is the slot's
+ * entry (a shift, not `* 2`, so TurboFan needs no overflow check; slots are below 2^24). An
+ * entry holds the slot's position in `dense`, then the handle of its current (live slot) or
+ * next (free slot) occupant. One interleaved table instead of two arrays, so `free` validates
+ * and updates a slot through one typed array.
+ */
+const SLOT_SHIFT = 1;
+/** Int32 elements per slot in the slot table: `2 ** SLOT_SHIFT`. */
+const SLOT_STRIDE = 2 ** SLOT_SHIFT;
+/** Offset of a slot's position in `dense` within its slot-table entry. */
+const POSITION = 0;
+/** Offset of a slot's current handle within its slot-table entry. */
+const HANDLE = 1;
+/**
+ * `2^31 - 1`: every handle bit. `(handle + generationStep) & HANDLE_MASK` bumps the generation
+ * and wraps it to 0 past the largest one, leaving the slot bits alone.
+ */
+const HANDLE_MASK = 0x7fffffff;
+
 /** True when this runtime has resizable `ArrayBuffer`s (ES2024; Node 20, Chromium 111+). */
 const HAS_RESIZABLE_BUFFER =
   typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
@@ -87,9 +107,6 @@ function makeBuffer(bytes: number, maxBytes: number, resizable: boolean): ArrayB
       )
     : new ArrayBuffer(bytes);
 }
-
-/** A view used to zero one slot of a column in as few stores as possible. */
-type ZeroView = Int32Array | Uint8Array;
 
 /**
  * A pool of fixed-size records ("structs") in structure-of-arrays layout: one typed array per
@@ -171,16 +188,31 @@ export class StructPool<const S extends Schema> {
 
   declare private readonly indexMask: number;
   declare private readonly generationMask: number;
+  /** `2^indexBits`: adding it to a handle adds 1 to the generation. */
+  declare private readonly generationStep: number;
   declare private readonly lengthTracking: boolean;
   declare private readonly buffers: ArrayBuffer[];
-  declare private readonly zeroViews: ZeroView[];
-  declare private readonly zeroWords: Int32Array;
+  /**
+   * Zeroing plan, split by view type so each loop in `zeroSlot` stores through one kind of
+   * typed array (a monomorphic store; one mixed list made every store polymorphic): columns
+   * whose slot is a whole number of 32-bit words are zeroed through an `Int32Array` view
+   * (`zeroWordViews`, `wordsPerSlot` words a slot), the rest byte by byte (`zeroByteViews`,
+   * `bytesPerSlot` bytes a slot).
+   */
+  declare private readonly zeroWordViews: Int32Array[];
+  declare private readonly wordsPerSlot: Int32Array;
+  declare private readonly zeroByteViews: Uint8Array[];
+  declare private readonly bytesPerSlotOf: Int32Array;
   declare private denseBuffer: ArrayBuffer;
   declare private denseArray: Int32Array;
-  /** `position[slot]`: index of `slot` in `dense`; live iff `< size`. */
-  declare private position: Int32Array;
-  /** `generation[slot]`: generation of the slot's current (or next) occupant. */
-  declare private generation: Uint32Array;
+  /**
+   * The slot table, `SLOT_STRIDE` int32s per slot: `slots[(slot << SLOT_SHIFT) + POSITION]` is
+   * the slot's index in `dense` (live iff `< size`), `slots[(slot << SLOT_SHIFT) + HANDLE]` the
+   * handle of its current occupant (live slot) or of its next one (free slot). Storing the whole
+   * handle, not just the generation, lets `free` validate with one comparison and lets `alloc`
+   * return it without packing.
+   */
+  declare private slots: Int32Array;
   private liveCount = 0;
   declare private slotCapacity: number;
   private peakSize = 0;
@@ -250,33 +282,37 @@ export class StructPool<const S extends Schema> {
     // double-typed field makes every `handle & indexMask` convert (measured 3x slower free).
     this.indexMask = handles.indexMask | 0;
     this.generationMask = handles.generationMask | 0;
+    this.generationStep = 2 ** handles.indexBits | 0; // <= 2^24; `| 0` as for the masks above
     this.slotCapacity = capacity;
     this.zeroOnAlloc = opts.zeroOnAlloc ?? true;
 
     const fields: Record<string, AnyColumn> = {};
     this.buffers = [];
-    this.zeroViews = [];
-    this.zeroWords = new Int32Array(layout.length);
+    const wordColumns = layout.filter((f) => f.bytesPerSlot % 4 === 0);
+    const byteColumns = layout.filter((f) => f.bytesPerSlot % 4 !== 0);
+    this.zeroWordViews = [];
+    this.wordsPerSlot = Int32Array.from(wordColumns, (f) => f.bytesPerSlot / 4);
+    this.zeroByteViews = [];
+    this.bytesPerSlotOf = Int32Array.from(byteColumns, (f) => f.bytesPerSlot);
     let bytesPerSlot = 0;
-    layout.forEach((f, i) => {
+    for (const f of layout) {
       const buffer = makeBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity, tracking);
       this.buffers.push(buffer);
       fields[f.name] = new f.ctor(buffer);
-      const wide = f.bytesPerSlot % 4 === 0;
-      this.zeroViews.push(wide ? new Int32Array(buffer) : new Uint8Array(buffer));
-      this.zeroWords[i] = wide ? f.bytesPerSlot / 4 : f.bytesPerSlot;
+      if (f.bytesPerSlot % 4 === 0) this.zeroWordViews.push(new Int32Array(buffer));
+      else this.zeroByteViews.push(new Uint8Array(buffer));
       bytesPerSlot += f.bytesPerSlot;
-    });
+    }
     this.fields = Object.freeze(fields) as unknown as Columns<S>;
     this.bytesPerSlot = bytesPerSlot;
 
     this.denseBuffer = makeBuffer(4 * capacity, 4 * maxCapacity, tracking);
     this.denseArray = new Int32Array(this.denseBuffer);
-    this.position = new Int32Array(capacity);
-    this.generation = new Uint32Array(capacity);
+    this.slots = new Int32Array(capacity * SLOT_STRIDE);
     for (let i = 0; i < capacity; i++) {
       this.denseArray[i] = i;
-      this.position[i] = i;
+      this.slots[(i << SLOT_SHIFT) + POSITION] = i;
+      this.slots[(i << SLOT_SHIFT) + HANDLE] = i; // generation 0
     }
   }
 
@@ -319,11 +355,11 @@ export class StructPool<const S extends Schema> {
     const size = this.liveCount;
     if (size === this.slotCapacity && !this.grow()) return this.throwFull();
     const slot = this.denseArray[size];
-    // position[slot] === size already: dense and position are inverse permutations.
+    // The slot's POSITION is `size` already: dense and the positions are inverse permutations.
     this.liveCount = size + 1;
     if (size >= this.peakSize) this.peakSize = size + 1;
-    if (this.zeroOnAlloc) this.zeroSlot(slot);
-    return (this.generation[slot] << this.indexBits) | slot;
+    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // see ZEROING_NOTE
+    return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
 
   /**
@@ -339,8 +375,8 @@ export class StructPool<const S extends Schema> {
     const slot = this.denseArray[size];
     this.liveCount = size + 1;
     if (size >= this.peakSize) this.peakSize = size + 1;
-    if (this.zeroOnAlloc) this.zeroSlot(slot);
-    return (this.generation[slot] << this.indexBits) | slot;
+    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // see ZEROING_NOTE
+    return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
 
   /**
@@ -356,24 +392,29 @@ export class StructPool<const S extends Schema> {
    *   reused since, or it was never issued. The pool is unchanged.
    */
   free(handle: Handle): void {
-    // Validation and the swap-remove share their loads; anything odd goes to reject() (cold).
-    if (typeof handle === 'number' && (handle | 0) === handle && handle >= 0) {
+    // Validation: the slot table holds each slot's current handle, and handles are int32s in
+    // [0, 2^31), so `slots[entry + HANDLE] === handle` alone rejects NaN, 1.5, -1, 2^31 (their
+    // `& indexMask` lands on some slot whose handle differs), stale and double frees; the
+    // position then says whether the slot is live. Anything odd goes to reject() (cold), which
+    // classifies it. Validation and the swap-remove share their loads.
+    if (typeof handle === 'number') {
       const slot = handle & this.indexMask;
       if (slot < this.slotCapacity) {
-        const position = this.position;
-        const generation = this.generation;
+        const slots = this.slots;
+        const entry = slot << SLOT_SHIFT;
+        const at = slots[entry + POSITION];
         const last = this.liveCount - 1;
-        const at = position[slot];
-        const current = generation[slot];
-        if (current === handle >>> this.indexBits && at <= last) {
+        if (slots[entry + HANDLE] === handle && at <= last) {
           const dense = this.denseArray;
           const lastSlot = dense[last];
           dense[at] = lastSlot;
-          position[lastSlot] = at;
+          slots[(lastSlot << SLOT_SHIFT) + POSITION] = at;
           dense[last] = slot;
-          position[slot] = last;
+          slots[entry + POSITION] = last;
+          // `| 0` wraps to int32 (exact: both terms are below 2^31), `& HANDLE_MASK` drops the
+          // carry out of the top generation bit: the generation wraps to 0.
+          slots[entry + HANDLE] = ((handle + this.generationStep) | 0) & HANDLE_MASK;
           this.liveCount = last;
-          generation[slot] = (current + 1) & this.generationMask;
           this.freeCount++;
           return;
         }
@@ -387,12 +428,12 @@ export class StructPool<const S extends Schema> {
    * live handle (garbage, stale, freed, `NULL_HANDLE`) gives `false`. O(1).
    */
   isAlive(handle: unknown): boolean {
-    if (typeof handle !== 'number' || (handle | 0) !== handle || handle < 0) return false;
-    const slot = handle & this.indexMask;
+    if (typeof handle !== 'number') return false;
+    const slot = handle & this.indexMask; // any number: garbage fails the handle comparison
     return (
       slot < this.slotCapacity &&
-      this.position[slot] < this.liveCount &&
-      this.generation[slot] === handle >>> this.indexBits
+      this.slots[(slot << SLOT_SHIFT) + HANDLE] === handle &&
+      this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount
     );
   }
 
@@ -418,10 +459,10 @@ export class StructPool<const S extends Schema> {
     if (typeof slot !== 'number' || (slot | 0) !== slot || slot < 0 || slot >= this.slotCapacity) {
       checkInteger('slot', slot, 0, this.slotCapacity - 1);
     }
-    if (this.position[slot] >= this.liveCount) {
+    if (this.slots[(slot << SLOT_SHIFT) + POSITION] >= this.liveCount) {
       throw new RangeError(`slot must be a live slot, got ${slot}, which is free`);
     }
-    return (this.generation[slot] << this.indexBits) | slot;
+    return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
 
   /**
@@ -455,11 +496,11 @@ export class StructPool<const S extends Schema> {
    */
   clear(): void {
     const dense = this.denseArray;
-    const generation = this.generation;
-    const mask = this.generationMask;
+    const slots = this.slots;
+    const step = this.generationStep;
     for (let i = 0; i < this.liveCount; i++) {
-      const slot = dense[i];
-      generation[slot] = (generation[slot] + 1) & mask;
+      const entry = (dense[i] << SLOT_SHIFT) + HANDLE;
+      slots[entry] = ((slots[entry] + step) | 0) & HANDLE_MASK; // as in free()
     }
     this.clearedCount += this.liveCount;
     this.liveCount = 0;
@@ -490,10 +531,11 @@ export class StructPool<const S extends Schema> {
 
   /**
    * Validates every invariant; O(capacity + fields). Throws an `Error` listing the violations:
-   * `dense` and the position index are inverse permutations of `[0, capacity)` (so the free
-   * list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
-   * maxCapacity`; every generation is `<= 2^generationBits - 1`; every column has
-   * `capacity * n` elements; `peakSize >= size`.
+   * `dense` and the slot table's positions are inverse permutations of `[0, capacity)` (so the
+   * free list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
+   * maxCapacity`; every slot's stored handle is in `[0, 2^31)` and names that slot (so its
+   * generation is `<= 2^generationBits - 1`); every column has `capacity * n` elements;
+   * `peakSize >= size`.
    */
   check(): void {
     const problems: string[] = [];
@@ -503,14 +545,18 @@ export class StructPool<const S extends Schema> {
       problems.push(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
     }
     if (this.denseArray.length !== cap) problems.push(`dense.length ${this.denseArray.length} !== capacity ${cap}`);
-    if (this.position.length !== cap) problems.push(`position.length ${this.position.length} !== capacity ${cap}`);
-    if (this.generation.length !== cap) problems.push(`generation.length ${this.generation.length} !== capacity ${cap}`);
+    const slots = this.slots;
+    if (slots.length !== cap * SLOT_STRIDE) {
+      problems.push(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
+    }
     for (let i = 0; i < cap && problems.length < 20; i++) {
       const slot = this.denseArray[i];
+      const at = slots[(slot << SLOT_SHIFT) + POSITION];
       if (!(slot >= 0 && slot < cap)) problems.push(`dense[${i}] = ${slot} outside [0, ${cap})`);
-      else if (this.position[slot] !== i) problems.push(`position[${slot}] = ${this.position[slot]}, expected ${i}`);
-      if (this.generation[i] > this.generationMask) {
-        problems.push(`generation[${i}] = ${this.generation[i]} above ${this.generationMask}`);
+      else if (at !== i) problems.push(`position of slot ${slot} = ${at}, expected ${i}`);
+      const handle = slots[(i << SLOT_SHIFT) + HANDLE];
+      if (!(handle >= 0 && (handle & this.indexMask) === i)) {
+        problems.push(`handle of slot ${i} = ${handle}, not a handle of slot ${i}`);
       }
     }
     for (const f of this.layout) {
@@ -523,19 +569,30 @@ export class StructPool<const S extends Schema> {
     if (problems.length > 0) throw new Error(`StructPool.check: ${problems.join('; ')}`);
   }
 
-  /** Zeroes every field of `slot`. O(bytesPerSlot / 4); scalar columns take one store each. */
+  /**
+   * Zeroes every field of `slot`. O(bytesPerSlot / 4); a 4-byte scalar column takes one store.
+   * Two loops, one per view type (see `zeroWordViews`).
+   */
   private zeroSlot(slot: number): void {
-    const views = this.zeroViews;
-    const words = this.zeroWords;
-    for (let c = 0; c < views.length; c++) {
-      const view = views[c];
+    const wordViews = this.zeroWordViews;
+    const words = this.wordsPerSlot;
+    for (let c = 0; c < wordViews.length; c++) {
+      const view = wordViews[c];
       const n = words[c];
       if (n === 1) {
-        view[slot] = 0;
+        view[slot] = 0; // f32, i32, u32 scalars: the common case
       } else {
         const start = slot * n;
         for (let k = 0; k < n; k++) view[start + k] = 0;
       }
+    }
+    const byteViews = this.zeroByteViews;
+    const bytes = this.bytesPerSlotOf;
+    for (let c = 0; c < byteViews.length; c++) {
+      const view = byteViews[c];
+      const n = bytes[c];
+      const start = slot * n;
+      for (let k = 0; k < n; k++) view[start + k] = 0;
     }
   }
 
@@ -557,12 +614,12 @@ export class StructPool<const S extends Schema> {
    * it; the error classification is out of line in {@link StructPool.reject}.
    */
   private liveSlot(handle: Handle): number {
-    if (typeof handle === 'number' && (handle | 0) === handle && handle >= 0) {
-      const slot = handle & this.indexMask;
+    if (typeof handle === 'number') {
+      const slot = handle & this.indexMask; // garbage fails the handle comparison, as in free()
       if (
         slot < this.slotCapacity &&
-        this.generation[slot] === handle >>> this.indexBits &&
-        this.position[slot] < this.liveCount
+        this.slots[(slot << SLOT_SHIFT) + HANDLE] === handle &&
+        this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount
       ) {
         return slot;
       }
@@ -586,8 +643,8 @@ export class StructPool<const S extends Schema> {
         `${what}: handle ${handle} names slot ${slot}, outside [0, ${this.slotCapacity})`,
       );
     }
-    const current = this.generation[slot];
-    const slotLive = this.position[slot] < this.liveCount;
+    const current = this.slots[(slot << SLOT_SHIFT) + HANDLE] >>> this.indexBits;
+    const slotLive = this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount;
     if (freeing && !slotLive && ((generation + 1) & this.generationMask) === current) {
       throw new InvalidFreeError(
         'double-free',
@@ -619,10 +676,8 @@ export class StructPool<const S extends Schema> {
    */
   private growTo(newCap: number): boolean {
     const oldCap = this.slotCapacity;
-    const position = new Int32Array(newCap);
-    const generation = new Uint32Array(newCap);
-    position.set(this.position);
-    generation.set(this.generation);
+    const slots = new Int32Array(newCap * SLOT_STRIDE);
+    slots.set(this.slots);
     const resized: number[] = [];
     try {
       this.layout.forEach((f, i) => {
@@ -639,10 +694,10 @@ export class StructPool<const S extends Schema> {
     }
     for (let i = oldCap; i < newCap; i++) {
       this.denseArray[i] = i;
-      position[i] = i;
+      slots[(i << SLOT_SHIFT) + POSITION] = i;
+      slots[(i << SLOT_SHIFT) + HANDLE] = i; // generation 0
     }
-    this.position = position;
-    this.generation = generation;
+    this.slots = slots;
     this.slotCapacity = newCap;
     this.growCount++;
     return true;

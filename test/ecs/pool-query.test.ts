@@ -93,6 +93,25 @@ describe('PoolQuery', () => {
     q.check();
   });
 
+  it("'entity'-layout members share one raw-index array; 'slot' members get their own", () => {
+    const world = createWorld();
+    const A = definePoolComponent(world, { v: 'i32' }, { membership: 'pool' });
+    const B = definePoolComponent(world, { v: 'i32' }, { membership: 'pool', layout: 'slot' });
+    const C = definePoolComponent(world, { v: 'f32' }, { membership: 'pool' });
+    const q = definePoolQuery([A, B, C]);
+    for (let i = 0; i < 100; i++) {
+      const e = createEntity(world);
+      A.add(e);
+      B.add(e);
+      C.add(e);
+    }
+    expect(q.update()).toBe(100); // grown past the initial arrays
+    expect(q.indices[0]).toBe(q.indices[2]);
+    expect(q.indices[1]).not.toBe(q.indices[0]);
+    for (let i = 0; i < 100; i++) expect(q.indices[0][i]).toBe(A.indexOf(q.entities[i]));
+    q.check();
+  });
+
   it('E4: removal during a pass visits every entity that matched at update() exactly once (snapshot)', () => {
     for (const layout of ['entity', 'slot'] as const) {
       const world = createWorld();
