@@ -109,7 +109,7 @@ export interface ChurnSpec {
   countGc?: boolean;
 }
 
-/** Most alloc+free pairs replayed while counting collections (fewer for slow cases: 100 calls). */
+/** Alloc+free pairs replayed while counting collections: at most 100 timed-size calls, and no more calls than this many pairs need (at least one). */
 export const GC_COUNT_PAIRS = 200_000;
 
 /** Collections seen while replaying `pairs` alloc+free pairs after timing (`countGc` cases). */

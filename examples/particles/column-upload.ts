@@ -8,8 +8,11 @@
  * as one point sprite, and one draw covers all `capacity` slots. A free slot is hidden by the
  * vertex shader because its `lifeMs` is 0 (an invariant of `PooledSimulation`), so the renderer
  * never reads `pool.dense`. Per frame the only work is {@link ColumnUpload.upload}: one
- * `update(byteLength)` call per column, which makes PixiJS re-upload that column with one
- * `bufferSubData` at its next render. O(columns) JS calls, whatever the particle count; the
+ * `setDataWithSize(column, length, false)` call per column (Pixi's `Buffer` API: same data, bump
+ * its update id, no event), which makes PixiJS re-upload that column with one `bufferSubData`
+ * when it binds the geometry for the draw. (`Buffer.update()` would do the same but also emit an
+ * `update` event through two emitters per column: measured 470 B/frame of Pixi garbage for six
+ * columns, more than the pooled mode's whole Pixi share.) O(columns) JS calls, whatever the particle count; the
  * bytes sent are `capacity * ZERO_OBJECT_BYTES_PER_SLOT` (144 KB at 6,000 slots), against 80 bytes
  * per live particle through PixiJS's `ParticleContainer` (4 vertices x position, scale corner
  * and colour).
@@ -57,11 +60,11 @@ export const ZERO_OBJECT_BYTES_PER_SLOT = COLUMN_ATTRIBUTES.length * 4;
 export type PoolColumn = Float32Array | Uint32Array;
 
 /**
- * A GPU buffer that can be told to re-upload the first `sizeInBytes` bytes of its data at the
- * next render. PixiJS's `Buffer.update(sizeInBytes)` is one.
+ * A GPU buffer that can be told to re-upload the first `size` elements of `value` (its own data)
+ * at the next draw, without notifying anyone (`syncGPU` false). PixiJS's `Buffer` is one.
  */
 export interface UploadTarget {
-  update(sizeInBytes?: number): void;
+  setDataWithSize(value: PoolColumn, size: number, syncGPU: boolean): void;
 }
 
 /** Creates the GPU buffer wrapping `column` (its data is `column` itself, not a copy). */
@@ -80,8 +83,8 @@ export class ColumnUpload {
   readonly columns: readonly PoolColumn[];
   /** The GPU buffers, in {@link COLUMN_ATTRIBUTES} order. */
   readonly targets: readonly UploadTarget[];
-  /** Bytes of each column, as small integers (the demo's `MAX_CAPACITY` of 10^6 slots: 4 MB). */
-  private readonly byteLengths: Int32Array;
+  /** Elements of each column (its `length`: the pool's capacity), as small integers. */
+  private readonly lengths: Int32Array;
 
   /**
    * Wraps each column of `sim.pool` named in {@link COLUMN_ATTRIBUTES} with the buffer
@@ -94,12 +97,12 @@ export class ColumnUpload {
     const fields = sim.pool.fields;
     const columns: PoolColumn[] = [];
     const targets: UploadTarget[] = [];
-    this.byteLengths = new Int32Array(COLUMN_ATTRIBUTES.length);
+    this.lengths = new Int32Array(COLUMN_ATTRIBUTES.length);
     COLUMN_ATTRIBUTES.forEach((a, i) => {
       const column = fields[a.field];
       columns.push(column);
       targets.push(createTarget(column, a));
-      this.byteLengths[i] = column.byteLength;
+      this.lengths[i] = column.length;
     });
     this.pointCount = sim.capacity;
     this.columns = columns;
@@ -107,12 +110,13 @@ export class ColumnUpload {
   }
 
   /**
-   * Marks every column for re-upload in full (`capacity * 4` bytes each) at the next render.
-   * Call after each simulation step. O(columns), allocation-free in this code.
+   * Marks every column for re-upload in full (`capacity` elements of 4 bytes each) at the next
+   * draw. Call after each simulation step. O(columns), allocation-free in this code.
    */
   upload(): void {
     const targets = this.targets;
-    const byteLengths = this.byteLengths;
-    for (let i = 0; i < targets.length; i++) targets[i].update(byteLengths[i]);
+    const columns = this.columns;
+    const lengths = this.lengths;
+    for (let i = 0; i < targets.length; i++) targets[i].setDataWithSize(columns[i], lengths[i], false);
   }
 }

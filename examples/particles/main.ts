@@ -135,6 +135,8 @@ async function start(): Promise<void> {
 
   let width = widthPx;
   let height = heightPx;
+  const XP = Number(new URLSearchParams(location.search).get('xp') ?? 0);
+  const XPA = new Float64Array(1);
 
   /** One frame. Created once; allocation-free in the pooled and zero-object modes (see the module docs). */
   function frame(nowMs: number): void {
@@ -151,16 +153,18 @@ async function start(): Promise<void> {
       naive.resize(w, h);
     }
 
-    const cpuStartMs = performance.now();
-    sim.step(frameMs);
+    const cpuStartMs = XP === 1 || XP === 4 ? 0 : performance.now();
+    if (XP === 2) { for (let k = 0; k < 5; k++) XPA[0] += performance.now(); }
+    const fm = XP === 3 || XP === 4 ? Math.round(frameMs) : frameMs;
+    sim.step(fm);
     view.sync();
     app.renderer.render(app.stage);
-    const cpuMs = performance.now() - cpuStartMs;
+    const cpuMs = XP === 1 || XP === 4 ? 0 : performance.now() - cpuStartMs;
 
     const live = sim.live;
     const spawned = sim.spawnedLastStep;
     const freed = sim.freedLastStep;
-    if (recordFrame) profiler.record(frameMs, cpuMs, live, spawned, freed);
+    if (recordFrame) profiler.record(fm, cpuMs, live, spawned, freed);
     demo.frame++;
     demo.live = live;
     demo.spawnedTotal = sim.spawnedTotal;

@@ -26,7 +26,8 @@
  * at least 1 pixel wide (the smallest particle is 1.1 px) and, like the pooled mode's quads, is
  * never rotated.
  *
- * Per frame, `sync` only calls {@link ColumnUpload.upload} (one `Buffer.update` per column).
+ * Per frame, `sync` only calls {@link ColumnUpload.upload} (one `Buffer.setDataWithSize` per
+ * column, with the column it already holds: the upload happens when Pixi binds the geometry).
  * Nothing in this file runs per particle on the CPU, and nothing here allocates per frame; what
  * Pixi allocates around the draw is measured by `npm run profile`.
  *

@@ -108,6 +108,9 @@ function makeBuffer(bytes: number, maxBytes: number, resizable: boolean): ArrayB
     : new ArrayBuffer(bytes);
 }
 
+/** A view used to zero one slot of a column in as few stores as possible. */
+type ZeroView = Int32Array | Uint8Array;
+
 /**
  * A pool of fixed-size records ("structs") in structure-of-arrays layout: one typed array per
  * field (a column), indexed by slot. Records are named by {@link Handle}s: slot index plus a
@@ -126,11 +129,16 @@ function makeBuffer(bytes: number, maxBytes: number, resizable: boolean): ArrayB
  *
  * **Free list.** The live slots are packed at the front of {@link StructPool.dense}
  * (`dense[0..size)`) and the free slots fill the rest (`dense[size..capacity)`): the tail of the
- * dense array *is* the free list, a stack in a typed array, and a private inverse array gives
- * each slot's position. `alloc` takes `dense[size]`; `free` swaps the slot with the last live one
- * and shrinks `size`. Both O(1), no allocation. The most recently freed slot is reused first
- * (LIFO, cache-warm). Source: the sparse/dense set of Briggs and Torczon, "An efficient
- * representation for sparse sets" (1993), as used by bitECS `EntityIndex.ts`.
+ * dense array *is* the free list, a stack in a typed array. A private slot table (one
+ * `Int32Array`, two entries a slot) gives each slot's position in `dense` and its current
+ * handle. `alloc` takes `dense[size]` and returns the stored handle; `free` checks the handle
+ * against the stored one (one comparison rejects stale, double and garbage frees), swaps the
+ * slot with the last live one, bumps the stored handle's generation and shrinks `size`. Both
+ * O(1), no allocation. The most recently freed slot is reused first (LIFO, cache-warm).
+ * Source: the sparse/dense set of Briggs and Torczon, "An efficient representation for sparse
+ * sets" (1993), as used by bitECS `EntityIndex.ts`, with a generation per slot as in bitECS
+ * and Rust `slotmap`; keeping the whole handle rather than the bare generation saves packing
+ * it in `alloc` and unpacking it in `free`.
  *
  * **Handles.** `indexBits = ceil(log2(maxCapacity))` low bits hold the slot, the
  * `generationBits = 31 - indexBits` bits above hold the slot's generation (see `handle.ts`),
@@ -192,17 +200,8 @@ export class StructPool<const S extends Schema> {
   declare private readonly generationStep: number;
   declare private readonly lengthTracking: boolean;
   declare private readonly buffers: ArrayBuffer[];
-  /**
-   * Zeroing plan, split by view type so each loop in `zeroSlot` stores through one kind of
-   * typed array (a monomorphic store; one mixed list made every store polymorphic): columns
-   * whose slot is a whole number of 32-bit words are zeroed through an `Int32Array` view
-   * (`zeroWordViews`, `wordsPerSlot` words a slot), the rest byte by byte (`zeroByteViews`,
-   * `bytesPerSlot` bytes a slot).
-   */
-  declare private readonly zeroWordViews: Int32Array[];
-  declare private readonly wordsPerSlot: Int32Array;
-  declare private readonly zeroByteViews: Uint8Array[];
-  declare private readonly bytesPerSlotOf: Int32Array;
+  declare private readonly zeroViews: ZeroView[];
+  declare private readonly zeroWords: Int32Array;
   declare private denseBuffer: ArrayBuffer;
   declare private denseArray: Int32Array;
   /**
@@ -288,21 +287,18 @@ export class StructPool<const S extends Schema> {
 
     const fields: Record<string, AnyColumn> = {};
     this.buffers = [];
-    const wordColumns = layout.filter((f) => f.bytesPerSlot % 4 === 0);
-    const byteColumns = layout.filter((f) => f.bytesPerSlot % 4 !== 0);
-    this.zeroWordViews = [];
-    this.wordsPerSlot = Int32Array.from(wordColumns, (f) => f.bytesPerSlot / 4);
-    this.zeroByteViews = [];
-    this.bytesPerSlotOf = Int32Array.from(byteColumns, (f) => f.bytesPerSlot);
+    this.zeroViews = [];
+    this.zeroWords = new Int32Array(layout.length);
     let bytesPerSlot = 0;
-    for (const f of layout) {
+    layout.forEach((f, i) => {
       const buffer = makeBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity, tracking);
       this.buffers.push(buffer);
       fields[f.name] = new f.ctor(buffer);
-      if (f.bytesPerSlot % 4 === 0) this.zeroWordViews.push(new Int32Array(buffer));
-      else this.zeroByteViews.push(new Uint8Array(buffer));
+      const wide = f.bytesPerSlot % 4 === 0;
+      this.zeroViews.push(wide ? new Int32Array(buffer) : new Uint8Array(buffer));
+      this.zeroWords[i] = wide ? f.bytesPerSlot / 4 : f.bytesPerSlot;
       bytesPerSlot += f.bytesPerSlot;
-    }
+    });
     this.fields = Object.freeze(fields) as unknown as Columns<S>;
     this.bytesPerSlot = bytesPerSlot;
 
@@ -353,12 +349,15 @@ export class StructPool<const S extends Schema> {
    */
   alloc(): Handle {
     const size = this.liveCount;
-    if (size === this.slotCapacity && !this.grow()) return this.throwFull();
+    // One test covers both rare cases: `peakSize <= capacity`, so a full pool also has
+    // `size === peakSize`. In steady state (`size < peakSize`) it is the only test.
+    if (size >= this.peakSize && !this.raisePeak(size)) return this.throwFull();
     const slot = this.denseArray[size];
     // The slot's POSITION is `size` already: dense and the positions are inverse permutations.
     this.liveCount = size + 1;
-    if (size >= this.peakSize) this.peakSize = size + 1;
-    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // see ZEROING_NOTE
+    // `=== true` compiles to one pointer comparison; a bare truthiness test on a field V8 only
+    // knows as "any value" compiles to a generic ToBoolean (false, '', undetectable, ...).
+    if (this.zeroOnAlloc === true) this.zeroSlot(slot);
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
 
@@ -368,14 +367,13 @@ export class StructPool<const S extends Schema> {
    */
   tryAlloc(): Handle {
     const size = this.liveCount;
-    if (size === this.slotCapacity && !this.grow()) {
+    if (size >= this.peakSize && !this.raisePeak(size)) {
       this.failedAllocCount++;
       return NULL_HANDLE;
     }
     const slot = this.denseArray[size];
     this.liveCount = size + 1;
-    if (size >= this.peakSize) this.peakSize = size + 1;
-    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // see ZEROING_NOTE
+    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // `=== true`: as in alloc()
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
 
@@ -535,7 +533,7 @@ export class StructPool<const S extends Schema> {
    * free list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
    * maxCapacity`; every slot's stored handle is in `[0, 2^31)` and names that slot (so its
    * generation is `<= 2^generationBits - 1`); every column has `capacity * n` elements;
-   * `peakSize >= size`.
+   * `size <= peakSize <= capacity`.
    */
   check(): void {
     const problems: string[] = [];
@@ -565,35 +563,37 @@ export class StructPool<const S extends Schema> {
         problems.push(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
       }
     }
-    if (this.peakSize < size) problems.push(`peakSize ${this.peakSize} < size ${size}`);
+    if (!(this.peakSize >= size && this.peakSize <= cap)) {
+      problems.push(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`); // alloc relies on <= capacity
+    }
     if (problems.length > 0) throw new Error(`StructPool.check: ${problems.join('; ')}`);
   }
 
-  /**
-   * Zeroes every field of `slot`. O(bytesPerSlot / 4); a 4-byte scalar column takes one store.
-   * Two loops, one per view type (see `zeroWordViews`).
-   */
+  /** Zeroes every field of `slot`. O(bytesPerSlot / 4); scalar columns take one store each. */
   private zeroSlot(slot: number): void {
-    const wordViews = this.zeroWordViews;
-    const words = this.wordsPerSlot;
-    for (let c = 0; c < wordViews.length; c++) {
-      const view = wordViews[c];
+    const views = this.zeroViews;
+    const words = this.zeroWords;
+    for (let c = 0; c < views.length; c++) {
+      const view = views[c];
       const n = words[c];
       if (n === 1) {
-        view[slot] = 0; // f32, i32, u32 scalars: the common case
+        view[slot] = 0;
       } else {
         const start = slot * n;
         for (let k = 0; k < n; k++) view[start + k] = 0;
       }
     }
-    const byteViews = this.zeroByteViews;
-    const bytes = this.bytesPerSlotOf;
-    for (let c = 0; c < byteViews.length; c++) {
-      const view = byteViews[c];
-      const n = bytes[c];
-      const start = slot * n;
-      for (let k = 0; k < n; k++) view[start + k] = 0;
-    }
+  }
+
+  /**
+   * The rare part of `alloc` when `size` reaches `peakSize` (`size === peakSize`): grows the pool
+   * if it is full, then records the new peak. Returns false, changing nothing, when the pool is
+   * full and cannot grow. Cold path.
+   */
+  private raisePeak(size: number): boolean {
+    if (size === this.slotCapacity && !this.grow()) return false;
+    this.peakSize = size + 1;
+    return true;
   }
 
   /** Counts the failure and throws the OutOfMemoryError of a full pool. Cold path. */

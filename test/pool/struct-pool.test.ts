@@ -405,6 +405,21 @@ describe('StructPool: error policy', () => {
     expect(pool.isAlive(dead[1])).toBe(false);
   });
 
+  it('garbage whose low bits name a live slot is rejected, unchanged (free validates by comparing whole handles)', () => {
+    const { pool, live } = pooled();
+    const h = live[0];
+    const aliases = [h + 0.5, h + 2 ** 31, h + 2 ** 32, h - 2 ** 32, h - 2 ** 31, h + 2 ** 31 * 3];
+    for (const value of aliases) {
+      expect((value | 0) & 63).toBe(h & 63); // lands on h's slot after `& indexMask`
+      expect(pool.isAlive(value)).toBe(false);
+      expect(() => pool.free(value)).toThrow(RangeError);
+      expect(() => pool.slotOf(value)).toThrow(RangeError);
+      expectUnchangedAfterThrow((p, state) => p.free(value - h + state.live[0]));
+    }
+    expect(pool.isAlive(h)).toBe(true);
+    pool.check();
+  });
+
   it('a handle from another pool is rejected unless it happens to name a live slot and generation', () => {
     const a = new StructPool({ x: 'f32' }, { capacity: 4 });
     const b = new StructPool({ x: 'f32' }, { capacity: 4 });

@@ -16,15 +16,15 @@ import {
 } from '../../../examples/particles/column-upload.ts';
 import { PARTICLE_SCHEMA, PooledSimulation } from '../../../examples/particles/pooled-simulation.ts';
 
-/** Stands in for a Pixi `Buffer`: records the column it wraps and every `update` size. */
+/** Stands in for a Pixi `Buffer`: records the column it wraps and every `setDataWithSize` call. */
 class RecordingTarget implements UploadTarget {
-  readonly sizes: (number | undefined)[] = [];
+  readonly calls: [PoolColumn, number, boolean][] = [];
   constructor(
     readonly column: PoolColumn,
     readonly attribute: ColumnAttribute,
   ) {}
-  update(sizeInBytes?: number): void {
-    this.sizes.push(sizeInBytes);
+  setDataWithSize(value: PoolColumn, size: number, syncGPU: boolean): void {
+    this.calls.push([value, size, syncGPU]);
   }
 }
 
@@ -85,13 +85,18 @@ describe('ColumnUpload', () => {
     });
   });
 
-  it('marks every column for a full upload on each call, and sees the step\'s writes', () => {
+  it('marks every column for a full upload of its own data, without events, on each call', () => {
     const sim = new PooledSimulation({ capacity: 250, spawnPerFrame: 40, seed: 4 });
     const { upload, targets } = recordingUpload(sim);
     for (let frame = 1; frame <= 5; frame++) {
       sim.step(1000 / 60);
       upload.upload();
-      for (const t of targets) expect(t.sizes).toEqual(new Array(frame).fill(250 * 4));
+      for (const t of targets) {
+        expect(t.calls).toHaveLength(frame);
+        const [value, size, syncGPU] = t.calls[frame - 1];
+        expect(value).toBe(t.column); // the same array: Pixi keeps its buffer and re-uploads
+        expect([size, syncGPU]).toEqual([250, false]);
+      }
     }
     // The uploaded x column is the simulation's state, read through the same array.
     const s = sim.pool.dense[0];

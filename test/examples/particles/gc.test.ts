@@ -52,13 +52,13 @@ describe('particle simulation garbage', () => {
   it('zero-object mode: zero GC events over 600 frames of step + column upload after warm-up', async () => {
     const sim = run('zero-object');
     expect(sim).toBeInstanceOf(PooledSimulation);
-    // Stand-ins for Pixi's Buffer.update: record the size in a typed array, as a GPU buffer's
-    // bookkeeping would (update ids, byte counts), without allocating.
-    const uploadedBytes = new Float64Array(2);
+    // Stand-ins for Pixi's Buffer.setDataWithSize: count elements and calls in a typed array, as
+    // a GPU buffer's bookkeeping would (update id, size), without allocating.
+    const uploaded = new Float64Array(2);
     const upload = new ColumnUpload(sim as PooledSimulation, () => ({
-      update(sizeInBytes?: number) {
-        uploadedBytes[0] += sizeInBytes ?? 0;
-        uploadedBytes[1]++;
+      setDataWithSize(value: ArrayLike<number>, size: number) {
+        uploaded[0] += size * 4;
+        uploaded[1] += value.length > 0 ? 1 : 0;
       },
     }));
     const frames = (n: number) => {
@@ -69,8 +69,8 @@ describe('particle simulation garbage', () => {
     };
     frames(60);
     const gc = await countGc(() => frames(MEASURED_FRAMES));
-    expect(uploadedBytes[1]).toBe((60 + MEASURED_FRAMES) * 6);
-    expect(uploadedBytes[0]).toBe((60 + MEASURED_FRAMES) * 6 * CAPACITY * 4);
+    expect(uploaded[1]).toBe((60 + MEASURED_FRAMES) * 6);
+    expect(uploaded[0]).toBe((60 + MEASURED_FRAMES) * 6 * CAPACITY * 4);
     expect(gc.count, JSON.stringify(gc)).toBe(0);
     sim.check();
   });
