@@ -12,25 +12,10 @@
  * @module
  */
 
-/**
- * mulberry32: a 32-bit-state PRNG, uniform floats in [0, 1). Fast, allocation-free, and good
- * enough for workload generation (not for statistics or cryptography).
- *
- * Source: Tommy Ettinger's mulberry32 (public domain), as used by fast-check and many JS tests.
- *
- * @param seed - any integer; the same seed gives the same sequence.
- * @returns a function returning the next float in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (Tommy Ettinger, public domain), shared with the tests: uniform floats in [0, 1). */
+import { mulberry32 } from '../../test/support/random.ts';
+
+export { mulberry32 };
 
 /**
  * `count` request sizes in bytes, log-uniform in `[minBytes, maxBytes]` (integers).

@@ -139,14 +139,5 @@ export function findPatternMismatch(u8: Uint8Array, offset: number, bytes: numbe
   return -1;
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). Deterministic per seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, re-exported for the arena tests. */
+export { mulberry32 } from '../support/random.ts';

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FRAME_CSV_COLUMNS, FrameProfiler } from '../../src/profile/frame-profiler.ts';
 import { HITCH_RULES, countHitches } from '../../src/profile/hitches.ts';
 import { countGc } from '../support/gc.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
-/** Mulberry32: a tiny seeded PRNG for reproducible random runs. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reference percentile: type 7 on a sorted copy. */
 function refPercentile(values: number[], p: number): number {

@@ -7,17 +7,8 @@ import {
   selectKth,
   sortPrefix,
 } from '../../src/profile/statistics.ts';
+import { mulberry32 as rng } from '../support/random.ts';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('statistics', () => {
   it('percentiles by linear interpolation between closest ranks (hand-computed)', () => {
