@@ -22,8 +22,11 @@ export const NULL_OFFSET = -1;
 /** Returned by a pool's `tryAlloc` when no slot is free. */
 export const NULL_HANDLE = -1;
 
-/** Why an arena refused a `free(offset)`. */
-export type ArenaFreeReason = 'out-of-range' | 'misaligned' | 'interior' | 'not-allocated';
+/**
+ * Why an arena refused a `free(offset)`. `'double-free'` is given only by `SlabArena`, whose state
+ * byte per block tells a block freed twice from one never allocated (`'not-allocated'`).
+ */
+export type ArenaFreeReason = 'out-of-range' | 'misaligned' | 'interior' | 'not-allocated' | 'double-free';
 
 /** Why a pool refused a `free(handle)` or `release(item)`. */
 export type PoolFreeReason = 'out-of-range' | 'stale-handle' | 'double-free' | 'foreign';
@@ -187,10 +190,11 @@ export function checkOneOf<T extends string>(
 
 /**
  * Checks an options bag: `undefined` or a plain object whose keys are all in `known`. Unknown
- * keys are rejected so that a misspelt option (`capacty`) fails loudly instead of being ignored.
+ * keys are rejected so that a misspelt option (`capacty`) fails loudly instead of being ignored,
+ * and `null` values are rejected rather than silently taken as "default".
  *
  * @returns the options object, or an empty object for `undefined`.
- * @throws TypeError for a non-object or an unknown key.
+ * @throws TypeError for a non-object, an unknown key, or a key whose value is `null`.
  */
 export function checkOptions<T extends object>(
   name: string,
@@ -204,6 +208,10 @@ export function checkOptions<T extends object>(
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new TypeError(`${name}: unknown option ${JSON.stringify(key)}; known: ${known.join(', ')}`);
+    }
+    // `null` is a value, not "use the default": leave an option out (or pass `undefined`) for that.
+    if ((options as Record<string, unknown>)[key] === null) {
+      throw new TypeError(`${name}: option ${key} must not be null (leave it out for the default)`);
     }
   }
   return options;

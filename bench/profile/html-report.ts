@@ -144,7 +144,9 @@ ${profile.topSites
   const allocHtml = alloc
     ? `<h2>Where each frame allocates</h2>
 <p class="note">CDP allocation sampling (<code>HeapProfiler.startSampling</code>, objects collected by minor and major GC included),
-one sample per ${Object.values(alloc.profiles)[0]?.samplingIntervalBytes ?? '?'} bytes on average, served ${escapeHtml(alloc.served)}.
+one sample per ${Object.values(alloc.profiles)[0]?.samplingIntervalBytes ?? '?'} bytes on average, served ${escapeHtml(alloc.served)},
+with the page's overlay and CPU-time probe off (<code>?overlay=0&amp;cpu=0</code>: the probe's two <code>performance.now()</code> calls
+return heap numbers the browser allocates, 32 B/frame, attributed to the demo's frame function).
 Sampled bytes per frame by owner of the allocating code:</p>
 <table><tr><th>mode</th><th>frames</th>${origins.map((o) => `<th>${escapeHtml(o)}</th>`).join('')}<th>total</th></tr>
 ${Object.entries(alloc.profiles)

@@ -49,8 +49,12 @@ export interface RunResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The demo page URL for one mode. */
-export function demoUrl(base: string, o: ProfileOptions, mode: string): string {
+/**
+ * The demo page URL for one mode. `extra` adds page parameters (the allocation sampling passes
+ * `cpu: '0'`: the page's per-frame CPU-time probe calls `performance.now()` twice, and the browser
+ * boxes each result into a 16-byte heap number attributed to the demo's frame function).
+ */
+export function demoUrl(base: string, o: ProfileOptions, mode: string, extra: Record<string, string> = {}): string {
   // frames: ring size for the page's profiler, so one window fits (at up to 120 fps).
   const frames = Math.ceil((o.durationMs / 1000) * 120) + 600;
   const q = new URLSearchParams({
@@ -60,6 +64,7 @@ export function demoUrl(base: string, o: ProfileOptions, mode: string): string {
     seed: String(o.seed),
     frames: String(frames),
     overlay: '0',
+    ...extra,
   });
   return `${base}${o.pagePath}?${q}`;
 }
@@ -240,12 +245,12 @@ export async function browserMetadata(page: Page, session: CDPSession) {
 }
 
 /**
- * Samples allocations on a pooled run for `samplingMs`, after warm-up, in a fresh page load.
- * Served from `base`: use a dev server (unminified, function names and file paths intact) for
- * readable sites.
+ * Samples allocations of one mode for `samplingMs`, after warm-up, in a fresh page load, with the
+ * page's CPU-time probe off (`?cpu=0`, see {@link demoUrl}) as well as its overlay. Served from
+ * `base`: use a dev server (unminified, function names and file paths intact) for readable sites.
  */
 export async function sampleAllocations(page: Page, session: CDPSession, base: string, o: ProfileOptions, mode: string): Promise<AllocationProfile> {
-  await openDemo(page, demoUrl(base, o, mode));
+  await openDemo(page, demoUrl(base, o, mode, { cpu: '0' }));
   // A frame function runs once per frame: V8 needs many frames before its optimized code (which
   // keeps doubles unboxed) takes over. Sample the steady state, not the warm-up.
   await sleep(o.samplingWarmupMs);

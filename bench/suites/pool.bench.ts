@@ -73,8 +73,9 @@ const PARTICLE_SCHEMA = {
 
 /**
  * The floor: a hand-written free-stack of slot indices in an Int32Array, no handles, no
- * generations, no checks beyond "empty". Reached through an object like a pool is, so neither
- * side benefits from TurboFan folding a module constant (see the "module constant" case).
+ * generations, no checks beyond "empty". Reached through a holder object's field, with its
+ * scratch array of handles, exactly as the pools are (see `structCase`), so neither side
+ * benefits from TurboFan folding a constant (that is the "module constant" pair of cases).
  */
 class Int32FreeStack {
   readonly stack: Int32Array;
@@ -122,8 +123,8 @@ export default {
     // Assigned fields are never folded in as constants by TurboFan, so the scaffolding costs the
     // same in every case. (With the scratch array in a closure constant, the floor's single
     // closure let TurboFan fold the array, while the pool cases, several closures of one
-    // literal, could not: that alone put 3 ns of the 10 ns "StructPool 1 field" figure on the
-    // pool's side.) Pools are built in each case's setup, in case order: the fixed-capacity cases
+    // literal, could not: the same StructPool code read 3.5x the floor that way and 2.4x in this
+    // symmetric setup; see bench/README.md, pool.) Pools are built in each case's setup, in case order: the fixed-capacity cases
     // run before any growable pool exists, so their call sites are not yet polymorphic (plain
     // and length-tracking typed arrays have different maps in V8).
     type AnyPool = StructPool<{ x: 'f32' }> | StructPool<typeof PARTICLE_SCHEMA>;

@@ -25,6 +25,7 @@ import {
   SPAWN_X,
   SPAWN_Y,
   checkStepMs,
+  checkStepUs,
   resolveSimulationOptions,
   type SimulationOptions,
 } from './physics.ts';
@@ -78,6 +79,11 @@ export class NaiveSimulation implements ParticleSimulation {
 
   get live(): number {
     return this.particles.length;
+  }
+
+  /** One step of `dtUs` µs; see `ParticleSimulation.stepUs`. Allocates, as `step` does. */
+  stepUs(dtUs: number): void {
+    this.step(checkStepUs(dtUs) / 1000);
   }
 
   /** One step; see `ParticleSimulation.step`. O(live + spawnPerFrame); allocates every time. */

@@ -11,6 +11,7 @@
  * | `seed`     | seed of the random source                         | 1       | 0 .. 2^32 - 1    |
  * | `frames`   | ring size of the frame profiler, frames           | 3600    | 2 .. 2^20        |
  * | `overlay`  | `0` hides the overlay, `1` shows it               | 1       |                  |
+ * | `cpu`      | `0` skips timing each frame's CPU work            | 1       |                  |
  *
  * @module
  */
@@ -32,6 +33,12 @@ export interface DemoParams {
   profilerFrames: number;
   /** Whether the overlay is shown. */
   overlay: boolean;
+  /**
+   * Whether each frame's CPU time (step + sync + render submission) is measured, with two
+   * `performance.now()` calls. Each call returns a fresh heap number (16 bytes: the browser's
+   * binding boxes the double), so `cpu=0` is how to see the frame loop allocate nothing.
+   */
+  cpuTiming: boolean;
 }
 
 /**
@@ -49,6 +56,7 @@ export const DEFAULT_PARAMS: Readonly<DemoParams> = {
   seed: 1,
   profilerFrames: 3600,
   overlay: true,
+  cpuTiming: true,
 };
 
 /** Parsed parameters plus one message per rejected value. */
@@ -104,6 +112,12 @@ export function parseDemoParams(search: string): ParsedParams {
   else if (rawOverlay !== null && rawOverlay !== '1' && rawOverlay !== 'true') {
     problems.push(`overlay must be 0 or 1, got ${JSON.stringify(rawOverlay)}; showing it`);
   }
+  let cpuTiming = DEFAULT_PARAMS.cpuTiming;
+  const rawCpu = query.get('cpu');
+  if (rawCpu === '0' || rawCpu === 'false') cpuTiming = false;
+  else if (rawCpu !== null && rawCpu !== '1' && rawCpu !== 'true') {
+    problems.push(`cpu must be 0 or 1, got ${JSON.stringify(rawCpu)}; timing CPU work`);
+  }
   return {
     params: {
       mode,
@@ -112,6 +126,7 @@ export function parseDemoParams(search: string): ParsedParams {
       seed: integerParam(query, 'seed', DEFAULT_PARAMS.seed, 0, 2 ** 32 - 1, problems),
       profilerFrames: integerParam(query, 'frames', DEFAULT_PARAMS.profilerFrames, 2, MAX_PROFILER_CAPACITY, problems),
       overlay,
+      cpuTiming,
     },
     problems,
   };
@@ -129,5 +144,6 @@ export function formatDemoParams(params: DemoParams): string {
   if (params.seed !== DEFAULT_PARAMS.seed) query.set('seed', String(params.seed));
   if (params.profilerFrames !== DEFAULT_PARAMS.profilerFrames) query.set('frames', String(params.profilerFrames));
   if (!params.overlay) query.set('overlay', '0');
+  if (!params.cpuTiming) query.set('cpu', '0');
   return `?${query.toString()}`;
 }

@@ -181,6 +181,15 @@ export class Emitter {
   }
 
   /**
+   * As {@link Emitter.advance}, reading `dtMs` from `record[index]`: for a caller whose step is a
+   * fractional number, which V8 would box into a new heap number if passed to a call it does not
+   * inline. O(1), allocation-free.
+   */
+  advanceFrom(record: Float64Array, index: number): void {
+    this.state[STATE_TIME_MS] += record[index];
+  }
+
+  /**
    * Writes the next particle's start state into `out` (layout: the `SPAWN_*` constants).
    * O(1), allocation-free; consumes four random numbers.
    *
@@ -279,6 +288,15 @@ export function checkStepMs(dtMs: unknown): number {
     throw new RangeError(`dtMs must be a finite number of milliseconds >= 0, got ${describeValue(dtMs)}`);
   }
   return dtMs;
+}
+
+/**
+ * Validates a step length in whole microseconds: an integer in `[0, 2^53 - 1]`. O(1).
+ *
+ * @throws TypeError / RangeError naming `dtUs` (see `checkInteger`).
+ */
+export function checkStepUs(dtUs: unknown): number {
+  return checkInteger('dtUs', dtUs as number, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   SPAWN_X,
   SPAWN_Y,
   checkStepMs,
+  checkStepUs,
   resolveSimulationOptions,
   type SimulationOptions,
 } from './physics.ts';
@@ -61,6 +62,11 @@ const COUNT_FREED_LAST = 3;
 const COUNT_STEPS = 4;
 const COUNT_LENGTH = 5;
 
+/** Indices of the step-length record (see `PooledSimulation.stepLength`). */
+const STEP_LENGTH = 0;
+const STEP_IN_US = 1;
+const STEP_CLAMPED_MS = 2;
+
 /** A particle simulation whose state lives in a {@link StructPool}. See the module docs. */
 export class PooledSimulation implements ParticleSimulation {
   readonly mode = 'pooled' as const;
@@ -73,6 +79,15 @@ export class PooledSimulation implements ParticleSimulation {
   private readonly emitter: Emitter;
   private readonly spawnRecord = new Float64Array(SPAWN_RECORD_LENGTH);
   private readonly counts = new Float64Array(COUNT_LENGTH);
+  /**
+   * The length of the step being taken: `[STEP_LENGTH, STEP_IN_US, STEP_CLAMPED_MS]` (the
+   * length as given, 1 when it is in microseconds and 0 in milliseconds, and the clamped length
+   * in ms that `advance` hands on to the emitter, again through this array). `step` and `stepUs` hand it to `advance`
+   * through this typed array and do no arithmetic themselves: they run once per frame, so V8
+   * optimizes them late, and until then every fractional intermediate is a new heap number.
+   * The conversion and the clamp happen in `advance`, whose loop gets it optimized early.
+   */
+  private readonly stepLength = new Float64Array(3);
   private seed: number;
 
   /**
@@ -108,13 +123,31 @@ export class PooledSimulation implements ParticleSimulation {
     return this.counts[COUNT_STEPS];
   }
 
-  /**
-   * One step; see `ParticleSimulation.step`. O(live + spawnPerFrame), allocation-free.
-   * Live slots are visited from the back of `pool.dense`: `free` swap-removes, moving the last
-   * live slot (already visited) into the hole, so none is skipped or visited twice.
-   */
+  /** One step of `dtMs` ms; see `ParticleSimulation.step`. O(live + spawnPerFrame), allocation-free. */
   step(dtMs: number): void {
-    const stepMs = Math.min(checkStepMs(dtMs), MAX_STEP_MS);
+    const length = this.stepLength;
+    length[STEP_LENGTH] = checkStepMs(dtMs);
+    length[STEP_IN_US] = 0;
+    this.advance();
+  }
+
+  /** One step of `dtUs` µs; see `ParticleSimulation.stepUs`. O(live + spawnPerFrame), allocation-free. */
+  stepUs(dtUs: number): void {
+    const length = this.stepLength;
+    length[STEP_LENGTH] = checkStepUs(dtUs);
+    length[STEP_IN_US] = 1;
+    this.advance();
+  }
+
+  /**
+   * The step itself, `stepLength` long, clamped to `MAX_STEP_MS`. Live slots are visited from
+   * the back of `pool.dense`: `free` swap-removes, moving the last live slot (already visited)
+   * into the hole, so none is skipped or visited twice.
+   */
+  private advance(): void {
+    const length = this.stepLength;
+    const givenMs = length[STEP_IN_US] === 1 ? length[STEP_LENGTH] / 1000 : length[STEP_LENGTH];
+    const stepMs = Math.min(givenMs, MAX_STEP_MS);
     const dtS = stepMs / 1000;
     const pool = this.pool;
     const f = pool.fields;
@@ -148,7 +181,8 @@ export class PooledSimulation implements ParticleSimulation {
       vel[s * 2 + 1] = vy;
     }
 
-    this.emitter.advance(stepMs);
+    length[STEP_CLAMPED_MS] = stepMs;
+    this.emitter.advanceFrom(length, STEP_CLAMPED_MS);
     const spawned = this.spawn(this.spawnPerFrame);
     const counts = this.counts;
     counts[COUNT_SPAWNED_TOTAL] += spawned;

@@ -87,6 +87,13 @@ export interface BoundaryTagOptions extends ArenaOptions {}
 /** Option names every boundary-tag arena accepts. */
 export const BOUNDARY_TAG_OPTION_NAMES = ['sizeBytes', 'buffer', 'alignBytes'] as const;
 
+/**
+ * Module-local copies of imported constants for the hot paths: some loaders (tsx) turn imported
+ * bindings into getter calls on every read.
+ */
+const NO_BLOCK: number = NULL_OFFSET;
+const MAX_REQUEST_BYTES: number = MAX_ARENA_BYTES;
+
 /** Rounds `value` up to a multiple of `step` (plain double arithmetic: exact below 2^53). */
 function roundUp(value: number, step: number): number {
   return Math.ceil(value / step) * step;
@@ -111,6 +118,10 @@ export abstract class BoundaryTagArena implements Allocator {
   readonly f32: Float32Array;
   readonly f64: Float64Array;
   readonly alignBytes: number;
+  /** `alignBytes - 1`: `(x & alignMask) === 0` tests alignment of an offset below 2^31. */
+  protected readonly alignMask: number;
+  /** `1 / alignBytes`, exact (a power of two): multiplying by it divides without a division. */
+  private readonly granulesPerByte: number;
   /** Bytes managed (`sizeBytes`). */
   readonly capacityBytes: number;
   /** Smallest whole block: tags plus the free links, rounded up to `alignBytes`. */
@@ -188,6 +199,8 @@ export abstract class BoundaryTagArena implements Allocator {
     this.f32 = views.f32;
     this.f64 = views.f64;
     this.alignBytes = alignBytes;
+    this.alignMask = alignBytes - 1;
+    this.granulesPerByte = 1 / alignBytes;
     this.capacityBytes = sizeBytes;
     this.minBlockBytes = minBlockBytes;
     this.firstBlock = firstBlock;
@@ -262,29 +275,36 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   alloc(bytes: number): number {
     const offset = this.tryAlloc(bytes);
-    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
+    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
     return offset;
   }
 
   /** As {@link BoundaryTagArena.alloc} but returns `NULL_OFFSET` (-1) when no block fits. */
   tryAlloc(bytes: number): number {
-    checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    // Inline test of exactly what checkSize accepts; checkSize throws the exact error otherwise.
+    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_REQUEST_BYTES && Number.isInteger(bytes))) {
+      checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    }
     const offset = this.allocBlock(bytes);
-    if (offset === NULL_OFFSET) this.failedAllocCount++;
+    if (offset === NO_BLOCK) this.failedAllocCount++;
     return offset;
   }
 
-  /** Whole block size for a request of `bytes` (already validated): tags, alignment, minimum. */
+  /**
+   * Whole block size for a request of `bytes` (already validated): tags, alignment, minimum.
+   * Double arithmetic, exact (scaling by a power of two), so requests near 2^31 cannot wrap.
+   */
   private blockBytesFor(bytes: number): number {
-    return Math.max(this.minBlockBytes, roundUp(bytes + TAG_BYTES, this.alignBytes));
+    const aligned = Math.ceil((bytes + TAG_BYTES) * this.granulesPerByte) * this.alignBytes;
+    return aligned > this.minBlockBytes ? aligned : this.minBlockBytes;
   }
 
   /** Allocation without argument checks or failure counting; -1 when nothing fits. */
   private allocBlock(bytes: number): number {
     const need = this.blockBytesFor(bytes);
-    if (need > this.heapEnd - this.firstBlock) return NULL_OFFSET;
+    if (need > this.heapEnd - this.firstBlock) return NO_BLOCK;
     const block = this.indexFind(need);
-    if (block < 0) return NULL_OFFSET;
+    if (block < 0) return NO_BLOCK;
     let size = this.blockSize(block);
     const rest = size - need;
     if (rest >= this.minBlockBytes) {
@@ -328,7 +348,8 @@ export abstract class BoundaryTagArena implements Allocator {
         `${method}(${offset}): offset outside the arena [0, ${this.capacityBytes})`,
       );
     }
-    if (offset % this.alignBytes !== 0) {
+    if ((offset & this.alignMask) !== 0) {
+      // offset is an integer in [0, capacityBytes), below 2^31: the mask is exact.
       throw new InvalidFreeError(
         'misaligned',
         offset,
@@ -354,8 +375,8 @@ export abstract class BoundaryTagArena implements Allocator {
     if (
       this.u32[(block >>> 2) + HDR_TAG] !== TAG_USED ||
       size < this.minBlockBytes ||
-      size % this.alignBytes !== 0 ||
       size > this.heapEnd - block ||
+      (size & this.alignMask) !== 0 || // size <= heapEnd < 2^31 here: the mask is exact
       this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_SIZE] !== size
     ) {
       throw new Error(

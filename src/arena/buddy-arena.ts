@@ -9,7 +9,7 @@
  *
  * Structure: a complete binary tree stored as one byte per node in a `Uint8Array`, heap-ordered
  * (root at 1, children of `n` at `2n` and `2n + 1`), with no per-node objects. Each node's byte
- * says what its block is: {@link RESERVED} (masked tail), {@link USED} (a live block),
+ * says what its block is: {@link RESERVED} (masked tail), `USED + k` (a live block of order `k`),
  * {@link FULL} (split, nothing free below) or `FREE_BASE + j`: split or whole, with the largest free
  * block below of order `j`, the node itself being one free block exactly when `j` is its own
  * order. That "longest free block below" byte is the idea of cloudwu/buddy `buddy.c` and of the
@@ -17,13 +17,22 @@
  * and the descent reads one byte per level. The tree state is canonical (a function of the live
  * blocks alone), which `check()` verifies node by node.
  *
- * Metadata lives outside the buffer, about 4 bytes per smallest block: 1 byte per tree node
- * (2 per smallest block) and 2 bytes per smallest block for each live block's requested size (for
- * `requestedBytes`, internal fragmentation and `realloc`): a block of order >= 1 starts on an even
- * smallest block and owns at least two 16-bit slots, so its size goes in one 32-bit word there;
- * an order-0 block stores `requested - 1` (< `minBlockBytes` <= 2^16) in its own 16-bit slot.
- * With the default 16-byte minimum block that is 4/16 of the arena; pick a larger
- * `minBlockBytes` for a leaner index.
+ * Order of a live block per smallest block: the leaf (order-0 node) of a live block's first
+ * smallest block holds `USED + k` too. Below a live block of order >= 1 that leaf is otherwise
+ * stale (never read by the tree walks), so the byte is free for this; it is rewritten on every
+ * alloc, free and realloc, so a leaf holds a `USED` code exactly when its smallest block starts a
+ * live block. `free(offset)` therefore reads its block's order at its own leaf in O(1), starts at
+ * its own node and climbs once; only an invalid offset descends from the root (to name the
+ * exact reason).
+ *
+ * Metadata lives outside the buffer: 1 byte per tree node (2 per smallest block) plus each live
+ * block's requested size (for `requestedBytes`, internal fragmentation and `realloc`), stored in
+ * the slots of the smallest blocks the block covers. With `minBlockBytes <= 256` (the default 16)
+ * that is 1 byte per smallest block: an order-0 block keeps `requested - 1` (< 256) in its byte,
+ * an order-1 block its size (<= 512) in one 16-bit word over its two bytes, a larger block its
+ * size in one 32-bit word over its first four; so 3 bytes per smallest block in all (3/16 of the
+ * arena by default). With `minBlockBytes > 256`, 2 bytes per smallest block (`requested - 1` in
+ * 16 bits for order 0, one 32-bit word for larger blocks): 4 bytes per smallest block, under 1%.
  *
  * Arena sizes that are not a power of two are managed, not rejected: the tree covers the next
  * power of two of smallest blocks, and the nodes wholly beyond the last whole smallest block are
@@ -31,8 +40,11 @@
  * (`sizeBytes % minBlockBytes`) count in `reservedBytes`. So a 48 KiB arena offers one 32 KiB and
  * one 16 KiB block, not 32 KiB.
  *
- * Costs: `alloc`, `free`, `sizeOf`: O(log N) for N smallest blocks (one tree level per order);
- * a request larger than the largest free block fails after reading the root, O(1); `realloc` in
+ * Costs: `alloc`: O(log N) for N smallest blocks: one descent from the root to the tightest
+ * fitting free block, splits written on the way down straight to the requested order, and one climb
+ * above that block that stops at the first ancestor whose code does not change. `free`: O(1) to find
+ * the block, then one climb from its own node (coalescing), stopping likewise; `sizeOf` O(1).
+ * A request larger than the largest free block fails after reading the root, O(1); `realloc` in
  * place O(log N), moving O(log N + bytes copied); `reset`, `check`, `walk`, `dump`: O(N).
  * Nothing on the alloc/free path allocates JS objects.
  *
@@ -74,12 +86,47 @@ export interface BuddyArenaOptions extends ArenaOptions {
 
 /** Node code: wholly beyond the managed bytes (masked tail). Never allocated, never walked. */
 export const RESERVED = 0;
-/** Node code: a live block. Its descendants are stale and never read. */
+/**
+ * Node code base: `USED + k` is a live block of order `k`, at its node and at the leaf of its
+ * first smallest block. Its other descendants are stale and never read. All used codes are
+ * below {@link FULL}, so the largest-free-block maximum ignores them.
+ */
 export const USED = 1;
+/** Largest possible order (2^31 bytes / 8-byte blocks is 2^28 leaves; 31 leaves room). */
+const ORDER_LIMIT = 31;
 /** Node code: split, with no free block anywhere below. */
-export const FULL = 2;
+export const FULL = USED + ORDER_LIMIT + 1;
 /** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
-export const FREE_BASE = 3;
+export const FREE_BASE = FULL + 1;
+/**
+ * Order of the band roots. The tree's levels of orders above it are stored heap-ordered at the
+ * front; each node of order `BAND_ORDER` and its subtree down to the leaves (63 nodes) are stored
+ * together, heap-ordered within one 64-byte band, so the bottom six levels of any descent, climb or
+ * order lookup read one or two cache lines instead of six.
+ */
+const BAND_ORDER = 5;
+/** Added to a child's code in the alloc descent when it cannot fit: above every code. */
+const NO_FIT = 256;
+/** `minBlockBytes` up to which requested sizes take 1 byte per smallest block (else 2). */
+const NARROW_MAX_BLOCK_BYTES = 256;
+
+/**
+ * Which child the alloc descent takes: 1 for the right one, 0 for the left, given the children's
+ * codes `left`, `right` and the code `need` a fitting child reaches (at least one does). The child
+ * whose largest free block fits most tightly wins, the left one on ties. Branch-free (the choice
+ * is data-dependent, so a branch would be mispredicted about half the time): a child that cannot
+ * fit gets a key above every code, and the sign of the key difference picks. Codes are bytes.
+ */
+function fitsRightOf(left: number, right: number, need: number): number {
+  const keyLeft = left + (((left - need) >> 31) & NO_FIT);
+  const keyRight = right + (((right - need) >> 31) & NO_FIT);
+  return (keyRight - keyLeft) >>> 31;
+}
+
+/** Whether a node code is a live block's (`USED + k`). */
+function isUsed(code: number): boolean {
+  return code >= USED && code < FULL;
+}
 
 const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'minBlockBytes'] as const;
 const DEFAULT_SIZE_BYTES = 1 << 20;
@@ -138,15 +185,33 @@ export class BuddyArena implements Allocator {
 
   /** One byte per node, heap-ordered; index 0 unused. */
   private readonly tree: Uint8Array;
-  /** Requested bytes of live blocks of order >= 1, at index `firstLeaf / 2`. */
-  private readonly requested32: Uint32Array;
-  /** `requested - 1` of live order-0 blocks, at index `leaf` (same memory as requested32). */
+  /**
+   * Requested sizes: views of one buffer of 1 (narrow) or 2 bytes per smallest block. Narrow:
+   * order 0 `requested8[leaf] = requested - 1`, order 1 `requested16[leaf / 2]`, larger
+   * `requested32[leaf / 4]`. Wide: order 0 `requested16[leaf] = requested - 1`, larger
+   * `requested32[leaf / 2]`.
+   */
+  private readonly requested8: Uint8Array;
   private readonly requested16: Uint16Array;
+  private readonly requested32: Uint32Array;
+  /** `minBlockBytes <= 256`: requested sizes in 1 byte per smallest block. */
+  private readonly narrow: boolean;
   /** `orderBytes[k]`: bytes of an order-k block. */
   private readonly orderBytes: Float64Array;
   /** `firstNode[k]`: index of the leftmost node of order k (`2^(maxOrder - k)`). */
   private readonly firstNode: Float64Array;
+  /** Smallest blocks covered by the tree, `2^maxOrder`: also the node index of leaf 0. */
   private readonly leafCount: number;
+  /** Order of the band roots: the bottom `bandOrder + 1` levels are stored in bands (see slot()). */
+  private readonly bandOrder: number;
+  /** Bytes of one band (one band root's subtree, 2^(bandOrder + 1) - 1 nodes, plus one unused). */
+  private readonly bandBytes: number;
+  /** `bandRootFirst * bandBytes - bandStart`: subtracted in slot(). */
+  private readonly bandBias: number;
+  /** Slot of the root. */
+  private readonly rootSlot: number;
+  /** `log2(minBlockBytes)`: bytes to smallest blocks by shift, for values below 2^31 only. */
+  private readonly minBlockShift: number;
   private readonly usableBytes: number;
   private initialFreeBlocks = 0;
 
@@ -159,8 +224,10 @@ export class BuddyArena implements Allocator {
   private allocCount = 0;
   private freeCount = 0;
   private failedAllocCount = 0;
-  /** Order of the block found by the last {@link BuddyArena.findLive}. */
+  /** Order of the block found by the last {@link BuddyArena.liveNode}. */
   private foundOrder = 0;
+  /** First smallest block (leaf index) of the block found by the last {@link BuddyArena.liveNode}. */
+  private foundLeaf = 0;
 
   /**
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at least
@@ -196,6 +263,7 @@ export class BuddyArena implements Allocator {
       maxSize,
     );
     this.capacityBytes = sizeBytes;
+    this.minBlockShift = Math.log2(this.minBlockBytes);
     const usableLeaves = Math.floor(sizeBytes / this.minBlockBytes);
     this.usableBytes = usableLeaves * this.minBlockBytes;
     this.reservedBytes = sizeBytes - this.usableBytes;
@@ -211,9 +279,19 @@ export class BuddyArena implements Allocator {
       this.orderBytes[k] = this.minBlockBytes * 2 ** k;
       this.firstNode[k] = 2 ** (maxOrder - k);
     }
-    this.tree = new Uint8Array(2 * this.leafCount);
-    this.requested32 = new Uint32Array(Math.ceil(this.leafCount / 2));
-    this.requested16 = new Uint16Array(this.requested32.buffer);
+    this.bandOrder = Math.min(BAND_ORDER, maxOrder);
+    this.bandBytes = 2 ** (this.bandOrder + 1);
+    const bandRootFirst = 2 ** (maxOrder - this.bandOrder); // heap index of the first band root
+    const bandStart = Math.max(bandRootFirst, this.bandBytes); // bands start aligned to bandBytes
+    this.bandBias = bandRootFirst * this.bandBytes - bandStart;
+    this.tree = new Uint8Array(bandStart + bandRootFirst * this.bandBytes);
+    this.rootSlot = this.slot(1, maxOrder);
+    this.narrow = this.minBlockBytes <= NARROW_MAX_BLOCK_BYTES;
+    const requestedBytesPerLeaf = this.narrow ? 1 : 2;
+    const requested = new ArrayBuffer(Math.ceil((this.leafCount * requestedBytesPerLeaf) / 4) * 4);
+    this.requested8 = new Uint8Array(requested);
+    this.requested16 = new Uint16Array(requested);
+    this.requested32 = new Uint32Array(requested);
 
     this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
     const views = createViews(this.buffer);
@@ -231,10 +309,20 @@ export class BuddyArena implements Allocator {
    * @throws TypeError / RangeError when `bytes` is not an integer >= 1. O(1).
    */
   orderOf(bytes: number): number {
-    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER && Number.isInteger(bytes))) {
+      checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER); // throws the documented error
+    }
     if (bytes > this.maxBlockBytes) return -1;
-    const units = Math.ceil(bytes / this.minBlockBytes); // <= 2^27: clz32 is exact
-    return units <= 1 ? 0 : 32 - Math.clz32(units - 1);
+    return this.fittingOrder(bytes);
+  }
+
+  /**
+   * The smallest order holding `bytes`, an integer in [1, maxBlockBytes]: `ceil(log2(units))`
+   * for `units = ceil(bytes / minBlockBytes)`, as `32 - clz32((bytes - 1) >> log2(minBlockBytes))`
+   * (0 when `units` is 1). `bytes - 1 < 2^31`, so the unsigned shift is exact. O(1).
+   */
+  private fittingOrder(bytes: number): number {
+    return 32 - Math.clz32((bytes - 1) >>> this.minBlockShift);
   }
 
   /**
@@ -247,7 +335,8 @@ export class BuddyArena implements Allocator {
   }
 
   /**
-   * Allocates the smallest power-of-two block holding `bytes`. O(log N); O(1) when it fails.
+   * Allocates the smallest power-of-two block holding `bytes`. O(log N): one descent from the
+   * root to the tightest free block, one climb above it; O(1) when it fails.
    * @returns the block's offset, a multiple of its size.
    * @throws TypeError / RangeError for a `bytes` that is not an integer >= 1.
    * @throws OutOfMemoryError when no free block of that order exists (the arena is unchanged
@@ -261,8 +350,13 @@ export class BuddyArena implements Allocator {
 
   /** As {@link BuddyArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
   tryAlloc(bytes: number): number {
-    const order = this.orderOf(bytes);
-    if (order < 0 || this.tree[1] < FREE_BASE + order) {
+    // The usual request (an integer in [1, maxBlockBytes]) skips orderOf's checks, which would
+    // only find it valid.
+    const order =
+      typeof bytes === 'number' && bytes >= 1 && bytes <= this.maxBlockBytes && Number.isInteger(bytes)
+        ? this.fittingOrder(bytes)
+        : this.orderOf(bytes);
+    if (order < 0 || this.tree[this.rootSlot] < FREE_BASE + order) {
       this.failedAllocCount++;
       return NULL_OFFSET;
     }
@@ -270,15 +364,18 @@ export class BuddyArena implements Allocator {
   }
 
   /**
-   * Frees the live block at `offset` and coalesces it with its buddy, repeatedly. O(log N).
+   * Frees the live block at `offset` and coalesces it with its buddy, repeatedly. The block's
+   * order is read at its first smallest block in O(1); one climb from its node coalesces and
+   * updates the ancestors, stopping at the first unchanged one: O(log N) worst case, O(1 + merges)
+   * typical. An invalid offset costs one O(log N) descent to name its reason.
    * @throws TypeError for a non-number; RangeError for NaN / fractional; InvalidFreeError with
    *   reason `'out-of-range'` (outside the managed bytes), `'misaligned'` (not a multiple of
    *   `alignBytes`), `'interior'` (inside a live block but not its start: that block stays
    *   live), `'not-allocated'` (in a free block). Nothing changes when it throws.
    */
   free(offset: number): void {
-    const node = this.findLive(offset, 'free');
-    this.release(node, this.foundOrder, offset);
+    const node = this.liveNode(offset, 'free');
+    this.release(node, this.foundOrder, this.foundLeaf);
     this.freeCount++;
   }
 
@@ -293,11 +390,12 @@ export class BuddyArena implements Allocator {
    *   OutOfMemoryError leaves the old block live and untouched.
    */
   realloc(offset: number, bytes: number): number {
-    const node = this.findLive(offset, 'realloc');
+    const node = this.liveNode(offset, 'realloc');
     const order = this.foundOrder;
+    const leaf = this.foundLeaf;
     const newOrder = this.orderOf(bytes);
     const tree = this.tree;
-    const leaf = offset / this.minBlockBytes;
+    const leafNode = this.leafCount + leaf;
     if (newOrder === order) {
       this.requestedBytes += bytes - this.requestedAt(leaf, order);
       this.setRequested(leaf, order, bytes);
@@ -308,9 +406,10 @@ export class BuddyArena implements Allocator {
       let n = node;
       for (let k = order; k > newOrder; k--) {
         n = leftChildOf(n);
-        tree[n + 1] = FREE_BASE + k - 1;
+        tree[this.slot(n + 1, k - 1)] = FREE_BASE + k - 1;
       }
-      tree[n] = USED;
+      tree[this.slot(n, newOrder)] = USED + newOrder;
+      tree[this.slot(leafNode, 0)] = USED + newOrder;
       this.updateAncestors(n, newOrder, order - newOrder);
       const freed = this.orderBytes[order] - this.orderBytes[newOrder];
       this.usedBytes -= freed;
@@ -324,12 +423,13 @@ export class BuddyArena implements Allocator {
       // Grow in place: climb while this block is a lower half whose buddy is one free block.
       let n = node;
       let k = order;
-      while (k < newOrder && (n & 1) === 0 && tree[buddyOf(n)] === FREE_BASE + k) {
+      while (k < newOrder && (n & 1) === 0 && tree[this.slot(buddyOf(n), k)] === FREE_BASE + k) {
         n = parentOf(n);
         k++;
       }
       if (k === newOrder) {
-        tree[n] = USED;
+        tree[this.slot(n, newOrder)] = USED + newOrder;
+        tree[this.slot(leafNode, 0)] = USED + newOrder;
         this.updateAncestors(n, newOrder);
         const grown = this.orderBytes[newOrder] - this.orderBytes[order];
         this.usedBytes += grown;
@@ -343,15 +443,15 @@ export class BuddyArena implements Allocator {
       // Move: free first (the buffer is untouched, metadata lives outside), then allocate.
       const oldRequested = this.requestedAt(leaf, order);
       const freeBlocksBefore = this.freeBlocks;
-      this.release(node, order, offset);
-      if (tree[1] >= FREE_BASE + newOrder) {
+      this.release(node, order, leaf);
+      if (tree[this.rootSlot] >= FREE_BASE + newOrder) {
         const dst = this.allocOrder(newOrder, bytes);
         this.u8.copyWithin(dst, offset, offset + this.orderBytes[order]);
         this.freeCount++;
         return dst;
       }
       // No room even so: put the old block back exactly (the tree is canonical).
-      this.reoccupy(node, order, offset, oldRequested);
+      this.reoccupy(node, order, leaf, oldRequested);
       this.freeBlocks = freeBlocksBefore;
     }
     this.failedAllocCount++;
@@ -359,11 +459,12 @@ export class BuddyArena implements Allocator {
   }
 
   /**
-   * Usable bytes of the live block at `offset`: its whole power-of-two size. O(log N).
+   * Usable bytes of the live block at `offset`: its whole power-of-two size. O(1) (an invalid
+   * offset: O(log N) to name its reason).
    * @throws as {@link BuddyArena.free}.
    */
   sizeOf(offset: number): number {
-    this.findLive(offset, 'sizeOf');
+    this.liveNode(offset, 'sizeOf');
     return this.orderBytes[this.foundOrder];
   }
 
@@ -372,14 +473,14 @@ export class BuddyArena implements Allocator {
     const tree = this.tree;
     const leaves = this.leafCount;
     const usableLeaves = this.usableBytes / this.minBlockBytes;
-    for (let i = 0; i < leaves; i++) tree[leaves + i] = i < usableLeaves ? FREE_BASE : RESERVED;
+    for (let i = 0; i < leaves; i++) tree[this.slot(leaves + i, 0)] = i < usableLeaves ? FREE_BASE : RESERVED;
     let order = 0;
     for (let first = leaves / 2; first >= 1; first /= 2) {
       order++;
       for (let n = first; n < first * 2; n++) {
-        const l = tree[leftChildOf(n)];
-        const r = tree[leftChildOf(n) + 1];
-        tree[n] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
+        const l = tree[this.slot(leftChildOf(n), order - 1)];
+        const r = tree[this.slot(leftChildOf(n) + 1, order - 1)];
+        tree[this.slot(n, order)] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
       }
     }
     this.usedBytes = 0;
@@ -402,7 +503,7 @@ export class BuddyArena implements Allocator {
 
   /** A snapshot of the counters. O(1). Allocates the returned object. */
   stats(): AllocatorStats {
-    const root = this.tree[1];
+    const root = this.tree[this.rootSlot];
     const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
     return {
       capacityBytes: this.capacityBytes,
@@ -441,6 +542,10 @@ export class BuddyArena implements Allocator {
     fail('freeBlocks', this.freeBlocks, totals.nFree);
     fail('requestedBytes', this.requestedBytes, totals.requested);
     fail('capacity', this.capacityBytes, this.usedBytes + this.freeBytes + this.reservedBytes);
+    // Each live block's first leaf holds its used code (checked per block): no other leaf may.
+    let marks = 0;
+    for (let n = this.leafCount; n < 2 * this.leafCount; n++) if (isUsed(this.tree[this.slot(n, 0)])) marks++;
+    fail('liveBlocks (leaf order marks)', this.liveBlocks, marks);
     if (this.peakUsedBytes < this.usedBytes) throw new Error('BuddyArena.check: peakUsedBytes below usedBytes');
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
       throw new Error(`BuddyArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`);
@@ -450,7 +555,7 @@ export class BuddyArena implements Allocator {
   /** Visits every block (live and free) in address order; masked nodes are skipped. O(N). */
   walk(visit: BlockVisitor): void {
     this.walkNode(1, this.maxOrder, (offset, bytes, code) => {
-      if (code !== RESERVED) visit(offset, bytes, code === USED);
+      if (code !== RESERVED) visit(offset, bytes, isUsed(code));
     });
   }
 
@@ -462,88 +567,164 @@ export class BuddyArena implements Allocator {
   dump(): string {
     let out = '';
     this.walkNode(1, this.maxOrder, (o, b, code) => {
-      out += code === RESERVED ? `{${o}:${b}}` : code === USED ? `[${o}:${b}]` : `(${o}:${b})`;
+      out += code === RESERVED ? `{${o}:${b}}` : isUsed(code) ? `[${o}:${b}]` : `(${o}:${b})`;
     });
     return out;
   }
 
   // ---- internals -------------------------------------------------------------------------
 
-  /** Descends from the root to a free block of `order`, splitting on the way; marks it used. */
+  /**
+   * Index in `tree` of the node with heap index `node` (root 1, children `2n`, `2n + 1`), of
+   * order `order`. Nodes of orders above `bandOrder` sit at their heap index. A node of order
+   * `k <= bandOrder` lies in the band of its ancestor `root = node >> s` (`s = bandOrder - k`)
+   * at position `p = 2^s + (node mod 2^s)` (heap order within the band, the root at 1), and
+   * the band of `root` starts at `bandStart + (root - bandRootFirst) * bandBytes`. Within a band
+   * the children of position `p` are `2p`, `2p + 1`, and the leaves of a band root's first
+   * smallest blocks are adjacent. Indices stay below 2^30: plain shifts. O(1).
+   */
+  private slot(node: number, order: number): number {
+    const s = this.bandOrder - order;
+    if (s < 0) return node;
+    const bit = 1 << s;
+    return (node >>> s) * this.bandBytes + (bit | (node & (bit - 1))) - this.bandBias;
+  }
+
+  /**
+   * Allocates a block of `order` (the root must have one, `bytes` needs exactly that order).
+   * Descends from the root through split nodes into the child whose largest free block fits most
+   * tightly (ties to the lower address) until it reaches one whole free block, of order `top`;
+   * splits it straight down its left path to `order`, writing each right half free and each
+   * split node's final code on the way (the largest free block below a split node of order
+   * `j` is its right half, of order `j - 1`); then climbs once above it. O(log N).
+   */
   private allocOrder(order: number, bytes: number): number {
     const tree = this.tree;
     const need = FREE_BASE + order;
     let node = 1;
-    let splits = 0;
-    for (let k = this.maxOrder; k > order; k--) {
+    let k = this.maxOrder;
+    let code = tree[this.rootSlot];
+    while (code !== FREE_BASE + k) {
       const left = leftChildOf(node);
-      if (tree[node] === FREE_BASE + k) {
-        tree[left] = FREE_BASE + k - 1;
-        tree[left + 1] = FREE_BASE + k - 1;
-        splits++;
-      }
-      const l = tree[left];
-      const r = tree[left + 1];
-      // The child whose largest free block fits most tightly; ties go to the lower address.
-      node = l >= need && (r < need || l <= r) ? left : left + 1;
+      const l = tree[this.slot(left, k - 1)];
+      const r = tree[this.slot(left + 1, k - 1)];
+      const right = fitsRightOf(l, r, need);
+      node = left + right;
+      code = l + ((r - l) & -right);
+      k--;
     }
-    tree[node] = USED;
-    this.updateAncestors(node, order);
-    const offset = (node - this.firstNode[order]) * this.orderBytes[order];
+    const top = node;
+    const topOrder = k;
+    while (k > order) {
+      tree[this.slot(node, k)] = FREE_BASE + k - 1;
+      k--;
+      node = leftChildOf(node);
+      tree[this.slot(node + 1, k)] = FREE_BASE + k;
+    }
+    tree[this.slot(node, order)] = USED + order;
+    const leafNode = node << order; // < 2^29: node indices, not sizes
+    tree[this.slot(leafNode, 0)] = USED + order;
+    this.raiseLargestFree(top, topOrder);
+    const leaf = leafNode - this.leafCount;
     const blockBytes = this.orderBytes[order];
-    this.setRequested(offset / this.minBlockBytes, order, bytes);
+    this.setRequested(leaf, order, bytes);
     this.usedBytes += blockBytes;
     this.freeBytes -= blockBytes;
     this.liveBlocks++;
-    this.freeBlocks += splits - 1;
+    this.freeBlocks += topOrder - order - 1;
     this.requestedBytes += bytes;
     this.allocCount++;
     if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
-    return offset;
+    return leaf * this.minBlockBytes;
   }
 
   /** Requested bytes of the live block of `order` starting at smallest block `leaf`. */
   private requestedAt(leaf: number, order: number): number {
+    if (this.narrow) {
+      return order === 0 ? this.requested8[leaf] + 1 : order === 1 ? this.requested16[leaf >>> 1] : this.requested32[leaf >>> 2];
+    }
     return order === 0 ? this.requested16[leaf] + 1 : this.requested32[leaf >>> 1];
   }
 
   /** Records the requested bytes of the live block of `order` starting at smallest block `leaf`. */
   private setRequested(leaf: number, order: number, bytes: number): void {
-    if (order === 0) this.requested16[leaf] = bytes - 1;
+    if (this.narrow) {
+      if (order === 0) this.requested8[leaf] = bytes - 1;
+      else if (order === 1) this.requested16[leaf >>> 1] = bytes;
+      else this.requested32[leaf >>> 2] = bytes;
+    } else if (order === 0) this.requested16[leaf] = bytes - 1;
     else this.requested32[leaf >>> 1] = bytes;
   }
 
-  /** Marks the used `node` free and coalesces upwards; updates every counter but freeCount. */
-  private release(node: number, order: number, offset: number): void {
-    this.tree[node] = FREE_BASE + order;
-    const merges = this.updateAncestors(node, order);
+  /**
+   * Marks the used `node` (of `order`, first smallest block `leaf`) free, clears its order mark at
+   * the leaf and coalesces upwards; updates every counter but freeCount.
+   */
+  private release(node: number, order: number, leaf: number): void {
+    const tree = this.tree;
+    tree[this.slot(node, order)] = FREE_BASE + order;
+    if (order > 0) tree[this.slot(this.leafCount + leaf, 0)] = FREE_BASE; // stale below a free node: any non-used code
+    // Coalesce: while the buddy is one whole free block of the same order, the parent becomes one
+    // (the merged halves go stale: only the last node's code is written).
+    let n = node;
+    let k = order;
+    while (n > 1 && tree[this.slot(buddyOf(n), k)] === FREE_BASE + k) {
+      n = parentOf(n);
+      k++;
+    }
+    const merges = k - order;
+    if (merges > 0) tree[this.slot(n, k)] = FREE_BASE + k;
+    this.raiseLargestFree(n, k);
     const blockBytes = this.orderBytes[order];
     this.usedBytes -= blockBytes;
     this.freeBytes += blockBytes;
     this.liveBlocks--;
     this.freeBlocks += 1 - merges;
-    this.requestedBytes -= this.requestedAt(offset / this.minBlockBytes, order);
+    this.requestedBytes -= this.requestedAt(leaf, order);
   }
 
   /** Undoes {@link BuddyArena.release}: splits down the path to `node` and marks it used again. */
-  private reoccupy(node: number, order: number, offset: number, requestedBytes: number): void {
+  private reoccupy(node: number, order: number, leaf: number, requestedBytes: number): void {
     const tree = this.tree;
     for (let k = this.maxOrder; k > order; k--) {
       const ancestor = Math.floor(node / 2 ** (k - order));
-      if (tree[ancestor] === FREE_BASE + k) {
+      if (tree[this.slot(ancestor, k)] === FREE_BASE + k) {
         const left = leftChildOf(ancestor);
-        tree[left] = FREE_BASE + k - 1;
-        tree[left + 1] = FREE_BASE + k - 1;
+        tree[this.slot(left, k - 1)] = FREE_BASE + k - 1;
+        tree[this.slot(left + 1, k - 1)] = FREE_BASE + k - 1;
       }
     }
-    tree[node] = USED;
+    tree[this.slot(node, order)] = USED + order;
+    tree[this.slot(this.leafCount + leaf, 0)] = USED + order;
     this.updateAncestors(node, order);
     const blockBytes = this.orderBytes[order];
     this.usedBytes += blockBytes;
     this.freeBytes -= blockBytes;
     this.liveBlocks++;
-    this.setRequested(offset / this.minBlockBytes, order, requestedBytes);
+    this.setRequested(leaf, order, requestedBytes);
     this.requestedBytes += requestedBytes;
+  }
+
+  /**
+   * Recomputes the codes of the ancestors of `node`, whose code just changed and whose buddy is
+   * not a whole free block of the same order while it is not one either (so no ancestor merges):
+   * each ancestor's code is the larger of its children's, at least {@link FULL}. Stops at the
+   * first ancestor whose code does not change (the ones above cannot change either).
+   * O(levels climbed); branch-free per level but for the stop test.
+   */
+  private raiseLargestFree(node: number, order: number): void {
+    const tree = this.tree;
+    let n = node;
+    let k = order;
+    while (n > 1) {
+      const parent = parentOf(n);
+      const code = Math.max(tree[this.slot(n, k)], tree[this.slot(buddyOf(n), k)], FULL);
+      const at = this.slot(parent, k + 1);
+      if (tree[at] === code) return;
+      tree[at] = code;
+      n = parent;
+      k++;
+    }
   }
 
   /**
@@ -560,17 +741,44 @@ export class BuddyArena implements Allocator {
       node = parentOf(node);
       k++;
       const left = leftChildOf(node);
-      const code = combine(tree[left], tree[left + 1], k - 1);
-      if (tree[node] === code && k - order > forcedLevels) break;
+      const code = combine(tree[this.slot(left, k - 1)], tree[this.slot(left + 1, k - 1)], k - 1);
+      const at = this.slot(node, k);
+      if (tree[at] === code && k - order > forcedLevels) break;
       if (code === FREE_BASE + k) merges++;
-      tree[node] = code;
+      tree[at] = code;
     }
     return merges;
   }
 
   /**
-   * Finds the live block starting at `offset`: its node is returned, its order left in
-   * `foundOrder`. O(log N).
+   * Finds the live block starting at `offset`: its node is returned, its order and first leaf
+   * left in `foundOrder` and `foundLeaf`. O(1): an offset in range and a multiple of
+   * `minBlockBytes` whose leaf holds a used code starts a live block of that order (the leaf
+   * marks are exact, see the module documentation); any other offset is invalid, and
+   * {@link BuddyArena.findLive} names why.
+   * @throws TypeError / RangeError / InvalidFreeError as {@link BuddyArena.free} documents.
+   */
+  private liveNode(offset: number, what: string): number {
+    // `(offset | 0) === offset` holds only for integers below 2^31, so the bitwise ops after it
+    // see exact values; every other offset takes findLive's checks.
+    if (typeof offset === 'number' && (offset | 0) === offset && offset >= 0 && offset < this.usableBytes) {
+      if ((offset & (this.minBlockBytes - 1)) === 0) {
+        const leafNode = this.leafCount + (offset >>> this.minBlockShift);
+        const code = this.tree[this.slot(leafNode, 0)];
+        if (isUsed(code)) {
+          const order = code - USED;
+          this.foundOrder = order;
+          this.foundLeaf = leafNode - this.leafCount;
+          return leafNode >>> order;
+        }
+      }
+    }
+    return this.findLive(offset, what);
+  }
+
+  /**
+   * Finds the live block starting at `offset` by descending from the root, as
+   * {@link BuddyArena.liveNode}; throws the exact reason when there is none. O(log N).
    * @throws TypeError / RangeError / InvalidFreeError as {@link BuddyArena.free} documents.
    */
   private findLive(offset: number, what: string): number {
@@ -590,13 +798,14 @@ export class BuddyArena implements Allocator {
     const leaf = Math.floor(offset / this.minBlockBytes);
     let node = 1;
     for (let k = this.maxOrder; ; k--) {
-      const code = tree[node];
-      if (code === USED) {
+      const code = tree[this.slot(node, k)];
+      if (isUsed(code)) {
         const start = (node - this.firstNode[k]) * this.orderBytes[k];
         if (start !== offset) {
           throw this.invalidFree('interior', offset, what, `inside the live block [${start}:${this.orderBytes[k]}]`);
         }
         this.foundOrder = k;
+        this.foundLeaf = start / this.minBlockBytes;
         return node;
       }
       if (code === FREE_BASE + k || code === RESERVED || k === 0) {
@@ -628,8 +837,8 @@ export class BuddyArena implements Allocator {
    * their code (`RESERVED`, `USED`, `FREE_BASE + k`); split nodes are descended.
    */
   private walkNode(node: number, k: number, visit: (offset: number, bytes: number, code: number) => void): void {
-    const code = this.tree[node];
-    if (code === RESERVED || code === USED || code === FREE_BASE + k) {
+    const code = this.tree[this.slot(node, k)];
+    if (code === RESERVED || isUsed(code) || code === FREE_BASE + k) {
       visit((node - this.firstNode[k]) * this.orderBytes[k], this.orderBytes[k], code);
     } else {
       this.walkNode(leftChildOf(node), k - 1, visit);
@@ -643,7 +852,7 @@ export class BuddyArena implements Allocator {
     k: number,
     totals: { used: number; free: number; nUsed: number; nFree: number; requested: number },
   ): void {
-    const code = this.tree[node];
+    const code = this.tree[this.slot(node, k)];
     const bytes = this.orderBytes[k];
     const start = (node - this.firstNode[k]) * bytes;
     const where = `node ${node} [${start}:${bytes}] code ${code}`;
@@ -653,10 +862,14 @@ export class BuddyArena implements Allocator {
       throw new Error(`BuddyArena.check: ${where}: masked exactly when beyond ${this.usableBytes}`);
     }
     if (code === RESERVED) return;
-    if (code === USED || code === FREE_BASE + k) {
+    if (isUsed(code) || code === FREE_BASE + k) {
       if (partial) throw new Error(`BuddyArena.check: ${where} runs past the managed bytes`);
-      if (code === USED) {
-        const r = this.requestedAt(start / this.minBlockBytes, k);
+      if (isUsed(code)) {
+        const leaf = start / this.minBlockBytes;
+        if (code !== USED + k || this.tree[this.slot(this.leafCount + leaf, 0)] !== code) {
+          throw new Error(`BuddyArena.check: ${where}: a live block of order ${k} must hold code ${USED + k} at its node and its first leaf`);
+        }
+        const r = this.requestedAt(leaf, k);
         if (r < 1 || r > bytes || (k > 0 && r <= bytes / 2)) {
           throw new Error(`BuddyArena.check: ${where}: requested ${r} bytes does not need order ${k}`);
         }
@@ -673,7 +886,7 @@ export class BuddyArena implements Allocator {
     const left = leftChildOf(node);
     this.checkNode(left, k - 1, totals);
     this.checkNode(left + 1, k - 1, totals);
-    const expected = combine(this.tree[left], this.tree[left + 1], k - 1);
+    const expected = combine(this.tree[this.slot(left, k - 1)], this.tree[this.slot(left + 1, k - 1)], k - 1);
     if (code !== expected) {
       throw new Error(`BuddyArena.check: ${where}: children imply code ${expected} (coalescing or largest-free wrong)`);
     }

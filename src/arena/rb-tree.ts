@@ -45,7 +45,9 @@ const DEFAULT_CAPACITY = 64;
 /**
  * Red-black tree keyed by `(size, offset)` (CLRS ch. 13), nodes in typed arrays.
  *
- * Costs: `insert`, `remove`, `ceiling`, `find`, `min`, `max`, `successor` are O(log n);
+ * Costs: `insert`, `remove`, `update`, `ceiling`, `find`, `min`, `max`, `successor`,
+ * `predecessor` are O(log n) (`update` O(1) on average when the key keeps its rank, `min` O(1):
+ * the minimum node is cached);
  * `check` is O(n). Memory: 32 bytes per node of capacity (one record of {@link NODE_WORDS} words:
  * three links, colour, two keys, two spare); capacity doubles when full (the only allocation).
  */
@@ -56,6 +58,8 @@ export class RedBlackTree {
   private keys: Uint32Array;
   /** Root node id ({@link NIL_NODE} when empty). */
   private root = NIL_NODE;
+  /** The node with the smallest key ({@link NIL_NODE} when empty), kept so `min()` is O(1). */
+  private minNode = NIL_NODE;
   /** Head of the stack of unused node ids, linked through LEFT; NIL_NODE when none. */
   private freeHead = NIL_NODE;
   /** Next never-used node id. */
@@ -103,6 +107,7 @@ export class RedBlackTree {
   /** Removes every node; keeps the capacity. O(1). */
   clear(): void {
     this.root = NIL_NODE;
+    this.minNode = NIL_NODE;
     this.freeHead = NIL_NODE;
     this.nextFresh = 1;
     this.nodeCount = 0;
@@ -126,26 +131,37 @@ export class RedBlackTree {
   insert(size: number, offset: number): number {
     let y = NIL_NODE;
     let x = this.root;
-    while (x !== NIL_NODE) {
-      y = x;
-      const xs = this.keys[x * NODE_WORDS + SIZE];
-      const xo = this.keys[x * NODE_WORDS + OFFSET];
-      if (size === xs && offset === xo) {
-        throw new Error(`RedBlackTree.insert: key (${size}, ${offset}) is already present`);
+    let left = false;
+    {
+      const links = this.links;
+      const keys = this.keys;
+      while (x !== NIL_NODE) {
+        y = x;
+        const xs = keys[x * NODE_WORDS + SIZE];
+        if (size !== xs) left = size < xs;
+        else {
+          const xo = keys[x * NODE_WORDS + OFFSET];
+          if (offset === xo) throw new Error(`RedBlackTree.insert: key (${size}, ${offset}) is already present`);
+          left = offset < xo;
+        }
+        x = links[x * NODE_WORDS + (left ? LEFT : RIGHT)];
       }
-      x = RedBlackTree.less(size, offset, xs, xo) ? this.links[x * NODE_WORDS + LEFT] : this.links[x * NODE_WORDS + RIGHT];
     }
-    const z = this.newNode();
-    this.keys[z * NODE_WORDS + SIZE] = size;
-    this.keys[z * NODE_WORDS + OFFSET] = offset;
-    this.links[z * NODE_WORDS + PARENT] = y;
-    this.links[z * NODE_WORDS + LEFT] = NIL_NODE;
-    this.links[z * NODE_WORDS + RIGHT] = NIL_NODE;
-    this.links[z * NODE_WORDS + COLOR] = RED;
+    const z = this.newNode(); // may grow: read the arrays after it
+    const links = this.links;
+    const keys = this.keys;
+    keys[z * NODE_WORDS + SIZE] = size;
+    keys[z * NODE_WORDS + OFFSET] = offset;
+    links[z * NODE_WORDS + PARENT] = y;
+    links[z * NODE_WORDS + LEFT] = NIL_NODE;
+    links[z * NODE_WORDS + RIGHT] = NIL_NODE;
+    links[z * NODE_WORDS + COLOR] = RED;
     if (y === NIL_NODE) this.root = z;
-    else if (RedBlackTree.less(size, offset, this.keys[y * NODE_WORDS + SIZE], this.keys[y * NODE_WORDS + OFFSET])) this.links[y * NODE_WORDS + LEFT] = z;
-    else this.links[y * NODE_WORDS + RIGHT] = z;
+    else links[y * NODE_WORDS + (left ? LEFT : RIGHT)] = z;
     this.nodeCount++;
+    if (this.minNode === NIL_NODE || RedBlackTree.less(size, offset, this.keys[this.minNode * NODE_WORDS + SIZE], this.keys[this.minNode * NODE_WORDS + OFFSET])) {
+      this.minNode = z;
+    }
     this.insertFixup(z);
     return z;
   }
@@ -156,6 +172,7 @@ export class RedBlackTree {
    * corrupts the tree (the arena never passes anything else; `check()` would catch it).
    */
   remove(z: number): void {
+    if (z === this.minNode) this.minNode = this.successor(z);
     let y = z;
     let yOriginalColor = this.links[y * NODE_WORDS + COLOR];
     let x: number;
@@ -205,6 +222,47 @@ export class RedBlackTree {
     return best;
   }
 
+  /**
+   * Changes the key of `node` to `(size, offset)`. When the new key still lies strictly between
+   * the keys of the node's in-order neighbours (only the neighbour on the side the key moves
+   * towards is looked at), the key is rewritten in place: no rotation, no recolouring, and the
+   * node keeps its id. Otherwise the node is removed and the key inserted anew (the id may
+   * change). The in-place case is what a boundary-tag arena sees on most splits and merges:
+   * a block that shrinks from the front or grows keeps its rank among the free blocks.
+   *
+   * Cost: O(1) for the key writes plus finding the neighbour (O(log n) worst case, O(1) on
+   * average over the nodes: most nodes are near the leaves); O(log n) when it must re-insert.
+   * Allocates only when a re-insert must grow the arrays (it cannot: the removal frees a node).
+   *
+   * @param node - a live node id.
+   * @param size - integer in [0, 2^32).
+   * @param offset - integer in [0, 2^32); `(size, offset)` must not be another node's key.
+   * @returns the node's id after the update (`node` itself when rewritten in place).
+   * @throws Error when `(size, offset)` is another node's key (the tree then holds the new key
+   *   only once and lacks `node`: the caller broke the unique-key contract).
+   */
+  update(node: number, size: number, offset: number): number {
+    const base = node * NODE_WORDS;
+    const keys = this.keys;
+    const oldSize = keys[base + SIZE];
+    const oldOffset = keys[base + OFFSET];
+    let inPlace: boolean;
+    if (RedBlackTree.less(oldSize, oldOffset, size, offset)) {
+      const next = this.successor(node);
+      inPlace = next === NIL_NODE || RedBlackTree.less(size, offset, keys[next * NODE_WORDS + SIZE], keys[next * NODE_WORDS + OFFSET]);
+    } else {
+      const prev = this.predecessor(node);
+      inPlace = prev === NIL_NODE || RedBlackTree.less(keys[prev * NODE_WORDS + SIZE], keys[prev * NODE_WORDS + OFFSET], size, offset);
+    }
+    if (inPlace) {
+      keys[base + SIZE] = size;
+      keys[base + OFFSET] = offset;
+      return node;
+    }
+    this.remove(node);
+    return this.insert(size, offset);
+  }
+
   /** The node holding exactly `(size, offset)`, or {@link NIL_NODE}. O(log n). */
   find(size: number, offset: number): number {
     let x = this.root;
@@ -217,9 +275,9 @@ export class RedBlackTree {
     return NIL_NODE;
   }
 
-  /** The node with the smallest key, or {@link NIL_NODE} when empty. O(log n). */
+  /** The node with the smallest key, or {@link NIL_NODE} when empty. O(1) (kept up to date). */
   min(): number {
-    return this.root === NIL_NODE ? NIL_NODE : this.minimumUnder(this.root);
+    return this.minNode;
   }
 
   /** The node with the largest key, or {@link NIL_NODE} when empty. O(log n). */
@@ -242,6 +300,23 @@ export class RedBlackTree {
     return y;
   }
 
+  /** The node before `node` in key order, or {@link NIL_NODE} (mirror of `TREE-SUCCESSOR`). O(log n). */
+  predecessor(node: number): number {
+    const links = this.links;
+    let x = links[node * NODE_WORDS + LEFT];
+    if (x !== NIL_NODE) {
+      while (links[x * NODE_WORDS + RIGHT] !== NIL_NODE) x = links[x * NODE_WORDS + RIGHT];
+      return x;
+    }
+    x = node;
+    let y = links[x * NODE_WORDS + PARENT];
+    while (y !== NIL_NODE && x === links[y * NODE_WORDS + LEFT]) {
+      x = y;
+      y = links[y * NODE_WORDS + PARENT];
+    }
+    return y;
+  }
+
   /**
    * Validates the tree in O(n): parent links, strict BST order of `(size, offset)`, black root,
    * no red node with a red child, the same black height on every path, and the node count.
@@ -252,6 +327,7 @@ export class RedBlackTree {
     if (this.links[NIL_NODE * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: sentinel is not black');
     if (this.root === NIL_NODE) {
       if (this.nodeCount !== 0) throw new Error(`RedBlackTree: empty tree but size ${this.nodeCount}`);
+      if (this.minNode !== NIL_NODE) throw new Error(`RedBlackTree: empty tree but cached minimum ${this.minNode}`);
       return 0;
     }
     if (this.links[(this.root) * NODE_WORDS + PARENT] !== NIL_NODE) throw new Error('RedBlackTree: root has a parent');
@@ -285,6 +361,7 @@ export class RedBlackTree {
       return hl + (this.links[x * NODE_WORDS + COLOR] === BLACK ? 1 : 0);
     };
     const height = visit(this.root);
+    if (this.minNode !== this.minimumUnder(this.root)) throw new Error(`RedBlackTree: cached minimum ${this.minNode} is not the leftmost node`);
     if (seen !== this.nodeCount) {
       throw new Error(`RedBlackTree: ${seen} nodes reachable, size says ${this.nodeCount}`);
     }

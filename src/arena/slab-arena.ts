@@ -14,9 +14,17 @@
  * push and pop, but keeps every byte of the buffer the caller's (a freed block keeps its contents
  * until reused, which helps debugging; a `SharedArrayBuffer` reader never sees link words; and
  * blocks smaller than a link are possible), and it cannot be corrupted by a write through a stale
- * offset. A `Uint8Array` of block states (never allocated / live / freed) makes double-free and
- * foreign-offset detection O(1). Metadata: 9 bytes per block (index, state, requested size),
- * outside the buffer.
+ * offset. One `Int32Array` word per block holds its state: the requested bytes (>= 1) while
+ * live, {@link NEVER} (0) when never handed out since creation or `reset()`, {@link FREED} (-1)
+ * once freed; so double-free and foreign-offset detection is O(1) and one store per operation
+ * keeps both the state and the requested size. Metadata: 8 bytes per block (stack entry and
+ * state word), outside the buffer.
+ *
+ * Fast paths: `tryAlloc` and `free` test their argument with a few comparisons that accept
+ * exactly the valid cases (an integer request in `[1, blockBytes]`; an offset that is the start
+ * of a live block) and hand everything else to the full validation, which throws the exact
+ * error or reason. So validation stays complete and costs nothing extra when the call is valid.
+ * `allocCount` is not stored: it is `freeCount + liveBlocks`.
  *
  * Costs: `alloc`, `tryAlloc`, `free`, `realloc`, `sizeOf`: O(1), allocation-free; `reset`,
  * `check`, `walk`: O(blockCount).
@@ -57,12 +65,10 @@ export interface SlabArenaOptions extends ArenaOptions {
   blockBytes?: number;
 }
 
-/** Block state: never handed out since creation or `reset()`. */
+/** Block state word: never handed out since creation or `reset()`. A live block's word is its requested bytes (>= 1). */
 const NEVER = 0;
-/** Block state: live. */
-const LIVE = 1;
-/** Block state: freed (a second free is a double free). */
-const FREED = 2;
+/** Block state word: freed (a second free is a double free). */
+const FREED = -1;
 
 const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'blockBytes'] as const;
 const DEFAULT_SIZE_BYTES = 1 << 20;
@@ -90,16 +96,16 @@ export class SlabArena implements Allocator {
 
   /** Free block indices; `freeStack[0 .. freeTop)` are free, the top one is handed out next. */
   private readonly freeStack: Int32Array;
-  /** NEVER / LIVE / FREED per block. */
-  private readonly state: Uint8Array;
-  /** Requested bytes per live block. */
-  private readonly requested: Uint32Array;
-  private freeTop = 0;
-  private requestedBytes = 0;
-  private peakLiveBlocks = 0;
-  private allocCount = 0;
-  private freeCount = 0;
-  private failedAllocCount = 0;
+  /** Per block: requested bytes (>= 1) when live, else {@link NEVER} or {@link FREED}. */
+  private readonly state: Int32Array;
+  /** End of the blocks: `blockCount * blockBytes`. */
+  private readonly blocksEnd: number;
+  declare private freeTop: number;
+  declare private requestedBytes: number;
+  /** Lowest `freeTop` since the last reset: the peak live count is `blockCount - minFreeTop`. */
+  declare private minFreeTop: number;
+  declare private freeCount: number;
+  declare private failedAllocCount: number;
 
   /**
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at
@@ -132,9 +138,9 @@ export class SlabArena implements Allocator {
     this.capacityBytes = sizeBytes;
     this.blockCount = Math.floor(sizeBytes / this.blockBytes);
     this.reservedBytes = sizeBytes - this.blockCount * this.blockBytes;
+    this.blocksEnd = this.blockCount * this.blockBytes;
     this.freeStack = new Int32Array(this.blockCount);
-    this.state = new Uint8Array(this.blockCount);
-    this.requested = new Uint32Array(this.blockCount);
+    this.state = new Int32Array(this.blockCount);
     this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
     const views = createViews(this.buffer);
     this.u8 = views.u8;
@@ -157,21 +163,24 @@ export class SlabArena implements Allocator {
     return offset;
   }
 
-  /** As {@link SlabArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
+  /**
+   * As {@link SlabArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. O(1).
+   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^53 - 1].
+   */
   tryAlloc(bytes: number): number {
-    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
-    if (bytes > this.blockBytes || this.freeTop === 0) {
-      this.failedAllocCount++;
-      return NULL_OFFSET;
+    const top = this.freeTop;
+    // Fast path: exactly the valid, satisfiable requests (blockBytes <= 2^30, so `| 0` is exact).
+    if (typeof bytes === 'number' && (bytes | 0) === bytes && bytes >= 1 && bytes <= this.blockBytes && top !== 0) {
+      const index = this.freeStack[top - 1];
+      this.freeTop = top - 1;
+      if (top - 1 < this.minFreeTop) this.minFreeTop = top - 1;
+      this.state[index] = bytes;
+      this.requestedBytes += bytes;
+      return index * this.blockBytes;
     }
-    const index = this.freeStack[--this.freeTop];
-    this.state[index] = LIVE;
-    this.requested[index] = bytes;
-    this.requestedBytes += bytes;
-    this.allocCount++;
-    const live = this.blockCount - this.freeTop;
-    if (live > this.peakLiveBlocks) this.peakLiveBlocks = live;
-    return index * this.blockBytes;
+    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    this.failedAllocCount++; // a valid request got here only because it cannot be served
+    return NULL_OFFSET;
   }
 
   /**
@@ -182,11 +191,26 @@ export class SlabArena implements Allocator {
    *   `'not-allocated'` (never handed out since creation or reset). Nothing changes when it throws.
    */
   free(offset: number): void {
-    const index = this.findLive(offset, 'free');
-    this.state[index] = FREED;
-    this.freeStack[this.freeTop++] = index;
-    this.requestedBytes -= this.requested[index];
-    this.freeCount++;
+    // Fast path: the start of a live block. `offset < blocksEnd <= 2^31` makes `| 0` an exact
+    // floor, and `index * blockBytes === offset` rejects fractions and interior offsets (every
+    // block start is a multiple of alignBytes). Anything else goes to the full check.
+    let index = 0;
+    let requested = 0;
+    if (
+      typeof offset === 'number' &&
+      offset >= 0 &&
+      offset < this.blocksEnd &&
+      (requested = this.state[(index = (offset / this.blockBytes) | 0)]) > 0 &&
+      index * this.blockBytes === offset
+    ) {
+      this.state[index] = FREED;
+      this.freeStack[this.freeTop++] = index;
+      this.requestedBytes -= requested;
+      this.freeCount++;
+      return;
+    }
+    this.findLive(offset, 'free'); // throws the exact error
+    throw new Error('SlabArena.free: unreachable'); // findLive accepted what the fast path refused
   }
 
   /**
@@ -202,8 +226,8 @@ export class SlabArena implements Allocator {
       this.failedAllocCount++;
       throw this.outOfMemory('realloc', bytes);
     }
-    this.requestedBytes += bytes - this.requested[index];
-    this.requested[index] = bytes;
+    this.requestedBytes += bytes - this.state[index];
+    this.state[index] = bytes;
     return offset;
   }
 
@@ -220,8 +244,7 @@ export class SlabArena implements Allocator {
     this.freeTop = n;
     this.state.fill(NEVER);
     this.requestedBytes = 0;
-    this.peakLiveBlocks = 0;
-    this.allocCount = 0;
+    this.minFreeTop = n;
     this.freeCount = 0;
     this.failedAllocCount = 0;
   }
@@ -246,8 +269,8 @@ export class SlabArena implements Allocator {
       largestFreeBytes,
       requestedBytes: this.requestedBytes,
       grantedBytes: usedBytes,
-      peakUsedBytes: this.peakLiveBlocks * this.blockBytes,
-      allocCount: this.allocCount,
+      peakUsedBytes: (this.blockCount - this.minFreeTop) * this.blockBytes,
+      allocCount: this.freeCount + live,
       freeCount: this.freeCount,
       failedAllocCount: this.failedAllocCount,
       ...fragmentation(freeBytes, largestFreeBytes, this.requestedBytes, usedBytes),
@@ -256,8 +279,9 @@ export class SlabArena implements Allocator {
 
   /**
    * Validates in O(blockCount): the free stack holds each non-live block exactly once and no
-   * live one (so it is acyclic and in range), every live block's requested size is in
-   * [1, blockBytes], and the counters match.
+   * live one (so it is acyclic and in range), every block's state word is a requested size in
+   * [1, blockBytes] (live), NEVER or FREED, and the counters match (requested bytes, live count,
+   * peak not below live).
    * @throws Error naming the first violation.
    */
   check(): void {
@@ -267,18 +291,17 @@ export class SlabArena implements Allocator {
       const index = this.freeStack[i];
       if (!(index >= 0 && index < n)) throw new Error(`SlabArena.check: free stack entry ${i} = ${index} out of range`);
       if (seen[index]) throw new Error(`SlabArena.check: block ${index} twice on the free stack`);
-      if (this.state[index] === LIVE) throw new Error(`SlabArena.check: live block ${index} on the free stack`);
+      if (this.state[index] > 0) throw new Error(`SlabArena.check: live block ${index} on the free stack`);
       seen[index] = 1;
     }
     let live = 0;
     let requested = 0;
     for (let i = 0; i < n; i++) {
       const s = this.state[i];
-      if (s === LIVE) {
-        const r = this.requested[i];
-        if (r < 1 || r > this.blockBytes) throw new Error(`SlabArena.check: block ${i} requested ${r} bytes`);
+      if (s > 0) {
+        if (s > this.blockBytes) throw new Error(`SlabArena.check: block ${i} requested ${s} bytes`);
         live++;
-        requested += r;
+        requested += s;
       } else if (s !== NEVER && s !== FREED) throw new Error(`SlabArena.check: block ${i} state ${s}`);
       else if (!seen[i]) throw new Error(`SlabArena.check: free block ${i} missing from the free stack`);
     }
@@ -286,15 +309,15 @@ export class SlabArena implements Allocator {
     if (requested !== this.requestedBytes) {
       throw new Error(`SlabArena.check: requestedBytes ${this.requestedBytes} but blocks say ${requested}`);
     }
-    if (this.allocCount - this.freeCount !== live) {
-      throw new Error(`SlabArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${live} live`);
+    if (!(this.freeCount >= 0 && this.failedAllocCount >= 0)) throw new Error('SlabArena.check: negative counter');
+    if (!(this.minFreeTop >= 0 && this.minFreeTop <= this.freeTop)) {
+      throw new Error(`SlabArena.check: peak live ${n - this.minFreeTop} below live ${live}`);
     }
-    if (this.peakLiveBlocks < live) throw new Error('SlabArena.check: peak below live');
   }
 
   /** Visits every block in address order (live and free). O(blockCount). */
   walk(visit: BlockVisitor): void {
-    for (let i = 0; i < this.blockCount; i++) visit(i * this.blockBytes, this.blockBytes, this.state[i] === LIVE);
+    for (let i = 0; i < this.blockCount; i++) visit(i * this.blockBytes, this.blockBytes, this.state[i] > 0);
   }
 
   /** Index of the live block at `offset`; throws as {@link SlabArena.free} documents. */
@@ -305,14 +328,14 @@ export class SlabArena implements Allocator {
     if (!Number.isInteger(offset)) {
       throw new RangeError(`${what}: offset must be an integer, got ${describeValue(offset)}`);
     }
-    const end = this.blockCount * this.blockBytes;
+    const end = this.blocksEnd;
     if (offset < 0 || offset >= end) throw this.invalidFree('out-of-range', offset, what, `outside [0, ${end})`);
     if (offset % this.alignBytes !== 0) {
       throw this.invalidFree('misaligned', offset, what, `not a multiple of alignBytes ${this.alignBytes}`);
     }
     const index = Math.floor(offset / this.blockBytes);
     const s = this.state[index];
-    if (s !== LIVE) {
+    if (s <= 0) {
       const twice = s === FREED && offset === index * this.blockBytes;
       throw this.invalidFree(
         twice ? 'double-free' : 'not-allocated',

@@ -57,6 +57,7 @@ export const MAX_OBJECT_POOL_CAPACITY = 2 ** 24;
 const VACANT = 0; // no item at this index
 const FREE = 1; // item retained, ready for acquire
 const USED = 2; // item acquired
+const RELEASING = 3; // inside `reset` during its release: a nested release of it is a double free
 
 /** Internal arrays start this small and double as the pool grows. */
 const INITIAL_TABLE = 16;
@@ -218,7 +219,17 @@ export class ObjectPool<T extends object> {
     if (this.state[index] !== USED) {
       throw new InvalidFreeError('double-free', item, 'release: item is already free (released twice)');
     }
-    if (this.reset !== undefined) this.reset(item);
+    if (this.reset !== undefined) {
+      // Mark it first, so a second cleanup path reached from inside `reset` (case E10) throws
+      // 'double-free' instead of pushing the item twice; restore it if `reset` throws.
+      this.state[index] = RELEASING;
+      try {
+        this.reset(item);
+      } catch (error) {
+        this.state[index] = USED;
+        throw error;
+      }
+    }
     this.usedCount--;
     this.releaseCount++;
     if (this.freeCount < this.maxRetained) {

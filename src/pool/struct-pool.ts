@@ -29,7 +29,7 @@ export interface StructPoolOptions {
    * Zero a slot's fields in `alloc` / `tryAlloc` (default `true`), so a record starts at 0
    * whatever its slot held before. `false` skips it: the slot keeps its previous occupant's
    * values (or 0 if it never had one). Zeroing costs one typed-array store per scalar field per
-   * alloc (about 3-5 ns a field on the bench machine, `bench/README.md`), the largest part of
+   * alloc (about 2.5-3.5 ns a field on the bench machine, `bench/README.md`), the largest part of
    * `alloc`; code that writes every field right after `alloc` (a particle spawn) can turn it off.
    */
   zeroOnAlloc?: boolean;
@@ -563,8 +563,9 @@ export class StructPool<const S extends Schema> {
         problems.push(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
       }
     }
+    // alloc() relies on peakSize <= capacity (its single steady-state test).
     if (!(this.peakSize >= size && this.peakSize <= cap)) {
-      problems.push(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`); // alloc relies on <= capacity
+      problems.push(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`);
     }
     if (problems.length > 0) throw new Error(`StructPool.check: ${problems.join('; ')}`);
   }

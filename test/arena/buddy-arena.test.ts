@@ -245,6 +245,86 @@ describe('BuddyArena: orders, shapes and edges', () => {
   });
 });
 
+describe('BuddyArena: order marks and requested sizes per smallest block', () => {
+  /** The reason `free(offset)` gives, or 'no throw'. */
+  const reasonOf = (a: BuddyArena, offset: number) => {
+    try {
+      a.free(offset);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidFreeError);
+      return (e as InvalidFreeError).reason;
+    }
+    return 'no throw';
+  };
+
+  // Narrow (1 byte per smallest block: 8-bit, 16-bit and 32-bit requested slots) and wide
+  // (2 bytes: 16-bit and 32-bit) layouts; requests span order 0 to far above order 2.
+  for (const [minBlockBytes, sizeBytes, seed] of [[16, 1 << 16, 11], [256, 1 << 18, 12], [512, 1 << 19, 13]]) {
+    it(`seeded run against a map model, minBlockBytes ${minBlockBytes}: alloc / free / realloc / stale and interior offsets`, () => {
+      const a = new BuddyArena({ sizeBytes, minBlockBytes });
+      const model = new Map<number, number>(); // live offset -> requested bytes
+      let s = seed;
+      const rand = (n: number) => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return (s >>> 8) % n;
+      };
+      const randomSize = () => 1 + rand(minBlockBytes * 2 ** rand(7));
+      const live = () => [...model.keys()];
+      /** The reason the model expects for freeing `offset`, which is not a live block's start. */
+      const expectedReason = (offset: number) => {
+        for (const [o] of model) if (offset > o && offset < o + a.sizeOf(o)) return 'interior';
+        return 'not-allocated';
+      };
+      for (let step = 0; step < 2500; step++) {
+        const op = rand(10);
+        const offsets = live();
+        if (op < 4 || offsets.length === 0) {
+          const bytes = randomSize();
+          const x = a.tryAlloc(bytes);
+          if (x !== -1) {
+            expect(model.has(x)).toBe(false);
+            const granted = a.sizeOf(x);
+            expect(granted >= bytes && granted / 2 < Math.max(bytes, minBlockBytes) && x % granted === 0).toBe(true);
+            model.set(x, bytes);
+          }
+        } else if (op < 7) {
+          const x = offsets[rand(offsets.length)];
+          const granted = a.sizeOf(x);
+          if (granted > minBlockBytes) {
+            const inside = x + minBlockBytes * (1 + rand(granted / minBlockBytes - 1));
+            expect(reasonOf(a, inside)).toBe('interior');
+          }
+          a.free(x);
+          model.delete(x);
+          expect(reasonOf(a, x)).toBe(expectedReason(x));
+        } else {
+          const x = offsets[rand(offsets.length)];
+          const bytes = randomSize();
+          let y = -1;
+          try {
+            y = a.realloc(x, bytes);
+          } catch (e) {
+            expect(e).toBeInstanceOf(OutOfMemoryError);
+          }
+          if (y !== -1) {
+            model.delete(x);
+            model.set(y, bytes);
+            expect(a.sizeOf(y)).toBe(a.blockBytesOf(a.orderOf(Math.max(bytes, 1))));
+            if (y !== x) expect(reasonOf(a, x)).toBe(expectedReason(x));
+          }
+        }
+        a.check();
+        const st = a.stats();
+        expect(st.liveBlocks).toBe(model.size);
+        expect(st.requestedBytes).toBe([...model.values()].reduce((t, v) => t + v, 0));
+      }
+      for (const x of live()) a.free(x);
+      expect(a.dump()).toBe(`(0:${sizeBytes})`);
+      a.check();
+    });
+  }
+});
+
 describe('BuddyArena: garbage', () => {
   it('steady-state alloc/free churn allocates nothing (GC count 0 after warm-up)', async () => {
     const a = new BuddyArena({ sizeBytes: 1 << 22, minBlockBytes: 16 });

@@ -1,7 +1,8 @@
 /**
  * RedBlackTree (CLRS ch. 13) against a sorted-array model: red-black invariants (`check()`:
  * black root, no red-red, equal black height, BST order, parent links, count) after every insert
- * and remove of seeded random runs, and every query compared with the model.
+ * and remove (and re-key with `update`) of seeded random runs, and every query compared with the
+ * model.
  */
 import { describe, expect, it } from 'vitest';
 import { NIL_NODE, RedBlackTree } from '../../src/arena/rb-tree.ts';
@@ -75,7 +76,7 @@ describe('RedBlackTree', () => {
   });
 
   for (const seed of [1, 2, 3]) {
-    it(`seeded random inserts/removes against a sorted array, check() after every operation (seed ${seed})`, () => {
+    it(`seeded random inserts/removes/updates against a sorted array, check() after every operation (seed ${seed})`, () => {
       const rng = mulberry32(seed);
       const t = new RedBlackTree(16);
       const model = new SortedKeys();
@@ -85,7 +86,25 @@ describe('RedBlackTree', () => {
         for (let step = 0; step < 8000; step++) {
           // Small key space: many equal sizes (ties broken by offset), many removals.
           const grow = step % 4000 < 2600; // phases of growth and shrinkage
-          if ((rng() < (grow ? 0.65 : 0.35) || model.keys.length === 0)) {
+          if (model.keys.length > 0 && rng() < 0.3) {
+            // Re-key: half the time a small nudge (often keeps its rank: in place), else anywhere.
+            const [s, o] = model.keys[Math.floor(rng() * model.keys.length)];
+            const near = rng() < 0.5;
+            const s2 = near ? Math.max(0, s + (Math.floor(rng() * 3) - 1) * 8) : Math.floor(rng() * 200) * 8;
+            const o2 = near ? o + 8 : Math.floor(rng() * 100000) * 8;
+            if (model.has(s2, o2)) continue;
+            op = `update((${s}, ${o}) -> (${s2}, ${o2}))`;
+            const node = nodes.get(`${s},${o}`)!;
+            const before = model.keys.findIndex(([ks, ko]) => ks === s && ko === o);
+            model.remove(s, o);
+            model.insert(s2, o2);
+            const after = model.keys.findIndex(([ks, ko]) => ks === s2 && ko === o2);
+            const id = t.update(node, s2, o2);
+            if (before === after) expect(id, 'same rank: re-keyed in place, same id').toBe(node);
+            nodes.delete(`${s},${o}`);
+            nodes.set(`${s2},${o2}`, id);
+            expect(t.find(s2, o2)).toBe(id);
+          } else if ((rng() < (grow ? 0.65 : 0.35) || model.keys.length === 0)) {
             const s = Math.floor(rng() * 200) * 8;
             const o = Math.floor(rng() * 100000) * 8;
             if (model.has(s, o)) continue;
@@ -107,6 +126,12 @@ describe('RedBlackTree', () => {
           expect(keyOf(t, t.ceiling(q)), `ceiling(${q})`).toEqual(model.ceiling(q));
           expect(keyOf(t, t.min())).toEqual(model.keys[0]);
           expect(keyOf(t, t.max())).toEqual(model.keys[model.keys.length - 1]);
+          if (model.keys.length > 0) {
+            const i = Math.floor(rng() * model.keys.length);
+            const n = nodes.get(`${model.keys[i][0]},${model.keys[i][1]}`)!;
+            expect(keyOf(t, t.predecessor(n)), 'predecessor').toEqual(model.keys[i - 1]);
+            expect(keyOf(t, t.successor(n)), 'successor').toEqual(model.keys[i + 1]);
+          }
           if (step % 500 === 0) {
             const inOrder: Array<[number, number]> = [];
             t.forEach((s, o) => inOrder.push([s, o]));
@@ -133,6 +158,31 @@ describe('RedBlackTree', () => {
     const leaf = t.max();
     inner.keys[leaf * 8 + 4] = 0;
     expect(() => t.check()).toThrow(/out of order/);
+  });
+
+  it('check() detects a stale cached minimum', () => {
+    const t = new RedBlackTree(8);
+    for (let i = 0; i < 7; i++) t.insert(i, 0);
+    const inner = t as unknown as { minNode: number };
+    inner.minNode = t.max();
+    expect(() => t.check()).toThrow(/cached minimum/);
+  });
+
+  it('update() re-keys in place when the rank is kept, re-inserts when it is not', () => {
+    const t = new RedBlackTree(8);
+    const a = t.insert(10, 0);
+    const b = t.insert(20, 0);
+    const c = t.insert(30, 0);
+    expect(t.update(b, 25, 0)).toBe(b); // 10 < 25 < 30: in place
+    expect(t.update(b, 11, 0)).toBe(b);
+    t.check();
+    const moved = t.update(a, 40, 0); // passes 11 and 30: removed and inserted
+    t.check();
+    expect([t.sizeOf(t.min()), t.sizeOf(t.max())]).toEqual([11, 40]);
+    expect(t.find(40, 0)).toBe(moved);
+    expect(t.predecessor(moved)).toBe(c);
+    expect(t.successor(moved)).toBe(NIL_NODE);
+    expect(t.predecessor(t.min())).toBe(NIL_NODE);
   });
 
   it('clear() empties the tree and recycles node ids', () => {

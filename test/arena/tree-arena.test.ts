@@ -42,14 +42,19 @@ describe('TreeArena best fit', () => {
     arena.check();
   });
 
-  it('chooses exactly what FreeListArena best fit chooses on a random trace', () => {
-    const tree = new TreeArena({ sizeBytes: 1 << 18 });
-    const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best' });
-    const rng = mulberry32(21);
+  // Requests up to 3000 B cross the 2 KiB limit of the exact-size bins (SMALL_BIN_COUNT granules
+  // at 8 B); the second trace stays around the limit at 16-byte alignment (bins end at 4 KiB).
+  for (const { alignBytes, minBytes, maxBytes, seed } of [
+    { alignBytes: 8, minBytes: 1, maxBytes: 3000, seed: 21 },
+    { alignBytes: 16, minBytes: 3800, maxBytes: 4400, seed: 22 },
+  ]) it(`chooses exactly what FreeListArena best fit chooses on a random trace (alignBytes ${alignBytes}, ${minBytes}..${maxBytes} B)`, () => {
+    const tree = new TreeArena({ sizeBytes: 1 << 18, alignBytes });
+    const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best', alignBytes });
+    const rng = mulberry32(seed);
     const live: number[] = [];
     for (let step = 0; step < 20_000; step++) {
       if (rng() < 0.55 || live.length === 0) {
-        const n = 1 + Math.floor(rng() * rng() * 3000);
+        const n = minBytes + Math.floor(rng() * rng() * (maxBytes - minBytes + 1));
         const a = tree.tryAlloc(n);
         expect(list.tryAlloc(n), `step ${step}`).toBe(a);
         if (a !== -1) live.push(a);
@@ -81,6 +86,22 @@ describe('TreeArena best fit', () => {
     expect(arena.alloc(2 ** 24 + 8)).toBe(big);
     expect(fence).toBeGreaterThan(big);
     arena.check();
+  });
+});
+
+describe('TreeArena index validation', () => {
+  it('check() catches a bin whose bitmap bit disagrees with its tree', () => {
+    const arena = new TreeArena({ sizeBytes: 4096 });
+    const a = arena.alloc(40);
+    arena.alloc(8);
+    arena.free(a); // a 56 B block: bin 7 at 8-byte alignment
+    arena.check();
+    const inner = arena as unknown as { binMap: Int32Array };
+    inner.binMap[0] ^= 1 << 7;
+    expect(() => arena.check()).toThrow(/bin 7: bitmap bit clear, 1 nodes/);
+    inner.binMap[0] ^= 1 << 7;
+    inner.binMap[0] ^= 1 << 9;
+    expect(() => arena.check()).toThrow(/bin 9: bitmap bit set, 0 nodes/);
   });
 });
 

@@ -96,6 +96,49 @@ describe('ObjectPool: cases', () => {
     expectHonest(pool);
   });
 
+  it('E10 a second cleanup path reached from inside reset() throws and corrupts nothing', () => {
+    type Bullet = { hit: boolean };
+    let nested: unknown;
+    const pool: ObjectPool<Bullet> = new ObjectPool<Bullet>({
+      create: () => ({ hit: false }),
+      capacity: 4,
+      reset: (b) => {
+        if (!b.hit) {
+          b.hit = true; // e.g. a "destroyed" event whose listener releases the bullet again
+          try {
+            pool.release(b);
+          } catch (e) {
+            nested = e;
+          }
+        }
+      },
+    });
+    const a = pool.acquire();
+    pool.release(a);
+    expect(nested).toMatchObject({ name: 'InvalidFreeError', reason: 'double-free' });
+    expect(pool.stats()).toMatchObject({ used: 0, free: 1, size: 1, releaseCount: 1 });
+    pool.check();
+    const x = pool.acquire();
+    const y = pool.acquire();
+    expect(x).not.toBe(y);
+    expectHonest(pool);
+  });
+
+  it('a reset() that throws leaves the item acquired and the pool unchanged', () => {
+    const pool = new ObjectPool({
+      create: () => ({ n: 0 }),
+      reset: () => {
+        throw new Error('reset failed');
+      },
+    });
+    const a = pool.acquire();
+    const before = pool.stats();
+    expect(() => pool.release(a)).toThrow('reset failed');
+    expect(pool.stats()).toEqual(before);
+    expect(pool.owns(a)).toBe(true);
+    pool.check();
+  });
+
   it('E11 acquire never returns a live object; at the cap acquire throws and tryAcquire is undefined', () => {
     const pool = makePool({ capacity: 3 });
     const got = [pool.acquire(), pool.acquire(), pool.acquire()];

@@ -61,9 +61,11 @@ describe('particle simulation garbage', () => {
         uploaded[1] += value.length > 0 ? 1 : 0;
       },
     }));
+    // As the demo's frame loop: the step in whole microseconds, then the upload.
+    const frameUs = Math.round(FRAME_MS * 1000);
     const frames = (n: number) => {
       for (let i = 0; i < n; i++) {
-        sim.step(FRAME_MS);
+        sim.stepUs(frameUs);
         upload.upload();
       }
     };

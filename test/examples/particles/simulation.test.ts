@@ -204,6 +204,42 @@ describe('reset, spawn rate and errors', () => {
   });
 });
 
+describe('stepUs (whole microseconds)', () => {
+  it('takes the same steps as step(dtUs / 1000), clamped alike, in both simulations', () => {
+    for (const mode of ['pooled', 'naive'] as const) {
+      const options = { capacity: 800, spawnPerFrame: 40, seed: 12 };
+      const a = createSimulation(mode, options);
+      const b = createSimulation(mode, options);
+      const rng = new SeededRandom(5);
+      for (let i = 0; i < 200; i++) {
+        const dtUs = Math.floor(rng.next() * 80_000); // up to 80 ms: clamped above MAX_STEP_MS
+        a.stepUs(dtUs);
+        b.step(dtUs / 1000);
+        a.check();
+        expect([a.live, a.freedLastStep, a.spawnedTotal, a.steps]).toEqual([b.live, b.freedLastStep, b.spawnedTotal, b.steps]);
+      }
+      if (a instanceof PooledSimulation && b instanceof PooledSimulation) {
+        expect(a.pool.fields.y).toEqual(b.pool.fields.y);
+        expect(a.pool.fields.lifeMs).toEqual(b.pool.fields.lifeMs);
+      }
+    }
+  });
+
+  it('rejects a dtUs that is not an integer >= 0, leaving the state unchanged', () => {
+    for (const mode of DEMO_MODES) {
+      const sim = createSimulation(mode, { capacity: 100, spawnPerFrame: 10, seed: 2 });
+      sim.stepUs(16_000);
+      const before = [sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps];
+      expect(() => sim.stepUs(16.5)).toThrow(RangeError);
+      expect(() => sim.stepUs(-1)).toThrow(/dtUs must be an integer in \[0, 9007199254740991\], got -1/);
+      expect(() => sim.stepUs(NaN)).toThrow(RangeError);
+      expect(() => sim.stepUs('16000' as never)).toThrow(TypeError);
+      expect([sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps]).toEqual(before);
+      sim.check();
+    }
+  });
+});
+
 describe('demo modes', () => {
   it('zero-object runs the pooled simulation; the button cycles through all three', () => {
     expect(DEMO_MODES).toEqual(['pooled', 'naive', 'zero-object']);
