@@ -1,6 +1,6 @@
 /**
  * The contract every arena implements, so arenas swap freely and one conformance suite tests
- * them all (`test/arena/conformance.test.ts`).
+ * them all (`test/arena/conformance.ts`, called from each arena's test file).
  *
  * An arena hands out byte ranges of one `ArrayBuffer` (or `SharedArrayBuffer`) as integer byte
  * offsets. Read and write them through the arena's whole-buffer views, never a new view per
@@ -64,8 +64,10 @@ export type BlockVisitor = (offset: number, bytes: number, used: boolean) => voi
  * Errors, for every method: a wrong type throws `TypeError`, an out-of-domain number
  * `RangeError`; `alloc` / `realloc` with no room throw `OutOfMemoryError`; `free` / `realloc` /
  * `sizeOf` of something that is not a live block throw `InvalidFreeError` with a reason
- * (`'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`). A call that throws leaves
- * the arena exactly as it was.
+ * (`'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`; `SlabArena` also says
+ * `'double-free'` for a block freed twice). A call that throws leaves the arena exactly as it was:
+ * same blocks, same `check()` result, same future offsets, and the same `stats()` except
+ * `failedAllocCount`, which counts the `OutOfMemoryError` (or `-1` from `tryAlloc`) itself.
  */
 export interface Allocator {
   /** The managed buffer. */
