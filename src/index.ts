@@ -68,6 +68,7 @@ export { TreeArena, type TreeArenaOptions } from './arena/tree-arena.js';
 export {
   FrameProfiler,
   FRAME_CSV_COLUMNS,
+  MAX_FRAME_MS,
   MAX_PROFILER_CAPACITY,
   type FrameProfilerOptions,
   type FrameSummary,

@@ -22,7 +22,11 @@ export interface ProfileOptions {
   capacity: number;
   /** Length of each measured window, ms. */
   durationMs: number;
-  /** Frames of warm-up after the page is ready, before measuring, ms. */
+  /**
+   * Warm-up after the page is ready and the forced full GC, before measuring, ms. Default 10 s:
+   * longer than the 8 s after which V8's memory reducer follows a full GC with another one on a
+   * page that allocates little (see `runner.ts`).
+   */
   warmupMs: number;
   /** Seed of the demo's random generator. */
   seed: number;
@@ -54,7 +58,7 @@ export const DEFAULT_OPTIONS: ProfileOptions = {
   spawn: 50,
   capacity: 5000,
   durationMs: 8000,
-  warmupMs: 2000,
+  warmupMs: 10000,
   seed: 1,
   trace: true,
   samplingMs: 4000,

@@ -3,10 +3,14 @@
  * run, and collects frame times (from the page's `FrameProfiler`), GC slices (CDP tracing),
  * the JS heap range (CDP `Runtime.getHeapUsage`) and allocation sites (CDP sampling).
  *
- * Each run is a fresh page load: warm-up, a forced full GC (`HeapProfiler.collectGarbage`: the
- * renderer process, and its heap, outlive the previous page), then an untraced window (the frame times quoted in the
- * report: tracing itself costs frame time), then a traced window of the same length (GC counts
- * and pauses, and the frame times under tracing, reported beside the untraced ones).
+ * Each run is a fresh page load: a forced full GC (`HeapProfiler.collectGarbage`: the renderer
+ * process, and its heap, outlive the previous page), the warm-up, then an untraced window (the
+ * frame times quoted in the report: tracing itself costs frame time), then a traced window of the
+ * same length (GC counts and pauses, and the frame times under tracing, reported beside the
+ * untraced ones). The warm-up comes after the forced GC and lasts longer than 8 s by default:
+ * after a full GC, V8's memory reducer schedules another one 8 s later on a page that allocates
+ * little (measured: one 3-6 ms mark-compact at 8.3-8.5 s in every zero-object run when the
+ * warm-up came first), which is an effect of the forced GC, not of the mode.
  *
  * The page contract (examples/particles): URL `?mode=&capacity=&spawn=&seed=&frames=&overlay=0`
  * and `window.steadyheapDemo = { ready, mode, frame, live, spawnedTotal, freedTotal, capacity,
@@ -168,11 +172,11 @@ async function measureWindow(page: Page, marker: string, durationMs: number): Pr
  */
 export async function runOnce(page: Page, session: CDPSession, base: string, o: ProfileOptions, mode: string, run: number): Promise<RunResult> {
   await openDemo(page, demoUrl(base, o, mode));
-  await sleep(o.warmupMs);
   // Same-site navigations reuse the renderer process, so the previous page's heap (a naive run's
-  // garbage) would be collected during this window. Start every window from a full collection.
+  // garbage) would be collected during the windows. Collect it first, then warm up for long
+  // enough that the memory reducer's follow-up GC (8 s after a full GC) falls in the warm-up.
   await session.send('HeapProfiler.collectGarbage');
-  await sleep(250);
+  await sleep(o.warmupMs);
   const heapDone = pollHeap(session, Date.now() + o.durationMs);
   const plain = await measureWindow(page, `steadyheap-window-${mode}-${run}`, o.durationMs);
   const heap = await heapDone;

@@ -98,13 +98,6 @@ const ORDER_LIMIT = 31;
 export const FULL = USED + ORDER_LIMIT + 1;
 /** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
 export const FREE_BASE = FULL + 1;
-/**
- * Order of the band roots. The tree's levels of orders above it are stored heap-ordered at the
- * front; each node of order `BAND_ORDER` and its subtree down to the leaves (63 nodes) are stored
- * together, heap-ordered within one 64-byte band, so the bottom six levels of any descent, climb or
- * order lookup read one or two cache lines instead of six.
- */
-const BAND_ORDER = 5;
 /** Added to a child's code in the alloc descent when it cannot fit: above every code. */
 const NO_FIT = 256;
 /** `minBlockBytes` up to which requested sizes take 1 byte per smallest block (else 2). */
@@ -202,14 +195,6 @@ export class BuddyArena implements Allocator {
   private readonly firstNode: Float64Array;
   /** Smallest blocks covered by the tree, `2^maxOrder`: also the node index of leaf 0. */
   private readonly leafCount: number;
-  /** Order of the band roots: the bottom `bandOrder + 1` levels are stored in bands (see slot()). */
-  private readonly bandOrder: number;
-  /** Bytes of one band (one band root's subtree, 2^(bandOrder + 1) - 1 nodes, plus one unused). */
-  private readonly bandBytes: number;
-  /** `bandRootFirst * bandBytes - bandStart`: subtracted in slot(). */
-  private readonly bandBias: number;
-  /** Slot of the root. */
-  private readonly rootSlot: number;
   /** `log2(minBlockBytes)`: bytes to smallest blocks by shift, for values below 2^31 only. */
   private readonly minBlockShift: number;
   private readonly usableBytes: number;
@@ -279,13 +264,7 @@ export class BuddyArena implements Allocator {
       this.orderBytes[k] = this.minBlockBytes * 2 ** k;
       this.firstNode[k] = 2 ** (maxOrder - k);
     }
-    this.bandOrder = Math.min(BAND_ORDER, maxOrder);
-    this.bandBytes = 2 ** (this.bandOrder + 1);
-    const bandRootFirst = 2 ** (maxOrder - this.bandOrder); // heap index of the first band root
-    const bandStart = Math.max(bandRootFirst, this.bandBytes); // bands start aligned to bandBytes
-    this.bandBias = bandRootFirst * this.bandBytes - bandStart;
-    this.tree = new Uint8Array(bandStart + bandRootFirst * this.bandBytes);
-    this.rootSlot = this.slot(1, maxOrder);
+    this.tree = new Uint8Array(2 * this.leafCount);
     this.narrow = this.minBlockBytes <= NARROW_MAX_BLOCK_BYTES;
     const requestedBytesPerLeaf = this.narrow ? 1 : 2;
     const requested = new ArrayBuffer(Math.ceil((this.leafCount * requestedBytesPerLeaf) / 4) * 4);
@@ -356,7 +335,7 @@ export class BuddyArena implements Allocator {
       typeof bytes === 'number' && bytes >= 1 && bytes <= this.maxBlockBytes && Number.isInteger(bytes)
         ? this.fittingOrder(bytes)
         : this.orderOf(bytes);
-    if (order < 0 || this.tree[this.rootSlot] < FREE_BASE + order) {
+    if (order < 0 || this.tree[1] < FREE_BASE + order) {
       this.failedAllocCount++;
       return NULL_OFFSET;
     }
@@ -406,10 +385,10 @@ export class BuddyArena implements Allocator {
       let n = node;
       for (let k = order; k > newOrder; k--) {
         n = leftChildOf(n);
-        tree[this.slot(n + 1, k - 1)] = FREE_BASE + k - 1;
+        tree[n + 1] = FREE_BASE + k - 1;
       }
-      tree[this.slot(n, newOrder)] = USED + newOrder;
-      tree[this.slot(leafNode, 0)] = USED + newOrder;
+      tree[n] = USED + newOrder;
+      tree[leafNode] = USED + newOrder;
       this.updateAncestors(n, newOrder, order - newOrder);
       const freed = this.orderBytes[order] - this.orderBytes[newOrder];
       this.usedBytes -= freed;
@@ -423,13 +402,13 @@ export class BuddyArena implements Allocator {
       // Grow in place: climb while this block is a lower half whose buddy is one free block.
       let n = node;
       let k = order;
-      while (k < newOrder && (n & 1) === 0 && tree[this.slot(buddyOf(n), k)] === FREE_BASE + k) {
+      while (k < newOrder && (n & 1) === 0 && tree[buddyOf(n)] === FREE_BASE + k) {
         n = parentOf(n);
         k++;
       }
       if (k === newOrder) {
-        tree[this.slot(n, newOrder)] = USED + newOrder;
-        tree[this.slot(leafNode, 0)] = USED + newOrder;
+        tree[n] = USED + newOrder;
+        tree[leafNode] = USED + newOrder;
         this.updateAncestors(n, newOrder);
         const grown = this.orderBytes[newOrder] - this.orderBytes[order];
         this.usedBytes += grown;
@@ -444,7 +423,7 @@ export class BuddyArena implements Allocator {
       const oldRequested = this.requestedAt(leaf, order);
       const freeBlocksBefore = this.freeBlocks;
       this.release(node, order, leaf);
-      if (tree[this.rootSlot] >= FREE_BASE + newOrder) {
+      if (tree[1] >= FREE_BASE + newOrder) {
         const dst = this.allocOrder(newOrder, bytes);
         this.u8.copyWithin(dst, offset, offset + this.orderBytes[order]);
         this.freeCount++;
@@ -473,14 +452,14 @@ export class BuddyArena implements Allocator {
     const tree = this.tree;
     const leaves = this.leafCount;
     const usableLeaves = this.usableBytes / this.minBlockBytes;
-    for (let i = 0; i < leaves; i++) tree[this.slot(leaves + i, 0)] = i < usableLeaves ? FREE_BASE : RESERVED;
+    for (let i = 0; i < leaves; i++) tree[leaves + i] = i < usableLeaves ? FREE_BASE : RESERVED;
     let order = 0;
     for (let first = leaves / 2; first >= 1; first /= 2) {
       order++;
       for (let n = first; n < first * 2; n++) {
-        const l = tree[this.slot(leftChildOf(n), order - 1)];
-        const r = tree[this.slot(leftChildOf(n) + 1, order - 1)];
-        tree[this.slot(n, order)] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
+        const l = tree[leftChildOf(n)];
+        const r = tree[leftChildOf(n) + 1];
+        tree[n] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
       }
     }
     this.usedBytes = 0;
@@ -503,7 +482,7 @@ export class BuddyArena implements Allocator {
 
   /** A snapshot of the counters. O(1). Allocates the returned object. */
   stats(): AllocatorStats {
-    const root = this.tree[this.rootSlot];
+    const root = this.tree[1];
     const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
     return {
       capacityBytes: this.capacityBytes,
@@ -526,8 +505,9 @@ export class BuddyArena implements Allocator {
   /**
    * Validates the tree and the counters in O(N): every reachable node's code is the one its
    * children imply (so coalescing is complete and the tree canonical), masked nodes are exactly
-   * those beyond the managed bytes, each live block's requested size needs its order, and the
-   * counters equal a full walk.
+   * those beyond the managed bytes, each live block's requested size needs its order, each live
+   * block's code is `USED + order` at its node and at its first leaf and no other leaf holds a
+   * used code (the order marks free relies on), and the counters equal a full walk.
    * @throws Error naming the first violation.
    */
   check(): void {
@@ -544,7 +524,7 @@ export class BuddyArena implements Allocator {
     fail('capacity', this.capacityBytes, this.usedBytes + this.freeBytes + this.reservedBytes);
     // Each live block's first leaf holds its used code (checked per block): no other leaf may.
     let marks = 0;
-    for (let n = this.leafCount; n < 2 * this.leafCount; n++) if (isUsed(this.tree[this.slot(n, 0)])) marks++;
+    for (let n = this.leafCount; n < 2 * this.leafCount; n++) if (isUsed(this.tree[n])) marks++;
     fail('liveBlocks (leaf order marks)', this.liveBlocks, marks);
     if (this.peakUsedBytes < this.usedBytes) throw new Error('BuddyArena.check: peakUsedBytes below usedBytes');
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
@@ -575,22 +555,6 @@ export class BuddyArena implements Allocator {
   // ---- internals -------------------------------------------------------------------------
 
   /**
-   * Index in `tree` of the node with heap index `node` (root 1, children `2n`, `2n + 1`), of
-   * order `order`. Nodes of orders above `bandOrder` sit at their heap index. A node of order
-   * `k <= bandOrder` lies in the band of its ancestor `root = node >> s` (`s = bandOrder - k`)
-   * at position `p = 2^s + (node mod 2^s)` (heap order within the band, the root at 1), and
-   * the band of `root` starts at `bandStart + (root - bandRootFirst) * bandBytes`. Within a band
-   * the children of position `p` are `2p`, `2p + 1`, and the leaves of a band root's first
-   * smallest blocks are adjacent. Indices stay below 2^30: plain shifts. O(1).
-   */
-  private slot(node: number, order: number): number {
-    const s = this.bandOrder - order;
-    if (s < 0) return node;
-    const bit = 1 << s;
-    return (node >>> s) * this.bandBytes + (bit | (node & (bit - 1))) - this.bandBias;
-  }
-
-  /**
    * Allocates a block of `order` (the root must have one, `bytes` needs exactly that order).
    * Descends from the root through split nodes into the child whose largest free block fits most
    * tightly (ties to the lower address) until it reaches one whole free block, of order `top`;
@@ -603,28 +567,25 @@ export class BuddyArena implements Allocator {
     const need = FREE_BASE + order;
     let node = 1;
     let k = this.maxOrder;
-    let code = tree[this.rootSlot];
+    let code = tree[1];
     while (code !== FREE_BASE + k) {
       const left = leftChildOf(node);
-      const l = tree[this.slot(left, k - 1)];
-      const r = tree[this.slot(left + 1, k - 1)];
-      const right = fitsRightOf(l, r, need);
-      node = left + right;
-      code = l + ((r - l) & -right);
+      node = left + fitsRightOf(tree[left], tree[left + 1], need);
+      code = tree[node];
       k--;
     }
     const top = node;
     const topOrder = k;
     while (k > order) {
-      tree[this.slot(node, k)] = FREE_BASE + k - 1;
       k--;
+      tree[node] = FREE_BASE + k;
       node = leftChildOf(node);
-      tree[this.slot(node + 1, k)] = FREE_BASE + k;
+      tree[node + 1] = FREE_BASE + k;
     }
-    tree[this.slot(node, order)] = USED + order;
+    tree[node] = USED + order;
     const leafNode = node << order; // < 2^29: node indices, not sizes
-    tree[this.slot(leafNode, 0)] = USED + order;
-    this.raiseLargestFree(top, topOrder);
+    tree[leafNode] = USED + order;
+    this.raiseLargestFree(top);
     const leaf = leafNode - this.leafCount;
     const blockBytes = this.orderBytes[order];
     this.setRequested(leaf, order, bytes);
@@ -662,19 +623,19 @@ export class BuddyArena implements Allocator {
    */
   private release(node: number, order: number, leaf: number): void {
     const tree = this.tree;
-    tree[this.slot(node, order)] = FREE_BASE + order;
-    if (order > 0) tree[this.slot(this.leafCount + leaf, 0)] = FREE_BASE; // stale below a free node: any non-used code
+    tree[node] = FREE_BASE + order;
+    if (order > 0) tree[this.leafCount + leaf] = FREE_BASE; // stale below a free node: any non-used code
     // Coalesce: while the buddy is one whole free block of the same order, the parent becomes one
     // (the merged halves go stale: only the last node's code is written).
     let n = node;
     let k = order;
-    while (n > 1 && tree[this.slot(buddyOf(n), k)] === FREE_BASE + k) {
+    while (n > 1 && tree[buddyOf(n)] === FREE_BASE + k) {
       n = parentOf(n);
       k++;
     }
     const merges = k - order;
-    if (merges > 0) tree[this.slot(n, k)] = FREE_BASE + k;
-    this.raiseLargestFree(n, k);
+    if (merges > 0) tree[n] = FREE_BASE + k;
+    this.raiseLargestFree(n);
     const blockBytes = this.orderBytes[order];
     this.usedBytes -= blockBytes;
     this.freeBytes += blockBytes;
@@ -688,14 +649,14 @@ export class BuddyArena implements Allocator {
     const tree = this.tree;
     for (let k = this.maxOrder; k > order; k--) {
       const ancestor = Math.floor(node / 2 ** (k - order));
-      if (tree[this.slot(ancestor, k)] === FREE_BASE + k) {
+      if (tree[ancestor] === FREE_BASE + k) {
         const left = leftChildOf(ancestor);
-        tree[this.slot(left, k - 1)] = FREE_BASE + k - 1;
-        tree[this.slot(left + 1, k - 1)] = FREE_BASE + k - 1;
+        tree[left] = FREE_BASE + k - 1;
+        tree[left + 1] = FREE_BASE + k - 1;
       }
     }
-    tree[this.slot(node, order)] = USED + order;
-    tree[this.slot(this.leafCount + leaf, 0)] = USED + order;
+    tree[node] = USED + order;
+    tree[this.leafCount + leaf] = USED + order;
     this.updateAncestors(node, order);
     const blockBytes = this.orderBytes[order];
     this.usedBytes += blockBytes;
@@ -712,18 +673,15 @@ export class BuddyArena implements Allocator {
    * first ancestor whose code does not change (the ones above cannot change either).
    * O(levels climbed); branch-free per level but for the stop test.
    */
-  private raiseLargestFree(node: number, order: number): void {
+  private raiseLargestFree(node: number): void {
     const tree = this.tree;
     let n = node;
-    let k = order;
     while (n > 1) {
       const parent = parentOf(n);
-      const code = Math.max(tree[this.slot(n, k)], tree[this.slot(buddyOf(n), k)], FULL);
-      const at = this.slot(parent, k + 1);
-      if (tree[at] === code) return;
-      tree[at] = code;
+      const code = Math.max(tree[n], tree[buddyOf(n)], FULL);
+      if (tree[parent] === code) return;
+      tree[parent] = code;
       n = parent;
-      k++;
     }
   }
 
@@ -741,11 +699,10 @@ export class BuddyArena implements Allocator {
       node = parentOf(node);
       k++;
       const left = leftChildOf(node);
-      const code = combine(tree[this.slot(left, k - 1)], tree[this.slot(left + 1, k - 1)], k - 1);
-      const at = this.slot(node, k);
-      if (tree[at] === code && k - order > forcedLevels) break;
+      const code = combine(tree[left], tree[left + 1], k - 1);
+      if (tree[node] === code && k - order > forcedLevels) break;
       if (code === FREE_BASE + k) merges++;
-      tree[at] = code;
+      tree[node] = code;
     }
     return merges;
   }
@@ -764,7 +721,7 @@ export class BuddyArena implements Allocator {
     if (typeof offset === 'number' && (offset | 0) === offset && offset >= 0 && offset < this.usableBytes) {
       if ((offset & (this.minBlockBytes - 1)) === 0) {
         const leafNode = this.leafCount + (offset >>> this.minBlockShift);
-        const code = this.tree[this.slot(leafNode, 0)];
+        const code = this.tree[leafNode];
         if (isUsed(code)) {
           const order = code - USED;
           this.foundOrder = order;
@@ -798,7 +755,7 @@ export class BuddyArena implements Allocator {
     const leaf = Math.floor(offset / this.minBlockBytes);
     let node = 1;
     for (let k = this.maxOrder; ; k--) {
-      const code = tree[this.slot(node, k)];
+      const code = tree[node];
       if (isUsed(code)) {
         const start = (node - this.firstNode[k]) * this.orderBytes[k];
         if (start !== offset) {
@@ -837,7 +794,7 @@ export class BuddyArena implements Allocator {
    * their code (`RESERVED`, `USED`, `FREE_BASE + k`); split nodes are descended.
    */
   private walkNode(node: number, k: number, visit: (offset: number, bytes: number, code: number) => void): void {
-    const code = this.tree[this.slot(node, k)];
+    const code = this.tree[node];
     if (code === RESERVED || isUsed(code) || code === FREE_BASE + k) {
       visit((node - this.firstNode[k]) * this.orderBytes[k], this.orderBytes[k], code);
     } else {
@@ -852,7 +809,7 @@ export class BuddyArena implements Allocator {
     k: number,
     totals: { used: number; free: number; nUsed: number; nFree: number; requested: number },
   ): void {
-    const code = this.tree[this.slot(node, k)];
+    const code = this.tree[node];
     const bytes = this.orderBytes[k];
     const start = (node - this.firstNode[k]) * bytes;
     const where = `node ${node} [${start}:${bytes}] code ${code}`;
@@ -866,7 +823,7 @@ export class BuddyArena implements Allocator {
       if (partial) throw new Error(`BuddyArena.check: ${where} runs past the managed bytes`);
       if (isUsed(code)) {
         const leaf = start / this.minBlockBytes;
-        if (code !== USED + k || this.tree[this.slot(this.leafCount + leaf, 0)] !== code) {
+        if (code !== USED + k || this.tree[this.leafCount + leaf] !== code) {
           throw new Error(`BuddyArena.check: ${where}: a live block of order ${k} must hold code ${USED + k} at its node and its first leaf`);
         }
         const r = this.requestedAt(leaf, k);
@@ -886,7 +843,7 @@ export class BuddyArena implements Allocator {
     const left = leftChildOf(node);
     this.checkNode(left, k - 1, totals);
     this.checkNode(left + 1, k - 1, totals);
-    const expected = combine(this.tree[this.slot(left, k - 1)], this.tree[this.slot(left + 1, k - 1)], k - 1);
+    const expected = combine(this.tree[left], this.tree[left + 1], k - 1);
     if (code !== expected) {
       throw new Error(`BuddyArena.check: ${where}: children imply code ${expected} (coalescing or largest-free wrong)`);
     }

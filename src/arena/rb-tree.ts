@@ -159,9 +159,8 @@ export class RedBlackTree {
     if (y === NIL_NODE) this.root = z;
     else links[y * NODE_WORDS + (left ? LEFT : RIGHT)] = z;
     this.nodeCount++;
-    if (this.minNode === NIL_NODE || RedBlackTree.less(size, offset, this.keys[this.minNode * NODE_WORDS + SIZE], this.keys[this.minNode * NODE_WORDS + OFFSET])) {
-      this.minNode = z;
-    }
+    // z is the new minimum exactly when it hangs left of the old one (or the tree was empty).
+    if (y === NIL_NODE || (left && y === this.minNode)) this.minNode = z;
     this.insertFixup(z);
     return z;
   }

@@ -70,6 +70,12 @@ const NEVER = 0;
 /** Block state word: freed (a second free is a double free). */
 const FREED = -1;
 
+/**
+ * Module-local copy of `NULL_OFFSET` for the hot path: some loaders (tsx) turn an imported
+ * binding into a getter call on every read.
+ */
+const NO_BLOCK: number = NULL_OFFSET;
+
 const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'blockBytes'] as const;
 const DEFAULT_SIZE_BYTES = 1 << 20;
 const DEFAULT_BLOCK_BYTES = 64;
@@ -159,7 +165,7 @@ export class SlabArena implements Allocator {
    */
   alloc(bytes: number): number {
     const offset = this.tryAlloc(bytes);
-    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
+    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
     return offset;
   }
 
@@ -180,7 +186,7 @@ export class SlabArena implements Allocator {
     }
     checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
     this.failedAllocCount++; // a valid request got here only because it cannot be served
-    return NULL_OFFSET;
+    return NO_BLOCK;
   }
 
   /**

@@ -9,6 +9,22 @@
  *   index with {@link rawIndexOf} and compare the stored full id to detect a stale one.
  * - Ask {@link isEntityAlive} rather than bitECS `entityExists` in a versioned world.
  *
+ * **What a stored id can tell (the exact guarantee).** In a versioned world, removing an entity
+ * advances the version of its raw index, so an id taken before the removal is dead once the
+ * index is reused. The version has `versionBits` bits (8 by default): after 2^versionBits (256)
+ * removals of one raw index the version wraps, and an id 256 lives old is alive again. In an
+ * unversioned world (bitECS `createWorld()` without `withVersioning`) a removed id is handed out
+ * again unchanged: no id-based check can tell the two lives apart; store an
+ * {@link EntityPool.handleOf} handle or use versioning.
+ *
+ * **Clearing the world (case E2).** bitECS 0.4.0 `resetWorld` replaces the entity index with a
+ * fresh, *unversioned* one whose ids restart at 1, so every id taken before the clear would be
+ * alive again as soon as its number is reissued. {@link clearWorld} (or the first
+ * `resetAfterWorldReset()` of a {@link PoolComponent} or {@link EntityPool} right after a bare
+ * `resetWorld`) restores the versioning and carries every raw index over as dead with its version
+ * advanced: an id from before the clear is dead after its index is reused (up to the version wrap
+ * above). Unversioned worlds restart ids at 1 as bitECS does (nothing can tell them apart).
+ *
  * **The bitECS 0.4.0 fault (case E8).** Its `EntityIndex` writes `sparse[versionedId]` when it
  * recycles or swap-removes an id, but `isEntityIdAlive` reads `sparse[getId(id)]` (the raw key). Once
  * a recycled id is moved by the removal of another entity, bitECS reports it dead while it lives, so
@@ -20,8 +36,11 @@
  *
  * Reference: bitECS 0.4.0 `src/core/EntityIndex.ts` (dense/sparse swap-remove with versions).
  */
-import { $internal, addEntity, removeEntity, type World } from 'bitecs';
+import { $internal, addEntity, removeEntity, resetWorld, type World } from 'bitecs';
 import { OutOfMemoryError, checkInteger } from '../errors.js';
+// Referenced from the docs ({@link}) only.
+import type { EntityPool } from './entity-pool.js';
+import type { PoolComponent } from './pool-component.js';
 
 /** The parts of bitECS's `EntityIndex` this bridge reads (plain data in bitECS 0.4.0). */
 export interface BitecsEntityIndex {
@@ -33,6 +52,24 @@ export interface BitecsEntityIndex {
   versionBits: number;
   entityMask: number;
   versionShift: number;
+  versionMask: number;
+}
+
+/** Smallest and largest value an entity id can have (int32 or uint32 views of 32 bits). */
+const MIN_ID = -(2 ** 31);
+const MAX_ID = 2 ** 32 - 1;
+
+/**
+ * Throws the documented error for an `eid` that is not an integer id: TypeError for a
+ * non-number (string, BigInt...), RangeError for NaN, a fraction or a value outside
+ * `[-2^31, 2^32 - 1]`. Returns normally for a well-formed id. Allocates nothing on success.
+ *
+ * @internal Shared by the bridge's entry points; not part of the public API.
+ */
+export function checkEntityId(eid: unknown): void {
+  if (typeof eid !== 'number' || !Number.isInteger(eid) || eid < MIN_ID || eid > MAX_ID) {
+    checkInteger('eid', eid, MIN_ID, MAX_ID);
+  }
 }
 
 /**
@@ -49,10 +86,15 @@ export function entityIndexOf(world: World): BitecsEntityIndex {
 }
 
 /**
- * The raw index of an entity id: the key for typed arrays. O(1). Works for negative int32 ids
- * (versions >= 128 with 8 version bits) because the mask keeps only the low index bits.
+ * The raw index of an entity id: the key for typed arrays. O(1), allocates nothing. Works for
+ * negative int32 ids (versions >= 128 with 8 version bits) because the mask keeps only the low
+ * index bits.
+ *
+ * @throws TypeError when `eid` is not a number (a BigInt, a string); RangeError when it is not an
+ *   integer in `[-2^31, 2^32 - 1]`.
  */
 export function rawIndexOf(index: BitecsEntityIndex, eid: number): number {
+  if (typeof eid !== 'number' || !Number.isInteger(eid) || eid < MIN_ID || eid > MAX_ID) checkEntityId(eid);
   return eid & index.entityMask;
 }
 
@@ -114,7 +156,7 @@ export function createEntity(world: World): number {
  */
 export function destroyEntity(world: World, eid: number): boolean {
   const index = entityIndexOf(world);
-  checkInteger('eid', eid, -(2 ** 31), 2 ** 32 - 1);
+  checkEntityId(eid);
   if (!isEntityAlive(world, eid)) return false;
   // bitECS reads sparse[eid] with the versioned key: make it agree with the (correct) raw key.
   const raw = eid & index.entityMask;
@@ -128,4 +170,63 @@ export function destroyEntity(world: World, eid: number): boolean {
     index.sparse[raw] = index.sparse[eid];
   }
   return true;
+}
+
+/**
+ * Carries a versioned world's ids across a bitECS `resetWorld` (see the module doc): when the
+ * world's entity index is a fresh one that replaced `previous` (no id issued yet) and `previous`
+ * was versioned, the fresh index gets `previous`'s versioning configuration and every raw index
+ * `previous` ever issued, parked as dead with its version advanced past any id issued before.
+ * The next `createEntity`/`addEntity` recycles those indices with the new versions.
+ *
+ * Idempotent: does nothing when the index was not replaced, was already carried over (by another
+ * component's `resetAfterWorldReset`), or `previous` was unversioned. When ids were already issued
+ * from the fresh unversioned index, it cannot carry anything (those ids are out) and does nothing.
+ *
+ * O(ids ever issued), allocates the new dense array. Reference: bitECS 0.4.0
+ * `src/core/EntityIndex.ts` (`removeEntityId` parks the next version in `dense[aliveCount..)`).
+ *
+ * @returns the world's current entity index.
+ * @internal Called by `resetAfterWorldReset` and {@link clearWorld}.
+ */
+export function carryVersionsAcrossReset(world: World, previous: BitecsEntityIndex): BitecsEntityIndex {
+  const index = entityIndexOf(world);
+  if (index === previous || !previous.versioning || index.versioning) return index;
+  if (index.aliveCount !== 0 || index.dense.length !== 0 || index.maxId !== 0) return index;
+  index.versioning = true;
+  index.versionBits = previous.versionBits;
+  index.entityMask = previous.entityMask;
+  index.versionShift = previous.versionShift;
+  index.versionMask = previous.versionMask;
+  const versionLimit = 2 ** previous.versionBits;
+  const n = previous.dense.length;
+  for (let i = 0; i < n; i++) {
+    let id = previous.dense[i];
+    if (i < previous.aliveCount) {
+      // Alive at the clear: park it with its next version, as removeEntityId would.
+      const version = (Math.floor((id >>> 0) / 2 ** previous.versionShift) + 1) % versionLimit;
+      id = ((id & previous.entityMask) + version * 2 ** previous.versionShift) | 0;
+    }
+    index.dense.push(id);
+    index.sparse[id & previous.entityMask] = i; // >= aliveCount (0): dead
+  }
+  index.maxId = previous.maxId;
+  return index;
+}
+
+/**
+ * Clears the world: bitECS `resetWorld` (every entity, component mask, query and hook dropped),
+ * then, in a versioned world, carries every raw index over as dead with its version advanced, so
+ * an id taken before the clear is dead once its index is reused (see the module doc for the
+ * version wrap). Call `resetAfterWorldReset()` on each {@link PoolComponent} and
+ * {@link EntityPool} of the world afterwards (they re-subscribe their hooks).
+ *
+ * O(ids ever issued); allocates (bitECS rebuilds its world state).
+ *
+ * @throws TypeError when `world` is not a bitECS 0.4 world.
+ */
+export function clearWorld(world: World): void {
+  const previous = entityIndexOf(world);
+  resetWorld(world);
+  carryVersionsAcrossReset(world, previous);
 }

@@ -21,6 +21,9 @@
  * - Memory is held at the pool's peak population (call `dispose()` to really remove them).
  * - A bare bitECS `removeEntity` on a pooled entity (live or parked) is safe: a private tag's
  *   `onRemove` hook despawns it and unbinds its slot, which gets a new entity on its next use.
+ * - Clearing the world (bitECS `resetWorld` or `clearWorld`) kills every pooled entity: call
+ *   {@link EntityPool.resetAfterWorldReset} (the next `spawn` also notices and does it), which
+ *   frees every slot, so every handle taken before the clear is stale for good.
  *
  * Iteration contract: as {@link StructPool.dense}: iterate `dense[0..size)` backward; despawning
  * the current entity visits every entity live at the start exactly once.
@@ -30,10 +33,18 @@
  *
  * @module
  */
-import { addComponent, observe, onRemove, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger, checkOptions } from '../errors.js';
+import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
+import { OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
 import { StructPool } from '../pool/struct-pool.js';
-import { createEntity, destroyEntity, entityIndexOf, isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
+import {
+  carryVersionsAcrossReset,
+  checkEntityId,
+  createEntity,
+  destroyEntity,
+  entityIndexOf,
+  isEntityAlive,
+  type BitecsEntityIndex,
+} from './entity-ids.js';
 import type { PoolComponent } from './pool-component.js';
 import type { Schema } from '../pool/schema.js';
 
@@ -65,7 +76,12 @@ export class EntityPool {
   declare readonly slots: StructPool<{ eid: 'i32' }>;
   declare private readonly components: readonly PoolComponent<Schema>[];
   declare private readonly tags: readonly object[];
-  declare private readonly index: BitecsEntityIndex;
+  /** The world's entity index (bitECS `resetWorld` replaces it: see `resetAfterWorldReset`). */
+  declare private index: BitecsEntityIndex;
+  /** The world's bitECS context, whose `entityIndex` `spawn` compares with `index`. */
+  declare private readonly context: { entityIndex: BitecsEntityIndex };
+  /** Unsubscribes the anchor's `onRemove` hook. */
+  declare private unsubscribe: () => void;
   /** [raw entity index] -> slot + 1 (0: not from this pool). */
   declare private slotOfRaw: Int32Array;
   /** [slot] -> live handle of the slot, -1 when parked or unused. */
@@ -89,17 +105,30 @@ export class EntityPool {
   /**
    * @param world - a bitECS 0.4 world.
    * @param options - {@link EntityPoolOptions}.
-   * @throws TypeError for a non-world, an unknown option, or a component with `'bitecs'`
-   *   membership or from another world; RangeError for bad capacities.
+   * @throws TypeError for a non-world, an unknown option, `components`/`tags` that are not arrays
+   *   (of objects), or a component with `'bitecs'` membership or from another world; RangeError
+   *   for bad capacities.
    */
   constructor(world: World, options?: EntityPoolOptions) {
     this.index = entityIndexOf(world);
+    this.context = (world as unknown as { [$internal]: { entityIndex: BitecsEntityIndex } })[$internal];
     const opts = checkOptions('options', options, OPTION_KEYS);
     const maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? 2 ** 20, 1, 2 ** 24);
     const capacity = checkInteger('options.capacity', opts.capacity ?? Math.min(1024, maxCapacity), 1, maxCapacity);
+    if (opts.components !== undefined && !Array.isArray(opts.components)) {
+      throw new TypeError(`options.components must be an array of PoolComponents, got ${describeValue(opts.components)}`);
+    }
+    if (opts.tags !== undefined && !Array.isArray(opts.tags)) {
+      throw new TypeError(`options.tags must be an array of bitECS components, got ${describeValue(opts.tags)}`);
+    }
+    for (const tag of opts.tags ?? []) {
+      if (tag === null || (typeof tag !== 'object' && typeof tag !== 'function')) {
+        throw new TypeError(`options.tags: each must be a bitECS component (an object), got ${describeValue(tag)}`);
+      }
+    }
     this.components = opts.components ?? [];
     for (const c of this.components) {
-      if (c.world !== world || c.membership !== 'pool') {
+      if (c === null || typeof c !== 'object' || c.world !== world || c.membership !== 'pool') {
         throw new TypeError("options.components: each must be a PoolComponent of this world with membership 'pool'");
       }
     }
@@ -113,7 +142,7 @@ export class EntityPool {
     this.eidOfSlot = new Int32Array(capacity);
     this.created = 0;
     this.anchor = {};
-    observe(world, onRemove(this.anchor), (eid: number) => this.unbind(eid));
+    this.unsubscribe = observe(world, onRemove(this.anchor), (eid: number) => this.unbind(eid));
   }
 
   /** Live pooled entities. */
@@ -143,10 +172,14 @@ export class EntityPool {
    * unbound from its slot by a hook (its handle goes stale) and replaced on the slot's next use.
    *
    * @returns the entity id.
+   * After a bitECS `resetWorld` it first runs {@link EntityPool.resetAfterWorldReset} (and that of
+   * each of its components still following the old index).
+   *
    * @throws OutOfMemoryError when `maxCapacity` entities are live (naming `maxCapacity`), or when
    *   a component is full (naming its `maxCapacity`); nothing changes.
    */
   spawn(): number {
+    if (this.context.entityIndex !== this.index) this.resetAfterWorldReset();
     const slots = this.slots;
     const h = slots.tryAlloc();
     if (h === -1) {
@@ -190,10 +223,15 @@ export class EntityPool {
    * slot, so its handle goes stale. O(components), allocates nothing.
    *
    * @returns false when `eid` is not a live entity of this pool (ignored, like bitECS `removeEntity`).
+   * @throws TypeError when `eid` is not a number; RangeError when it is not an integer in
+   *   `[-2^31, 2^32 - 1]`.
    */
   despawn(eid: number): boolean {
     const h = this.handleOf(eid);
-    if (h === -1) return false;
+    if (h === -1) {
+      checkEntityId(eid);
+      return false;
+    }
     const components = this.components;
     for (let i = 0; i < components.length; i++) components[i].remove(eid);
     this.handleOfSlot[h & this.slotMask] = -1;
@@ -201,7 +239,10 @@ export class EntityPool {
     return true;
   }
 
-  /** The pool handle of a live pooled entity (generation-tagged; store it), or -1. O(1). */
+  /**
+   * The pool handle of a live pooled entity (generation-tagged; store it), or -1 (also for a
+   * non-number or a stale id). O(1), allocates nothing, never throws.
+   */
   handleOf(eid: number): number {
     if (typeof eid !== 'number') return -1;
     const raw = eid & this.index.entityMask;
@@ -211,13 +252,22 @@ export class EntityPool {
     return this.handleOfSlot[slot];
   }
 
-  /** The entity of a live handle, or -1 when the handle is stale (despawned since). O(1). */
+  /**
+   * The entity of a live handle, or -1 when the handle is stale (despawned since, or taken before
+   * the world was cleared). O(1), allocates nothing.
+   *
+   * @throws TypeError when `handle` is not a number; RangeError when it is not an integer in
+   *   `[-1, 2^31)` (the handle range; -1 is the "none" value and returns -1).
+   */
   entityOf(handle: number): number {
-    if (!this.slots.isAlive(handle)) return -1;
+    if (!this.slots.isAlive(handle)) {
+      checkInteger('handle', handle, -1, 2 ** 31 - 1);
+      return -1;
+    }
     return this.eidOfSlot[this.slots.slotOf(handle)];
   }
 
-  /** Whether `eid` is a live (spawned, not despawned) entity of this pool. O(1). */
+  /** Whether `eid` is a live (spawned, not despawned) entity of this pool. O(1), never throws. */
   isLive(eid: number): boolean {
     return this.handleOf(eid) !== -1;
   }
@@ -226,6 +276,34 @@ export class EntityPool {
   clear(): void {
     const dense = this.slots.dense;
     for (let i = this.slots.size - 1; i >= 0; i--) this.despawn(this.eidOfSlot[dense[i]]);
+  }
+
+  /**
+   * Forgets every entity after bitECS `resetWorld` (or `clearWorld`), which removed them all
+   * without running hooks: frees every live slot (so every handle taken before the clear is stale,
+   * and stays stale: the slot pool's generations advance), unbinds every slot (the next spawns
+   * create new entities), re-subscribes the removal hook to the reset world and carries a
+   * versioned world's ids over (see `clearWorld`). Components of this pool that still follow the
+   * old index are reset too (`PoolComponent.resetAfterWorldReset`). Does nothing when the world
+   * was not reset since the last call (idempotent); `spawn` calls it when it sees the world was
+   * reset. O(capacity); allocates.
+   */
+  resetAfterWorldReset(): void {
+    if (this.context.entityIndex === this.index) return;
+    this.unsubscribe();
+    const slots = this.slots;
+    const dense = slots.dense;
+    for (let i = slots.size - 1; i >= 0; i--) {
+      const slot = dense[i];
+      slots.free(this.handleOfSlot[slot]);
+      this.handleOfSlot[slot] = -1;
+    }
+    this.eidOfSlot.fill(0);
+    this.slotOfRaw.fill(0);
+    this.created = 0;
+    this.index = carryVersionsAcrossReset(this.world, this.index);
+    for (const c of this.components) if (c.followsStaleIndex) c.resetAfterWorldReset();
+    this.unsubscribe = observe(this.world, onRemove(this.anchor), (eid: number) => this.unbind(eid));
   }
 
   /**

@@ -7,6 +7,7 @@
  * @module
  */
 export {
+  clearWorld,
   createEntity,
   destroyEntity,
   entityIndexOf,
@@ -15,6 +16,7 @@ export {
   type BitecsEntityIndex,
 } from './entity-ids.js';
 export {
+  MAX_COLUMN_BYTES,
   PoolComponent,
   definePoolComponent,
   type ComponentLayout,

@@ -45,7 +45,20 @@
  *
  * Capacity errors: {@link PoolComponent.add} checks room before it touches bitECS, so its
  * `OutOfMemoryError` leaves world and component unchanged. A bare bitECS `addComponent` on a full
- * component throws the same error from inside the hook, after bitECS has set its mask: prefer `add`.
+ * component throws the same error from inside the hook, after bitECS has set its mask (so bitECS
+ * `query()` lists an entity that has no slot): prefer `add`; {@link PoolComponent.check} reports
+ * that state.
+ *
+ * Removal cleanup: `options.onRemove(eid, index)` runs on every removal path before the slot is
+ * freed (a bitECS `observe(world, onRemove(C))` hook runs after it: bitECS 0.4.0 calls observers
+ * in subscription order, and the component subscribes when it is defined).
+ *
+ * Errors: predicates (`has`, `indexOf`) never throw; mutators (`add`, `remove`) throw TypeError
+ * for a non-number id (a BigInt, a string) and RangeError for a non-integer or out-of-range one.
+ *
+ * Clearing the world (case E2): after bitECS `resetWorld`, call `resetAfterWorldReset()` (or use
+ * `clearWorld`); in a versioned world ids from before the clear then stay dead after reuse (see
+ * `entity-ids.ts` for the exact guarantee).
  *
  * Versioned ids (case E8): every per-entity array is keyed by the raw index and stores the full id;
  * `has(eid)` compares it, so a stale versioned id reads as absent.
@@ -56,10 +69,16 @@
  * @module
  */
 import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions } from '../errors.js';
+import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
 import { parseSchema, type Columns, type FieldLayout, type Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
-import { entityIndexOf, isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
+import {
+  carryVersionsAcrossReset,
+  checkEntityId,
+  entityIndexOf,
+  isEntityAlive,
+  type BitecsEntityIndex,
+} from './entity-ids.js';
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
 import type { PoolQuery } from './pool-query.js';
@@ -83,7 +102,21 @@ export interface PoolComponentOptions {
    * `OutOfMemoryError` naming `maxCapacity`. Default 2^24 (MUST be >= capacity).
    */
   maxCapacity?: number;
+  /**
+   * Called with `(eid, index)` when `eid` loses the component, on every path (`remove`, `clear`,
+   * bitECS `removeComponent`/`removeEntity`, `resetAfterWorldReset`), **before** the slot is
+   * freed: `fields.x[index]` (and `indexOf(eid)`) still read the entity's data. Use it for
+   * cleanup that needs the data ("release the sprite id stored in the component"). A hook a user
+   * registers with bitECS `observe(world, onRemove(C), ...)` runs *after* the slot is freed
+   * (bitECS 0.4.0 runs observers in subscription order and the component subscribes first), so
+   * `indexOf` is -1 there. The callback must not add or remove this component; if it throws, the
+   * slot is still freed and the error propagates.
+   */
+  onRemove?: (eid: number, index: number) => void;
 }
+
+/** Largest byte length of one column (V8's limit for a resizable `ArrayBuffer`'s `maxByteLength`). */
+export const MAX_COLUMN_BYTES = 2 ** 32;
 
 /** Counters of a {@link PoolComponent}. */
 export interface PoolComponentStats {
@@ -93,7 +126,10 @@ export interface PoolComponentStats {
   capacity: number;
   /** Capacity of the per-entity arrays (raw indices). */
   entityCapacity: number;
-  /** Adds and removes since construction (or `clear`). */
+  /**
+   * Adds and removes since construction. Never reset (`clear` and `resetAfterWorldReset` count each
+   * removal), so `adds + removes` ({@link PoolComponent.changeCount}) only grows.
+   */
   adds: number;
   removes: number;
   /** Times the arrays grew. */
@@ -102,7 +138,7 @@ export interface PoolComponentStats {
 
 const DEFAULT_CAPACITY = 1024;
 const DEFAULT_MAX_CAPACITY = 2 ** 24;
-const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity'] as const;
+const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity', 'onRemove'] as const;
 
 type AnyTypedArray = Int32Array | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
 type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonly BYTES_PER_ELEMENT: number };
@@ -187,6 +223,8 @@ export class PoolComponent<S extends Schema> {
   private removes = 0;
   private growths = 0;
   private readonly unsubscribe: (() => void)[] = [];
+  /** `options.onRemove`, or null. */
+  declare private readonly onRemoveCallback: ((eid: number, index: number) => void) | null;
 
   /** Use {@link definePoolComponent}. */
   constructor(world: World, schema: S, options?: PoolComponentOptions) {
@@ -202,6 +240,21 @@ export class PoolComponent<S extends Schema> {
       1,
       this.maxCapacity,
     );
+    const onRemoveCallback = opts.onRemove ?? null;
+    if (onRemoveCallback !== null && typeof onRemoveCallback !== 'function') {
+      throw new TypeError(`options.onRemove must be a function, got ${describeValue(onRemoveCallback)}`);
+    }
+    if (this.layout === 'entity') {
+      // A resizable ArrayBuffer cannot exceed MAX_COLUMN_BYTES: say which options to lower.
+      for (const f of this.layouts) {
+        if (this.maxCapacity * f.bytesPerSlot > MAX_COLUMN_BYTES) {
+          throw new RangeError(
+            `definePoolComponent: column ${JSON.stringify(f.name)} would need options.maxCapacity (${this.maxCapacity}) * ${f.bytesPerSlot} bytes = ${this.maxCapacity * f.bytesPerSlot} bytes, over the ${MAX_COLUMN_BYTES}-byte column limit: lower options.maxCapacity to at most ${Math.floor(MAX_COLUMN_BYTES / f.bytesPerSlot)}, narrow the field, or use layout 'slot'`,
+          );
+        }
+      }
+    }
+    this.onRemoveCallback = onRemoveCallback;
     this.world = world;
     this.capacityValue = capacity;
     const entityLimit = this.layout === 'entity' ? this.maxCapacity : this.index.entityMask + 1;
@@ -239,9 +292,11 @@ export class PoolComponent<S extends Schema> {
 
   /**
    * Column index of `eid`'s data, or -1 when `eid` does not have the component (dead, stale
-   * version, never added). O(1), allocates nothing, never throws.
+   * version, never added, or not a number at all: a string, a BigInt). O(1), allocates nothing,
+   * never throws.
    */
   indexOf(eid: number): number {
+    if (typeof eid !== 'number') return -1;
     const raw = eid & this.index.entityMask;
     if (raw >= this.ownerOf.length) return -1;
     const owner = this.ownerOf[raw]; // bitECS ids are int32 values (versions >= 128 are negative)
@@ -258,7 +313,10 @@ export class PoolComponent<S extends Schema> {
     return this.adds + this.removes;
   }
 
-  /** Whether `eid` (full, versioned id) has the component. O(1), never throws. */
+  /**
+   * Whether `eid` (full, versioned id) has the component. O(1), allocates nothing, never throws
+   * (false for a non-number, a fraction, a dead or stale id).
+   */
   has(eid: number): boolean {
     return this.indexOf(eid) !== -1;
   }
@@ -273,14 +331,15 @@ export class PoolComponent<S extends Schema> {
    * @throws OutOfMemoryError when full at `maxCapacity`; nothing changes (checked before bitECS).
    */
   add(eid: number): number {
+    if (typeof eid !== 'number') checkEntityId(eid); // throws TypeError
     const index = this.index;
     const raw = eid & index.entityMask;
     const owners = this.ownerOf;
     if (raw < owners.length && owners[raw] === eid && eid !== 0) return this.indices[this.packedOf[raw]];
     // Liveness, inlined from isEntityAlive (the raw key is kept right by createEntity/destroyEntity).
     const at = index.sparse[raw];
-    if (typeof eid !== 'number' || at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
-      checkInteger('eid', eid, -(2 ** 31), 2 ** 32 - 1);
+    if (at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
+      checkEntityId(eid);
       throw new RangeError(`eid must be a live entity of this world, got ${eid}`);
     }
     this.reserveFor(eid);
@@ -299,10 +358,18 @@ export class PoolComponent<S extends Schema> {
   /**
    * Removes the component from `eid`, freeing its slot (O(1)); returns whether it was present.
    * With `'bitecs'` membership this calls bitECS `removeComponent` (the hook frees the slot).
+   * `options.onRemove` runs first. Allocates nothing with `'pool'` membership.
+   *
+   * @throws TypeError when `eid` is not a number; RangeError when it is not an integer in
+   *   `[-2^31, 2^32 - 1]` (a dead or stale id returns false).
    */
   remove(eid: number): boolean {
+    if (typeof eid !== 'number' || !Number.isInteger(eid)) checkEntityId(eid);
     const raw = eid & this.index.entityMask;
-    if (raw >= this.ownerOf.length || this.ownerOf[raw] !== eid || eid === 0) return false;
+    if (raw >= this.ownerOf.length || this.ownerOf[raw] !== eid || eid === 0) {
+      checkEntityId(eid);
+      return false;
+    }
     if (this.membership === 'bitecs') removeComponent(this.world, eid, this);
     else this.detachOwned(eid, raw);
     return true;
@@ -347,22 +414,40 @@ export class PoolComponent<S extends Schema> {
   /**
    * Removes the component from every entity (O(count)). `'bitecs'` membership: through bitECS
    * `removeComponent`, so queries and hooks agree. Slots are freed, so their generations advance.
+   * Each removal counts in `stats().removes` (counters are never reset).
    */
   clear(): void {
     for (let i = this.count - 1; i >= 0; i--) this.remove(this.entities[i]);
   }
 
   /**
-   * Forgets every entity without telling bitECS: for use after bitECS `resetWorld`, which drops
-   * the world's hooks and masks. Re-subscribes the hooks to the reset world. O(count).
+   * Forgets every entity without telling bitECS: for use right after bitECS `resetWorld` (or
+   * `clearWorld`), which drops the world's hooks and masks. Calls `options.onRemove` for each
+   * entity that had the component, frees every slot, and re-subscribes the hooks to the reset
+   * world. In a versioned world it also carries the ids over (see `clearWorld`; idempotent), so
+   * an id taken before the clear is dead once its raw index is reused: call it before creating
+   * entities in the reset world. O(count + ids ever issued).
    */
   resetAfterWorldReset(): void {
     for (const off of this.unsubscribe) off();
     this.unsubscribe.length = 0;
-    for (let i = this.count - 1; i >= 0; i--) this.detach(this.entities[i]);
-    this.anchoredOf.fill(0);
-    this.index = entityIndexOf(this.world);
-    this.subscribe();
+    try {
+      for (let i = this.count - 1; i >= 0; i--) this.detach(this.entities[i]);
+    } finally {
+      this.anchoredOf.fill(0);
+      this.index = carryVersionsAcrossReset(this.world, this.index);
+      this.subscribe();
+    }
+  }
+
+  /**
+   * Whether the world's entity index is no longer the one this component follows (bitECS
+   * `resetWorld` replaced it and `resetAfterWorldReset` was not called yet). O(1).
+   *
+   * @internal Used by {@link EntityPool}.
+   */
+  get followsStaleIndex(): boolean {
+    return entityIndexOf(this.world) !== this.index;
   }
 
   /** Unsubscribes the hooks. The component no longer follows the world. */
@@ -384,10 +469,13 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Validates the invariants in O(count + entityCapacity): packed entries and owners agree, every
-   * owner is alive in the world (and, for `'bitecs'`, has the bitECS component), column indices are
-   * distinct and in range, all per-entity arrays and columns agree on capacity, and the pool (slot
-   * layout) is consistent with `count`.
+   * Validates the invariants in O(count + entityCapacity + live entities): packed entries and
+   * owners agree, every owner is alive in the world (and, for `'bitecs'`, has the bitECS
+   * component), column indices are distinct and in range, all per-entity arrays and columns agree
+   * on capacity, and the pool (slot layout) is consistent with `count`. For `'bitecs'` membership
+   * also the converse: no live entity has the bitECS component without a slot (what a bare
+   * bitECS `addComponent` on a full component leaves behind: `query()` lists the entity but it
+   * has no data).
    *
    * @throws Error describing the first violation.
    */
@@ -428,6 +516,15 @@ export class PoolComponent<S extends Schema> {
     let owners = 0;
     for (let raw = 0; raw < this.ownerOf.length; raw++) if (this.ownerOf[raw] !== 0) owners++;
     if (owners !== this.count) fail(`${owners} owners recorded but count is ${this.count}`);
+    if (this.membership === 'bitecs' && !this.followsStaleIndex) {
+      const index = this.index;
+      for (let i = 0; i < index.aliveCount; i++) {
+        const eid = index.dense[i];
+        if (hasComponent(this.world, eid, this) && this.indexOf(eid) === -1) {
+          fail(`entity ${eid} has the bitECS component (query() lists it) but no slot`);
+        }
+      }
+    }
   }
 
   private subscribe(): void {
@@ -512,8 +609,22 @@ export class PoolComponent<S extends Schema> {
     this.detachOwned(eid, raw);
   }
 
-  /** `detach` of an `eid` known to own `raw`. O(1). */
+  /** `detach` of an `eid` known to own `raw`: runs `options.onRemove`, then frees. O(1). */
   private detachOwned(eid: number, raw: number): void {
+    const callback = this.onRemoveCallback;
+    if (callback === null) {
+      this.freeOwned(eid, raw);
+      return;
+    }
+    try {
+      callback(eid, this.indices[this.packedOf[raw]]);
+    } finally {
+      this.freeOwned(eid, raw);
+    }
+  }
+
+  /** Frees the slot of an `eid` known to own `raw` and swap-removes its packed entry. O(1). */
+  private freeOwned(eid: number, raw: number): void {
     const at = this.packedOf[raw];
     if (this.layout === 'slot') {
       const pool = this.pool as StructPool<S>;

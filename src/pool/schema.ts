@@ -25,6 +25,14 @@ export const FIELD_KINDS: readonly FieldKind[] = ['f32', 'f64', 'i8', 'u8', 'i16
 /** Largest `n` of a vector field `[kind, n]`. */
 export const MAX_VECTOR_LENGTH = 4096;
 
+/**
+ * Field names a schema may not use: assigning `"__proto__"` to an ordinary object (as the
+ * `fields` of a pool are built) sets its prototype instead of making a property, so the column
+ * would vanish from `Object.keys(fields)`. A schema from `JSON.parse` can carry it as an own key.
+ * Every other string works, including other `Object.prototype` names (`constructor`, `toString`).
+ */
+export const RESERVED_FIELD_NAMES: readonly string[] = ['__proto__'];
+
 /** Most fields a schema may have. */
 export const MAX_FIELDS = 256;
 
@@ -99,7 +107,8 @@ export interface FieldLayout {
  * @returns one {@link FieldLayout} per field.
  * @throws TypeError when `schema` is not a plain object, has symbol keys, or a field spec is
  *   neither a string nor a two-element array; when a kind is not a string.
- * @throws RangeError when the schema has no field or more than {@link MAX_FIELDS}, a kind is
+ * @throws RangeError when the schema has no field or more than {@link MAX_FIELDS}, a field name
+ *   is one of {@link RESERVED_FIELD_NAMES} (`"__proto__"`), a kind is
  *   not one of {@link FIELD_KINDS}, or a vector length is not an integer in
  *   `[1, MAX_VECTOR_LENGTH]`.
  */
@@ -118,6 +127,11 @@ export function parseSchema(schema: unknown): FieldLayout[] {
   }
   const layout: FieldLayout[] = [];
   for (const name of names) {
+    if (RESERVED_FIELD_NAMES.includes(name)) {
+      throw new RangeError(
+        `schema: field name ${JSON.stringify(name)} is reserved (it would set the prototype of the columns object); rename the field`,
+      );
+    }
     const spec = (schema as Record<string, unknown>)[name];
     let kind: FieldKind;
     let elementsPerSlot = 1;

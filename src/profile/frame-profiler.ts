@@ -31,6 +31,13 @@ import { HITCH_RULES, countHitches, type HitchCounts } from './hitches.js';
 /** Largest ring the profiler accepts, in frames (about 4.6 hours at 60 fps). */
 export const MAX_PROFILER_CAPACITY = 1 << 20;
 
+/**
+ * Longest frame, CPU time or GC pause the profiler accepts, ms (one hour). A longer value is a
+ * unit mistake or a suspended process; rejecting it keeps every sum (`seconds`, `meanMs`) finite:
+ * even 2^53 frames of one hour sum to about 3e22 ms.
+ */
+export const MAX_FRAME_MS = 3_600_000;
+
 /** Largest count a `live` / `spawned` / `freed` / GC-count column can hold (Uint32). */
 const MAX_COUNT = 0xffff_ffff;
 
@@ -140,11 +147,25 @@ const PENDING_GC_MS = 3;
 function checkMs(name: string, value: number, allowNaN: boolean): void {
   // Hot path: a single comparison chain on success, the message only on failure.
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
-  if (value >= 0 && value < Infinity) return;
+  if (value >= 0 && value <= MAX_FRAME_MS) return;
   if (allowNaN && value !== value) return;
   throw new RangeError(
-    `${name} must be a finite number >= 0${allowNaN ? ' or NaN' : ''}, got ${describeValue(value)}`,
+    `${name} must be a number of ms in [0, ${MAX_FRAME_MS}] (MAX_FRAME_MS, one hour)${allowNaN ? ' or NaN' : ''}, got ${describeValue(value)}`,
   );
+}
+
+/** Throws the error owed for a clock reading that is not a finite number (failure path only). */
+function rejectClock(value: unknown): never {
+  if (typeof value !== 'number') {
+    throw new TypeError(`FrameProfiler: options.clock() must return a number of ms, got ${describeValue(value)}`);
+  }
+  throw new RangeError(`FrameProfiler: options.clock() must return a finite number of ms, got ${describeValue(value)}`);
+}
+
+/** Throws the error owed for a percentile argument (failure path only). */
+function rejectPercentile(p: unknown): never {
+  if (typeof p !== 'number') throw new TypeError(`p must be a number, got ${describeValue(p)}`);
+  throw new RangeError(`p must be a number in [0, 100], got ${describeValue(p)}`);
 }
 
 function isCount(value: number): boolean {
@@ -259,8 +280,8 @@ export class FrameProfiler {
    * Records one frame. O(1), allocates nothing. GC figures noted with `noteGc` since the previous
    * frame are attached to this one.
    *
-   * @param frameMs - time since the previous frame began, ms, finite and >= 0.
-   * @param cpuMs - work time of the frame, ms, >= 0, or NaN for unknown (default).
+   * @param frameMs - time since the previous frame began, ms, in `[0, MAX_FRAME_MS]` (one hour).
+   * @param cpuMs - work time of the frame, ms, in `[0, MAX_FRAME_MS]`, or NaN for unknown (default).
    * @param live - live entities (particles) at the end of the frame, integer in [0, 2^32).
    * @param spawned - entities created this frame.
    * @param freed - entities destroyed this frame.
@@ -273,9 +294,9 @@ export class FrameProfiler {
       !(
         typeof frameMs === 'number' &&
         frameMs >= 0 &&
-        frameMs < Infinity &&
+        frameMs <= MAX_FRAME_MS &&
         typeof cpuMs === 'number' &&
-        ((cpuMs >= 0 && cpuMs < Infinity) || cpuMs !== cpuMs) &&
+        ((cpuMs >= 0 && cpuMs <= MAX_FRAME_MS) || cpuMs !== cpuMs) &&
         isCount(live) &&
         isCount(spawned) &&
         isCount(freed)
@@ -310,10 +331,15 @@ export class FrameProfiler {
    * recorded by the matching `endFrame` is the interval between this call and the previous
    * `beginFrame` (the delta a game loop sees, like Pixi's `Ticker.deltaMS`); the first
    * `beginFrame` after construction or `reset()` only starts the clock.
+   *
+   * @throws TypeError when `options.clock()` returns a non-number; RangeError when it returns NaN
+   *   or an infinity. Nothing changes then.
    */
   beginFrame(): void {
+    const nowMs = this.clock();
+    if (!(typeof nowMs === 'number' && nowMs > -Infinity && nowMs < Infinity)) rejectClock(nowMs);
     this.clocks[PREV_BEGIN_MS] = this.clocks[BEGIN_MS];
-    this.clocks[BEGIN_MS] = this.clock();
+    this.clocks[BEGIN_MS] = nowMs;
     this.inFrame = true;
   }
 
@@ -323,11 +349,14 @@ export class FrameProfiler {
    * yet). O(1), allocates nothing.
    *
    * @returns true when a frame was recorded.
-   * @throws Error when no `beginFrame` is open; RangeError for bad counts or a clock running backwards.
+   * @throws Error when no `beginFrame` is open; TypeError / RangeError when `options.clock()`
+   *   returns a non-number or a non-finite number; RangeError for bad counts, a clock running
+   *   backwards, or a frame or CPU time above `MAX_FRAME_MS`. Nothing is recorded then.
    */
   endFrame(live = 0, spawned = 0, freed = 0): boolean {
     if (!this.inFrame) throw new Error('FrameProfiler.endFrame() without a matching beginFrame()');
     const nowMs = this.clock();
+    if (!(typeof nowMs === 'number' && nowMs > -Infinity && nowMs < Infinity)) rejectClock(nowMs);
     const beginMs = this.clocks[BEGIN_MS];
     const prevBeginMs = this.clocks[PREV_BEGIN_MS];
     if (prevBeginMs !== prevBeginMs) {
@@ -336,7 +365,17 @@ export class FrameProfiler {
     }
     const frameMs = beginMs - prevBeginMs;
     const cpuMs = nowMs - beginMs;
-    if (!(frameMs >= 0 && cpuMs >= 0 && isCount(live) && isCount(spawned) && isCount(freed))) {
+    if (
+      !(
+        frameMs >= 0 &&
+        frameMs <= MAX_FRAME_MS &&
+        cpuMs >= 0 &&
+        cpuMs <= MAX_FRAME_MS &&
+        isCount(live) &&
+        isCount(spawned) &&
+        isCount(freed)
+      )
+    ) {
       rejectFrame(frameMs, cpuMs, live, spawned, freed);
     }
     this.write(frameMs, cpuMs, live, spawned, freed);
@@ -349,8 +388,9 @@ export class FrameProfiler {
    * frame). O(1), allocates nothing. `GcTracker` calls this for Node; in a browser, per-frame GC
    * comes from a trace instead (see `toCSV(gc)`).
    *
-   * @param count - collections, integer >= 0.
-   * @param pauseMs - their total pause, ms, >= 0.
+   * @param count - collections, integer in [0, 2^32).
+   * @param pauseMs - their total pause, ms, in `[0, MAX_FRAME_MS]`.
+   * @throws TypeError for a non-number; RangeError for a value out of its range. Nothing changes then.
    */
   noteGc(count: number, pauseMs: number): void {
     checkCount('count', count);
@@ -379,11 +419,13 @@ export class FrameProfiler {
    * (quickselect on preallocated scratch), allocates nothing. NaN when no frame is held.
    *
    * @param p - percentile in [0, 100].
-   * @param lastFrames - window, integer >= 1 (clamped to the frames held). Default: all held frames.
-   * @throws RangeError for `p` outside [0, 100] or a bad window.
+   * @param lastFrames - window, integer in [0, 2^32) (clamped to the frames held; 0 gives NaN).
+   *   Default: all held frames.
+   * @throws TypeError for a non-number `p` or window (strings, `null`, arrays, booleans are not
+   *   coerced); RangeError for `p` outside [0, 100] (or NaN) or a fractional/negative window.
    */
   windowPercentile(p: number, lastFrames: number = this.capacity): number {
-    if (!(p >= 0 && p <= 100)) throw new RangeError(`p must be a number in [0, 100], got ${describeValue(p)}`);
+    if (!(typeof p === 'number' && p >= 0 && p <= 100)) rejectPercentile(p);
     checkCount('lastFrames', lastFrames);
     const n = this.loadRecent(lastFrames);
     return percentileUnsorted(this.scratch, n, p);
@@ -392,6 +434,8 @@ export class FrameProfiler {
   /**
    * The longest of the newest `lastFrames` frame times, ms (NaN when no frame is held). O(window),
    * allocates nothing.
+   *
+   * @throws TypeError for a non-number window; RangeError for a fractional or negative one.
    */
   windowMax(lastFrames: number = this.capacity): number {
     checkCount('lastFrames', lastFrames);
@@ -409,8 +453,12 @@ export class FrameProfiler {
    * `out[0]`. O(out.length), allocates nothing; for drawing a frame-time graph.
    *
    * @returns how many values were written.
+   * @throws TypeError when `out` is not a `Float32Array` or `Float64Array`.
    */
   copyRecentFrameMs(out: Float32Array | Float64Array): number {
+    if (!(out instanceof Float64Array || out instanceof Float32Array)) {
+      throw new TypeError(`out must be a Float32Array or Float64Array, got ${describeValue(out)}`);
+    }
     const n = Math.min(out.length, this.held);
     const first = this.held - n;
     for (let k = 0; k < n; k++) out[k] = this.frameMsRing[this.slotOf(first + k)];
@@ -514,10 +562,16 @@ export class FrameProfiler {
    * the longest frame). Frames outside the range are clamped into the first or last bin.
    * O(n + binCount); allocates the result.
    *
-   * @throws RangeError for `binCount` outside [1, 10000] or `maxMs <= minMs`.
+   * @throws TypeError for a non-number `binCount`, `minMs` or `maxMs` (`maxMs` may be undefined).
+   * @throws RangeError for `binCount` outside [1, 10000], a negative or non-finite `minMs`, or
+   *   `maxMs <= minMs` / non-finite.
    */
   histogram(binCount = 50, minMs = 0, maxMs?: number): FrameHistogram {
     checkInteger('binCount', binCount, 1, 10_000);
+    if (typeof minMs !== 'number') throw new TypeError(`minMs must be a number, got ${describeValue(minMs)}`);
+    if (maxMs !== undefined && typeof maxMs !== 'number') {
+      throw new TypeError(`maxMs must be a number or undefined, got ${describeValue(maxMs)}`);
+    }
     const top = maxMs ?? Math.max(this.held === 0 ? 0 : this.windowMax(), minMs + 1);
     if (!(top > minMs && top < Infinity && minMs >= 0)) {
       throw new RangeError(`histogram range must satisfy 0 <= minMs < maxMs < Infinity, got [${minMs}, ${top}]`);
@@ -539,10 +593,13 @@ export class FrameProfiler {
    *
    * @param gc - optional per-frame GC figures (oldest held frame first, length >= frames) that
    *   replace the ones noted with `noteGc`, e.g. from a browser trace aligned to frames.
-   * @throws RangeError when `gc` arrays are shorter than the frames held.
+   * @throws TypeError when `gc` is given but is not an object with array-like `count` and `ms` of
+   *   numbers; RangeError when they are shorter than the frames held, or hold a negative,
+   *   fractional (count) or non-finite value.
    */
   toCSV(gc?: PerFrameGc): string {
     const n = this.held;
+    if (gc !== undefined) checkPerFrameGc(gc, n);
     if (gc && (gc.count.length < n || gc.ms.length < n)) {
       throw new RangeError(`toCSV: gc.count and gc.ms need ${n} entries, got ${gc.count.length} and ${gc.ms.length}`);
     }
@@ -572,8 +629,9 @@ export class FrameProfiler {
   }
 
   /**
-   * Validates the ring: held <= capacity, head in range, held frame times finite and >= 0, end
-   * times increasing. O(n). Throws Error naming the first violation.
+   * Validates the ring: held <= capacity, head in range, held frame times and CPU times in
+   * `[0, MAX_FRAME_MS]` (CPU may be NaN), end times finite and increasing, the running sum finite.
+   * O(n). Throws Error naming the first violation.
    */
   check(): void {
     if (this.held > this.capacity || this.held > this.recorded) throw new Error(`held ${this.held} out of range`);
@@ -582,11 +640,29 @@ export class FrameProfiler {
     for (let k = 0; k < this.held; k++) {
       const s = this.slotOf(k);
       const v = this.frameMsRing[s];
-      if (!(v >= 0 && v < Infinity)) throw new Error(`frame ${k}: frame_ms ${v} invalid`);
+      if (!(v >= 0 && v <= MAX_FRAME_MS)) throw new Error(`frame ${k}: frame_ms ${v} invalid`);
+      const cpu = this.cpuMsRing[s];
+      if (!((cpu >= 0 && cpu <= MAX_FRAME_MS) || cpu !== cpu)) throw new Error(`frame ${k}: cpu_ms ${cpu} invalid`);
+      if (!(this.tMsRing[s] < Infinity)) throw new Error(`frame ${k}: t_ms ${this.tMsRing[s]} not finite`);
       if (!(this.tMsRing[s] >= prevT)) throw new Error(`frame ${k}: t_ms ${this.tMsRing[s]} before ${prevT}`);
       prevT = this.tMsRing[s];
     }
   }
+}
+
+/** Validates the `gc` argument of `toCSV` (O(n)); throws TypeError / RangeError naming the entry. */
+function checkPerFrameGc(gc: unknown, n: number): void {
+  if (gc === null || typeof gc !== 'object') throw new TypeError(`gc must be an object { count, ms }, got ${describeValue(gc)}`);
+  const { count, ms } = gc as { count?: unknown; ms?: unknown };
+  for (const [name, column] of [['gc.count', count], ['gc.ms', ms]] as const) {
+    if (column === null || typeof column !== 'object' || typeof (column as { length?: unknown }).length !== 'number') {
+      throw new TypeError(`${name} must be an array or typed array of numbers, got ${describeValue(column)}`);
+    }
+  }
+  const counts = count as ArrayLike<unknown>;
+  const pauses = ms as ArrayLike<unknown>;
+  for (let k = 0; k < Math.min(n, counts.length); k++) checkInteger(`gc.count[${k}]`, counts[k], 0, MAX_COUNT);
+  for (let k = 0; k < Math.min(n, pauses.length); k++) checkMs(`gc.ms[${k}]`, pauses[k] as number, false);
 }
 
 function round3(v: number): number {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { checkInteger, describeValue } from '../errors.js';
 import { rollingMedianBefore } from './statistics.js';
 
 /** Hitch counts, one per named rule (see {@link HITCH_RULES}). */
@@ -43,6 +44,9 @@ export const HITCH_RULES = {
  * @param budgetMs - frame budget for `jumpOverBudget`, ms.
  * @param rollingWindowFrames - W, frames in the rolling median of `twiceRollingMedian`.
  * @returns counts per rule and the total time of flagged frames, ms.
+ * @throws TypeError / RangeError for a non-Float64Array `frameMs`, `n` outside
+ *   `[0, frameMs.length]`, a non-finite or negative `budgetMs`, or a bad window (see
+ *   `rollingMedianBefore`).
  */
 export function countHitches(
   frameMs: Float64Array,
@@ -50,6 +54,10 @@ export function countHitches(
   budgetMs: number,
   rollingWindowFrames: number,
 ): { counts: HitchCounts; hitchMs: number } {
+  if (!(frameMs instanceof Float64Array)) throw new TypeError(`frameMs must be a Float64Array, got ${describeValue(frameMs)}`);
+  checkInteger('n', n, 0, frameMs.length);
+  if (typeof budgetMs !== 'number') throw new TypeError(`budgetMs must be a number, got ${describeValue(budgetMs)}`);
+  if (!(budgetMs >= 0 && budgetMs < Infinity)) throw new RangeError(`budgetMs must be a finite number >= 0, got ${budgetMs}`);
   const median = new Float64Array(n);
   rollingMedianBefore(frameMs, n, rollingWindowFrames, median);
   const counts: HitchCounts = { twiceRollingMedian: 0, jumpOverBudget: 0, over50Ms: 0, any: 0 };

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { checkInteger, describeValue } from '../errors.js';
 
 /** Name of the percentile definition, as printed in summaries. */
 export const PERCENTILE_DEFINITION =
@@ -38,7 +39,27 @@ export const LOW_FPS_PERCENTILE_DEFINITION = '1000 / P(100 - x) of frame times';
  * allocation, recursion depth O(log n) (recurse into the smaller side).
  */
 export function sortPrefix(a: Float64Array, n: number): void {
+  checkPrefix('a', a, n);
   quicksort(a, 0, n - 1);
+}
+
+/**
+ * Checks that `a` is a `Float64Array` and `n` an integer in `[0, a.length]`. Allocates nothing
+ * on success (the messages are built on the failure path only).
+ *
+ * @throws TypeError when `a` is not a `Float64Array` or `n` not a number; RangeError when `n` is
+ *   not an integer in `[0, a.length]`.
+ */
+function checkPrefix(name: string, a: Float64Array, n: number): void {
+  if (!(a instanceof Float64Array)) throw new TypeError(`${name} must be a Float64Array, got ${describeValue(a)}`);
+  if (!(typeof n === 'number' && n >= 0 && n <= a.length && Number.isInteger(n))) checkInteger('n', n, 0, a.length);
+}
+
+/** Checks a percentile argument: TypeError for a non-number, RangeError outside [0, 100] or NaN. */
+function checkPercent(name: string, p: number): void {
+  if (typeof p === 'number' && p >= 0 && p <= 100) return;
+  if (typeof p !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(p)}`);
+  throw new RangeError(`${name} must be a number in [0, 100], got ${describeValue(p)}`);
 }
 
 function quicksort(a: Float64Array, lo: number, hi: number): void {
@@ -89,8 +110,18 @@ function partition(a: Float64Array, lo: number, hi: number): number {
  * Rearranges `a[0..n)` so that `a[k]` holds the k-th smallest value (0-based), smaller or equal
  * values before it and larger or equal after it. Hoare's selection ("quickselect", CACM 1961,
  * Algorithm 65 FIND) with median-of-three pivots: O(n) expected, no allocation.
+ *
+ * @throws TypeError / RangeError when `a` is not a Float64Array, `n` not an integer in
+ *   `[1, a.length]` or `k` not an integer in `[0, n)`.
  */
 export function selectKth(a: Float64Array, n: number, k: number): number {
+  checkPrefix('a', a, n);
+  if (!(typeof k === 'number' && k >= 0 && k < n && Number.isInteger(k))) checkInteger('k', k, 0, n - 1);
+  return select(a, n, k);
+}
+
+/** {@link selectKth} without the argument checks. */
+function select(a: Float64Array, n: number, k: number): number {
   let lo = 0;
   let hi = n - 1;
   while (hi > lo) {
@@ -110,13 +141,17 @@ export function selectKth(a: Float64Array, n: number, k: number): number {
  * The `p`-th percentile of `a[0..n)` (definition: {@link PERCENTILE_DEFINITION}), found by
  * selection; reorders the prefix. O(n) expected, no allocation. NaN when `n` is 0.
  *
- * @param p - percentile in [0, 100] (not checked here; callers check).
+ * @param p - percentile in [0, 100].
+ * @throws TypeError / RangeError for a non-Float64Array `a`, `n` outside `[0, a.length]` or `p`
+ *   outside [0, 100]. Checked without allocating.
  */
 export function percentileUnsorted(a: Float64Array, n: number, p: number): number {
+  checkPrefix('a', a, n);
+  checkPercent('p', p);
   if (n === 0) return NaN;
   const h = ((n - 1) * p) / 100;
   const lo = Math.floor(h);
-  const low = selectKth(a, n, lo);
+  const low = select(a, n, lo);
   if (lo >= n - 1 || h === lo) return low;
   // After selection every element right of `lo` is >= a[lo]: the next order statistic is their min.
   let next = Infinity;
@@ -127,8 +162,13 @@ export function percentileUnsorted(a: Float64Array, n: number, p: number): numbe
 /**
  * The `p`-th percentile of an ascending-sorted prefix `sorted[0..n)` (definition:
  * {@link PERCENTILE_DEFINITION}). O(1). NaN when `n` is 0.
+ *
+ * @throws TypeError / RangeError for a non-Float64Array, `n` outside `[0, sorted.length]` or `p`
+ *   outside [0, 100].
  */
 export function percentileSorted(sorted: Float64Array, n: number, p: number): number {
+  checkPrefix('sorted', sorted, n);
+  checkPercent('p', p);
   if (n === 0) return NaN;
   const h = ((n - 1) * p) / 100;
   const lo = Math.floor(h);
@@ -143,8 +183,13 @@ export function percentileSorted(sorted: Float64Array, n: number, p: number): nu
  * @param sortedMs - frame times in ms, ascending.
  * @param totalMs - their sum.
  * @param pct - the share, in percent (1 for "1% low", 0.1 for "0.1% low").
+ * @throws TypeError / RangeError for a non-Float64Array, `n` outside `[0, sortedMs.length]`, a
+ *   non-number `totalMs`, or `pct` outside [0, 100].
  */
 export function lowFpsTimeWeighted(sortedMs: Float64Array, n: number, totalMs: number, pct: number): number {
+  checkPrefix('sortedMs', sortedMs, n);
+  checkPercent('pct', pct);
+  if (typeof totalMs !== 'number') throw new TypeError(`totalMs must be a number, got ${describeValue(totalMs)}`);
   if (n === 0 || !(totalMs > 0)) return NaN;
   const targetMs = (totalMs * pct) / 100;
   let sumMs = 0;
@@ -163,6 +208,8 @@ export function lowFpsTimeWeighted(sortedMs: Float64Array, n: number, totalMs: n
  *
  * @param values - the sequence, chronological, in `values[0..n)`.
  * @param out - receives the median of `values[max(0, i - W) .. i)` at `out[i]`.
+ * @throws TypeError / RangeError for non-Float64Arrays, `n` outside `[0, min(lengths)]`, or
+ *   `windowFrames` not an integer in `[1, 2^24]`.
  */
 export function rollingMedianBefore(
   values: Float64Array,
@@ -170,6 +217,9 @@ export function rollingMedianBefore(
   windowFrames: number,
   out: Float64Array,
 ): void {
+  checkPrefix('values', values, n);
+  checkPrefix('out', out, n);
+  checkInteger('windowFrames', windowFrames, 1, 2 ** 24);
   const win = new Float64Array(windowFrames);
   let size = 0;
   for (let i = 0; i < n; i++) {

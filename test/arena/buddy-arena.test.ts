@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BuddyArena } from '../../src/arena/buddy-arena.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
 import { countGc } from '../support/gc.ts';
+import { mulberry32 } from '../support/random.ts';
 import { describeArenaConformance, expectStatsConsistent, walkList } from './conformance.ts';
 
 const isPow2 = (n: number) => Number.isInteger(Math.log2(n));
@@ -263,11 +264,8 @@ describe('BuddyArena: order marks and requested sizes per smallest block', () =>
     it(`seeded run against a map model, minBlockBytes ${minBlockBytes}: alloc / free / realloc / stale and interior offsets`, () => {
       const a = new BuddyArena({ sizeBytes, minBlockBytes });
       const model = new Map<number, number>(); // live offset -> requested bytes
-      let s = seed;
-      const rand = (n: number) => {
-        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-        return (s >>> 8) % n;
-      };
+      const next = mulberry32(seed);
+      const rand = (n: number) => Math.floor(next() * n);
       const randomSize = () => 1 + rand(minBlockBytes * 2 ** rand(7));
       const live = () => [...model.keys()];
       /** The reason the model expects for freeing `offset`, which is not a live block's start. */

@@ -87,6 +87,12 @@ for (const layout of LAYOUTS) {
         const h = addEntity(world);
         C.add(h);
         expect(C.has(h)).toBe(true);
+        // The slot of g is reused by h, yet the id taken before the clear stays dead (E2).
+        expect(h & 0xffffff).toBe(g & 0xffffff);
+        expect(h).not.toBe(g);
+        expect(isEntityAlive(world, g)).toBe(false);
+        expect(C.has(g)).toBe(false);
+        C.check();
         destroyEntity(world, h);
         expect(C.count).toBe(0);
       });

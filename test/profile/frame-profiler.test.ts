@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_CSV_COLUMNS, FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import { FRAME_CSV_COLUMNS, FrameProfiler, MAX_FRAME_MS } from '../../src/profile/frame-profiler.ts';
 import { HITCH_RULES, countHitches } from '../../src/profile/hitches.ts';
 import { countGc } from '../support/gc.ts';
 import { mulberry32 as rng } from '../support/random.ts';
@@ -230,6 +230,96 @@ describe('argument checks leave the profiler unchanged', () => {
     expect(() => prof.histogram(0)).toThrow(RangeError);
     expect(prof.toCSV()).toBe(before);
     prof.check();
+  });
+});
+
+describe('every public method applies the error policy (review fixes)', () => {
+  it('windowPercentile rejects non-numbers with TypeError instead of coercing', () => {
+    const prof = profilerWith([16, 17, 18]);
+    for (const p of ['50', null, [50], true, 50n, undefined, {}]) {
+      expect(() => prof.windowPercentile(p as unknown as number)).toThrow(TypeError);
+    }
+    for (const p of [NaN, -0.1, 100.5, Infinity]) expect(() => prof.windowPercentile(p)).toThrow(RangeError);
+    expect(() => prof.windowPercentile(50, '3' as unknown as number)).toThrow(TypeError);
+    expect(() => prof.windowMax(null as unknown as number)).toThrow(TypeError);
+    expect(prof.windowPercentile(50)).toBe(17);
+  });
+
+  it('histogram rejects a non-number range with TypeError (never returns a string minMs)', () => {
+    const prof = profilerWith([1, 2, 3]);
+    expect(() => prof.histogram(2, '0' as unknown as number)).toThrow(TypeError);
+    expect(() => prof.histogram(2, 0, '10' as unknown as number)).toThrow(TypeError);
+    expect(() => prof.histogram(2, null as unknown as number)).toThrow(TypeError);
+    expect(() => prof.histogram('2' as unknown as number)).toThrow(TypeError);
+    expect(() => prof.histogram(2, -1)).toThrow(RangeError);
+    expect(() => prof.histogram(2, 0, Infinity)).toThrow(RangeError);
+    expect(typeof prof.histogram(2, 0).minMs).toBe('number');
+  });
+
+  it('toCSV rejects a malformed gc argument with TypeError / RangeError', () => {
+    const prof = profilerWith([1, 2]);
+    const before = prof.toCSV();
+    expect(() => prof.toCSV({} as never)).toThrow(TypeError);
+    expect(() => prof.toCSV(null as never)).toThrow(TypeError);
+    expect(() => prof.toCSV(5 as never)).toThrow(TypeError);
+    expect(() => prof.toCSV({ count: [1, 2] } as never)).toThrow(/gc\.ms/);
+    expect(() => prof.toCSV({ count: ['1', 2], ms: [0, 0] } as never)).toThrow(TypeError);
+    expect(() => prof.toCSV({ count: [1, 2], ms: [0, NaN] })).toThrow(RangeError);
+    expect(() => prof.toCSV({ count: [1, -2], ms: [0, 0] })).toThrow(RangeError);
+    expect(prof.toCSV(undefined)).toBe(before);
+    expect(prof.toCSV({ count: new Uint32Array([1, 2]), ms: new Float64Array([0.5, 0]) })).toContain(',1,0.5');
+  });
+
+  it('copyRecentFrameMs rejects a non-typed-array with TypeError', () => {
+    const prof = profilerWith([1, 2]);
+    expect(() => prof.copyRecentFrameMs(null as never)).toThrow(TypeError);
+    expect(() => prof.copyRecentFrameMs([0, 0] as never)).toThrow(TypeError);
+  });
+
+  it('a clock returning NaN or a non-number throws a clear error naming the clock', () => {
+    for (const bad of [NaN, '5', undefined, Infinity]) {
+      let t = 0;
+      let broken = false;
+      const prof = new FrameProfiler({ clock: () => (broken ? (bad as number) : (t += 16)) });
+      prof.beginFrame();
+      expect(prof.endFrame()).toBe(false);
+      prof.beginFrame();
+      expect(prof.endFrame()).toBe(true);
+      broken = true;
+      const kind = typeof bad === 'number' ? RangeError : TypeError;
+      expect(() => prof.beginFrame()).toThrow(kind);
+      expect(() => prof.beginFrame()).toThrow(/clock/);
+      broken = false;
+      prof.beginFrame();
+      broken = true;
+      expect(() => prof.endFrame()).toThrow(/clock/);
+      broken = false;
+      expect(prof.endFrame()).toBe(true);
+      expect(prof.frames).toBe(2);
+      prof.check();
+    }
+  });
+
+  it('frame and CPU times are bounded by MAX_FRAME_MS (one hour): sums stay finite', () => {
+    const prof = new FrameProfiler();
+    expect(() => prof.record(1e308)).toThrow(RangeError);
+    expect(() => prof.record(1e308)).toThrow(/MAX_FRAME_MS/);
+    expect(() => prof.record(16, 1e308)).toThrow(/cpuMs/);
+    expect(() => prof.record(MAX_FRAME_MS + 1)).toThrow(RangeError);
+    expect(() => prof.noteGc(1, 1e308)).toThrow(/pauseMs/);
+    prof.record(MAX_FRAME_MS);
+    prof.record(MAX_FRAME_MS, MAX_FRAME_MS);
+    const s = prof.summary();
+    expect(s.seconds).toBe((2 * MAX_FRAME_MS) / 1000);
+    expect(s.meanMs).toBe(MAX_FRAME_MS);
+    prof.check();
+    let t = 0;
+    const clocked = new FrameProfiler({ clock: () => (t += MAX_FRAME_MS + 1) });
+    clocked.beginFrame();
+    clocked.endFrame();
+    clocked.beginFrame();
+    expect(() => clocked.endFrame()).toThrow(RangeError);
+    expect(clocked.frames).toBe(0);
   });
 });
 
