@@ -12,18 +12,19 @@
  * The frame loop is our own `requestAnimationFrame` callback (Pixi's ticker is not started), so
  * each frame is exactly: step the simulation, copy it into the Pixi particles (or mark the pool's
  * columns for upload), render, record the frame in the profiler, draw the overlay. In the pooled
- * and zero-object modes nothing here allocates per particle; the callback is one function
- * created once. Per frame, V8 boxes a fractional number into a new 16-byte heap number wherever
- * one crosses a call it does not inline, and the browser boxes every `performance.now()` result.
- * So the step goes to the simulation in whole microseconds (`stepUs`), and the CPU-time probe
- * (two `performance.now()` calls, 32 B/frame) can be turned off with `?cpu=0`; what CDP
- * allocation sampling still finds in this function with `?cpu=0&overlay=0` is about one heap
- * number per frame (the frame time passed to `profiler.record` when V8 does not inline it).
+ * and zero-object modes nothing here allocates; the callback is one function created once.
+ * Per frame, V8 boxes a fractional number into a new 16-byte heap number wherever one crosses a
+ * call it does not inline, and the browser boxes every `performance.now()` result. So the frame
+ * time is rounded to whole microseconds here, in the loop, and only that small integer crosses a
+ * call: to the simulation (`stepUs`), the profiler (`recordUs`, with the CPU time in µs or -1)
+ * and the overlay (`draw(frameUs)`). The CPU-time probe (two `performance.now()` calls,
+ * 32 B/frame, boxed by the browser) can be turned off with `?cpu=0`. The rAF timestamp itself is
+ * the browser's heap number; it is only read here.
  *
  * @module
  */
 import { Application } from 'pixi.js';
-import { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import { FrameProfiler, MAX_FRAME_US, UNKNOWN_CPU_US } from '../../src/profile/frame-profiler.ts';
 import { NaiveSimulation } from './naive-simulation.ts';
 import { FrameOverlay } from './overlay.ts';
 import type { SteadyheapDemo } from './page-contract.ts';
@@ -35,8 +36,8 @@ import { ZeroObjectParticleView } from './zero-object-view.ts';
 
 /** Background colour of the stage (the e2e test counts pixels that differ from it). */
 const BACKGROUND = 0x0b0e14;
-/** Step used for the very first frame, which has no previous timestamp: one 60 fps frame, ms. */
-const FIRST_FRAME_MS = 1000 / 60;
+/** Step used for the very first frame, which has no previous timestamp: one 60 fps frame, µs. */
+const FIRST_FRAME_US = 16_667;
 /** Index of the previous frame's timestamp in the loop's `frameClock`. */
 const PREVIOUS_FRAME_MS = 0;
 
@@ -146,8 +147,10 @@ async function start(): Promise<void> {
   /** One frame. Created once; allocation-free in the pooled and zero-object modes (see the module docs). */
   function frame(nowMs: number): void {
     const previousMs = frameClock[PREVIOUS_FRAME_MS];
-    const frameMs = previousMs < 0 ? FIRST_FRAME_MS : Math.max(0, nowMs - previousMs);
     const recordFrame = previousMs >= 0;
+    // Whole µs: a small integer, never boxed at the calls below (the fractional difference
+    // stays an unboxed double inside this function once V8 has optimized it).
+    const frameUs = recordFrame ? Math.min(MAX_FRAME_US, Math.max(0, Math.round((nowMs - previousMs) * 1000))) : FIRST_FRAME_US;
     frameClock[PREVIOUS_FRAME_MS] = nowMs;
     const w = app.screen.width;
     const h = app.screen.height;
@@ -159,15 +162,15 @@ async function start(): Promise<void> {
     }
 
     const cpuStartMs = cpuTiming ? performance.now() : 0;
-    sim.stepUs(Math.round(frameMs * 1000)); // a small integer: not boxed at the call
+    sim.stepUs(frameUs);
     view.sync();
     app.renderer.render(app.stage);
-    const cpuMs = cpuTiming ? performance.now() - cpuStartMs : NaN;
+    const cpuUs = cpuTiming ? Math.min(MAX_FRAME_US, Math.round((performance.now() - cpuStartMs) * 1000)) : UNKNOWN_CPU_US;
 
     const live = sim.live;
     const spawned = sim.spawnedLastStep;
     const freed = sim.freedLastStep;
-    if (recordFrame) profiler.record(frameMs, cpuMs, live, spawned, freed);
+    if (recordFrame) profiler.recordUs(frameUs, cpuUs, live, spawned, freed);
     demo.frame++;
     demo.live = live;
     demo.spawnedTotal = sim.spawnedTotal;
@@ -175,7 +178,7 @@ async function start(): Promise<void> {
     demo.spawnedLastFrame = spawned;
     demo.freedLastFrame = freed;
     demo.ready = true;
-    overlay.draw(nowMs);
+    overlay.draw(frameUs);
     requestAnimationFrame(frame);
   }
 

@@ -4,8 +4,12 @@
  * Browser only (DOM, canvas 2D).
  *
  * Allocation budget: per frame, {@link FrameOverlay.draw} only copies the newest frame times into
- * a preallocated `Float32Array` and draws one `fillRect` per frame time on a 2D canvas (fill
- * styles are constant strings, so assigning them creates nothing). The text, whose formatting does
+ * a preallocated `Float32Array`, turns them into whole-pixel bar heights in a preallocated
+ * `Int32Array`, and draws one `fillRect` per frame time on a 2D canvas with integer arguments
+ * (fill styles are constant strings, so assigning them creates nothing). No fractional number
+ * crosses a call: a double passed to a call V8 does not inline is boxed into a new heap number,
+ * so `draw` takes the frame time in whole µs and the bar heights are computed in the loop, not in
+ * a helper. The text, whose formatting does
  * allocate strings, is rebuilt at most every {@link TEXT_REFRESH_MS} (4 times a second), so the
  * overlay adds no per-frame garbage of its own to the pooled mode it measures.
  *
@@ -16,6 +20,8 @@ import { nextDemoMode, type DemoMode } from './simulation.ts';
 
 /** Text refresh period, milliseconds: at most 4 text updates per second. */
 export const TEXT_REFRESH_MS = 250;
+/** {@link TEXT_REFRESH_MS} in whole microseconds. */
+const TEXT_REFRESH_US = TEXT_REFRESH_MS * 1000;
 /** Frames in the sliding window of the percentiles and of the graph (4 s at 60 fps). */
 export const WINDOW_FRAMES = 240;
 /** Graph height, CSS pixels; its top is {@link GRAPH_MAX_MS}. */
@@ -67,7 +73,10 @@ export class FrameOverlay {
   private readonly button: HTMLButtonElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly graphMs = new Float32Array(WINDOW_FRAMES);
-  private lastTextMs = -Infinity;
+  /** Bar height of each graphed frame, whole CSS pixels in [1, GRAPH_HEIGHT_PX]. */
+  private readonly barPx = new Int32Array(WINDOW_FRAMES);
+  /** Frame time since the last text refresh, whole µs (a small integer field: never boxed). */
+  private sinceTextUs = TEXT_REFRESH_US;
   private visible = true;
 
   /**
@@ -122,20 +131,21 @@ export class FrameOverlay {
 
   /** Forces a text refresh at the next `draw` (after a mode switch). */
   invalidateText(): void {
-    this.lastTextMs = -Infinity;
+    this.sinceTextUs = TEXT_REFRESH_US;
   }
 
   /**
    * Draws the graph (every call: allocation-free) and refreshes the text when
-   * {@link TEXT_REFRESH_MS} have passed since the last refresh.
+   * {@link TEXT_REFRESH_MS} of frame time have passed since the last refresh. O(WINDOW_FRAMES).
    *
-   * @param nowMs - the frame's timestamp, ms (the `requestAnimationFrame` time).
+   * @param frameUs - the frame's length, whole µs (a non-negative integer: passed unboxed).
    */
-  draw(nowMs: number): void {
+  draw(frameUs: number): void {
     if (!this.visible) return;
     this.drawGraph();
-    if (nowMs - this.lastTextMs >= TEXT_REFRESH_MS) {
-      this.lastTextMs = nowMs;
+    this.sinceTextUs += frameUs;
+    if (this.sinceTextUs >= TEXT_REFRESH_US) {
+      this.sinceTextUs = 0;
       this.refreshText();
     }
   }
@@ -148,34 +158,29 @@ export class FrameOverlay {
     const x0 = WINDOW_FRAMES - n; // right-align: the newest frame is at the right edge
     const h = GRAPH_HEIGHT_PX;
     const pxPerMs = h / GRAPH_MAX_MS;
+    const barPx = this.barPx;
+    for (let i = 0; i < n; i++) barPx[i] = Math.max(1, Math.round(Math.min(ms[i], GRAPH_MAX_MS) * pxPerMs));
     ctx.clearRect(0, 0, WINDOW_FRAMES, h);
     ctx.fillStyle = 'rgba(0,0,0,0.35)';
     ctx.fillRect(0, 0, WINDOW_FRAMES, h);
     // Within budget (with a little rAF jitter allowed), up to 2 budgets, beyond.
     ctx.fillStyle = '#4cd964';
     for (let i = 0; i < n; i++) {
-      const v = ms[i];
-      if (v <= BUDGET_MS * 1.1) this.bar(x0 + i, v, pxPerMs);
+      if (ms[i] <= BUDGET_MS * 1.1) ctx.fillRect(x0 + i, h - barPx[i], 1, barPx[i]);
     }
     ctx.fillStyle = '#ffcc00';
     for (let i = 0; i < n; i++) {
       const v = ms[i];
-      if (v > BUDGET_MS * 1.1 && v <= BUDGET_MS * 2.1) this.bar(x0 + i, v, pxPerMs);
+      if (v > BUDGET_MS * 1.1 && v <= BUDGET_MS * 2.1) ctx.fillRect(x0 + i, h - barPx[i], 1, barPx[i]);
     }
     ctx.fillStyle = '#ff3b30';
     for (let i = 0; i < n; i++) {
-      const v = ms[i];
-      if (v > BUDGET_MS * 2.1) this.bar(x0 + i, v, pxPerMs);
+      if (ms[i] > BUDGET_MS * 2.1) ctx.fillRect(x0 + i, h - barPx[i], 1, barPx[i]);
     }
     // Budget lines at 16.7 ms (60 fps) and 33.3 ms (30 fps).
     ctx.fillStyle = 'rgba(255,255,255,0.45)';
     ctx.fillRect(0, h - Math.round(BUDGET_MS * pxPerMs), WINDOW_FRAMES, 1);
     ctx.fillRect(0, h - Math.round(2 * BUDGET_MS * pxPerMs), WINDOW_FRAMES, 1);
-  }
-
-  private bar(x: number, frameMs: number, pxPerMs: number): void {
-    const barPx = Math.max(1, Math.round(Math.min(frameMs, GRAPH_MAX_MS) * pxPerMs));
-    this.ctx.fillRect(x, GRAPH_HEIGHT_PX - barPx, 1, barPx);
   }
 
   /** Rebuilds the text (allocates strings: at most every TEXT_REFRESH_MS). */

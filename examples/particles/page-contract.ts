@@ -36,8 +36,9 @@ export interface SteadyheapDemo {
   /** PixiJS renderer name, for example `'webgl'`. */
   renderer: string;
   /**
-   * Records every frame: `frameMs` (between `requestAnimationFrame` timestamps), `cpuMs` (step +
-   * sync + render submission), `live`, `spawned`, `freed`. Ring of `?frames=` frames (default
+   * Records every frame (through `recordUs`, in whole µs, read back in ms): `frameMs` (between
+   * `requestAnimationFrame` timestamps, to 1 µs), `cpuMs` (step + sync + render submission; NaN
+   * with `?cpu=0`), `live`, `spawned`, `freed`. Ring of `?frames=` frames (default
    * 3600). Reset on a mode switch, so it only ever holds frames of the current mode.
    */
   profiler: FrameProfiler;

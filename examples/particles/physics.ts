@@ -291,11 +291,15 @@ export function checkStepMs(dtMs: unknown): number {
 }
 
 /**
- * Validates a step length in whole microseconds: an integer in `[0, 2^53 - 1]`. O(1).
+ * Validates a step length in whole microseconds: an integer in `[0, 2^53 - 1]`. O(1),
+ * allocation-free on success: the check is inline comparisons, and `checkInteger` (which takes
+ * the bound 2^53 - 1, a double that V8 may box when passing it to a call it does not inline) is
+ * only called to build the error.
  *
  * @throws TypeError / RangeError naming `dtUs` (see `checkInteger`).
  */
 export function checkStepUs(dtUs: unknown): number {
+  if (typeof dtUs === 'number' && dtUs >= 0 && dtUs <= Number.MAX_SAFE_INTEGER && Number.isInteger(dtUs)) return dtUs;
   return checkInteger('dtUs', dtUs as number, 0, Number.MAX_SAFE_INTEGER);
 }
 

@@ -34,9 +34,10 @@
  * request that a bin serves, else O(log n), plus one in-place re-key or O(log n) re-insert of a
  * split remainder; `free` O(log n) (up to one removal, and a re-key or an insert when
  * coalescing); `realloc` in place O(log n); `stats()` O(log n) (largest free block = the large
- * tree's maximum, else the highest non-empty bin). The trees' node arrays grow by doubling when
- * a bin outgrows them: the only allocation, never in steady state. Memory: about 40 KiB of bins
- * and bitmap, plus 32 bytes per free block.
+ * tree's maximum, else the highest non-empty bin). The only allocations: a bin's tree the first
+ * time a free block of its size appears, and node arrays doubling when a tree outgrows them;
+ * never in steady state. Memory: about 0.5 KiB per bin in use (at most 256), plus 32 bytes per
+ * free block.
  *
  * @module
  */
@@ -61,6 +62,8 @@ const BIN_TREE_CAPACITY = 4;
 const LARGE_TREE_CAPACITY = 64;
 /** "No bin" from the bitmap scan. */
 const NO_BIN = -1;
+/** Stands for every bin whose tree has not been created yet (never written to). */
+const EMPTY_BIN = new RedBlackTree(1);
 
 /**
  * An arena of boundary-tag blocks with exact best fit through size bins and a red-black tree
@@ -76,7 +79,11 @@ const NO_BIN = -1;
  * OutOfMemoryError from `alloc`/`realloc`, -1 from `tryAlloc`, InvalidFreeError with a reason.
  */
 export class TreeArena extends BoundaryTagArena {
-  /** One tree per exact small size, indexed by granule count. */
+  /**
+   * One tree per exact small size, indexed by granule count; a bin's tree is created the first
+   * time a free block of its size is indexed ({@link EMPTY_BIN} until then), so an arena pays
+   * only for the sizes it has seen.
+   */
   private readonly bins: RedBlackTree[];
   /** Bit `g` set when `bins[g]` is not empty. */
   private readonly binMap: Int32Array;
@@ -98,7 +105,7 @@ export class TreeArena extends BoundaryTagArena {
     this.granuleShift = Math.round(Math.log2(this.alignBytes));
     this.smallLimitBytes = SMALL_BIN_COUNT * this.alignBytes;
     this.bins = [];
-    for (let g = 0; g < SMALL_BIN_COUNT; g++) this.bins.push(new RedBlackTree(BIN_TREE_CAPACITY));
+    for (let g = 0; g < SMALL_BIN_COUNT; g++) this.bins.push(EMPTY_BIN);
     this.binMap = new Int32Array(BITMAP_WORDS);
     this.large = new RedBlackTree(LARGE_TREE_CAPACITY);
     this.reset();
@@ -123,13 +130,15 @@ export class TreeArena extends BoundaryTagArena {
     if (sizeBytes < this.smallLimitBytes) {
       const g = sizeBytes >>> this.granuleShift;
       this.binMap[g >>> 5] |= 1 << (g & 31);
-      return this.bins[g].insert(sizeBytes, block);
+      let bin = this.bins[g];
+      if (bin === EMPTY_BIN) bin = this.bins[g] = new RedBlackTree(BIN_TREE_CAPACITY); // first use of this size
+      return bin.insert(sizeBytes, block);
     }
     return this.large.insert(sizeBytes, block);
   }
 
   protected indexClear(): void {
-    for (let g = 0; g < SMALL_BIN_COUNT; g++) this.bins[g].clear();
+    for (let g = 0; g < SMALL_BIN_COUNT; g++) if (this.bins[g] !== EMPTY_BIN) this.bins[g].clear();
     this.binMap.fill(0);
     this.large.clear();
   }
@@ -223,6 +232,7 @@ export class TreeArena extends BoundaryTagArena {
         if (this.i32[(block >>> 2) + NODE_WORD] !== node) fail(`${name}: block ${block} names node ${this.i32[(block >>> 2) + NODE_WORD]}, not ${node}`);
       });
     };
+    if (EMPTY_BIN.size !== 0) fail('the shared empty bin holds nodes');
     for (let g = 0; g < SMALL_BIN_COUNT; g++) {
       const marked = (this.binMap[g >>> 5] & (1 << (g & 31))) !== 0;
       if (marked !== (this.bins[g].size > 0)) fail(`bin ${g}: bitmap bit ${marked ? 'set' : 'clear'}, ${this.bins[g].size} nodes`);

@@ -3,14 +3,21 @@
  * ring buffers, with the summary a game developer expects from CapFrameX or PresentMon
  * (percentiles, 1% / 0.1% lows under named definitions, hitches under named rules, stutter time).
  *
- * Recording (`record`, `beginFrame`/`endFrame`, `noteGc`) and the live queries used by an overlay
- * (`windowPercentile`, `windowMax`, `copyRecentFrameMs`) allocate nothing. The reports
- * (`summary`, `histogram`, `toCSV`, `toJSON`) allocate and are meant for the end of a run.
+ * Recording (`record`, `recordUs`, `beginFrame`/`endFrame`, `noteGc`) and the live queries used
+ * by an overlay (`windowPercentile`, `windowMax`, `copyRecentFrameMs`) allocate nothing. The
+ * reports (`summary`, `histogram`, `toCSV`, `toJSON`) allocate and are meant for the end of a run.
  *
  * "Allocates nothing" holds for V8's optimized code, which keeps doubles unboxed; until a function
  * is optimized, V8's interpreter boxes every fractional double it computes (true of any JS). A
  * function called once per frame can take many seconds of frames to be optimized: measure
  * steady-state garbage after a long warm-up (`npm run profile` waits 30 s before sampling).
+ * Even optimized, the *caller* boxes a fractional double it passes to a call V8 does not inline
+ * (16 bytes per argument per call): `record(frameMs, cpuMs, ...)` once per frame from a frame loop
+ * too large to inline into can cost 16-32 B/frame at the call site. `recordUs` takes whole
+ * microseconds instead: small integers (below 2^30) are tagged in place and never boxed, and the
+ * division to ms happens inside, into the typed-array ring. Internally no double crosses a call
+ * either: the frame and CPU times go from `record`/`recordUs`/`endFrame` to the shared ring write
+ * through a typed-array cell.
  *
  * Browser-safe: no Node imports. Node GC pauses can be fed in with `noteGc` (see `GcTracker`).
  *
@@ -37,6 +44,16 @@ export const MAX_PROFILER_CAPACITY = 1 << 20;
  * even 2^53 frames of one hour sum to about 3e22 ms.
  */
 export const MAX_FRAME_MS = 3_600_000;
+
+/**
+ * Longest frame or CPU time {@link FrameProfiler.recordUs} accepts, µs: {@link MAX_FRAME_MS} in
+ * microseconds (3.6e9). Frame times in practice are far below 2^30 µs (18 minutes), the range of
+ * V8's small integers.
+ */
+export const MAX_FRAME_US = MAX_FRAME_MS * 1000;
+
+/** The `cpuUs` of {@link FrameProfiler.recordUs} that means "CPU time unknown" (recorded as NaN ms). */
+export const UNKNOWN_CPU_US = -1;
 
 /** Largest count a `live` / `spawned` / `freed` / GC-count column can hold (Uint32). */
 const MAX_COUNT = 0xffff_ffff;
@@ -143,6 +160,10 @@ const BEGIN_MS = 1;
 const PREV_BEGIN_MS = 2;
 /** Slot of `clocks`: GC pause noted with `noteGc` for the frame in progress, ms. */
 const PENDING_GC_MS = 3;
+/** Slot of `clocks`: frame time of the validated frame being written to the ring, ms. */
+const WRITE_FRAME_MS = 4;
+/** Slot of `clocks`: CPU time (or NaN) of the validated frame being written to the ring, ms. */
+const WRITE_CPU_MS = 5;
 
 function checkMs(name: string, value: number, allowNaN: boolean): void {
   // Hot path: a single comparison chain on success, the message only on failure.
@@ -170,6 +191,31 @@ function rejectPercentile(p: unknown): never {
 
 function isCount(value: number): boolean {
   return typeof value === 'number' && value >= 0 && value <= MAX_COUNT && Number.isInteger(value);
+}
+
+/** True for a whole number of µs in [0, MAX_FRAME_US]. */
+function isUs(value: number): boolean {
+  return typeof value === 'number' && value >= 0 && value <= MAX_FRAME_US && Number.isInteger(value);
+}
+
+/** Throws the error owed for a µs argument of `recordUs` (failure path only). */
+function checkUs(name: string, value: number, allowUnknown: boolean): void {
+  if (isUs(value) || (allowUnknown && value === UNKNOWN_CPU_US)) return;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of µs, got ${describeValue(value)}`);
+  throw new RangeError(
+    `${name} must be an integer number of µs in [0, ${MAX_FRAME_US}] (MAX_FRAME_US, one hour)` +
+      `${allowUnknown ? ' or -1 (UNKNOWN_CPU_US)' : ''}, got ${describeValue(value)}`,
+  );
+}
+
+/** Throws the error that `recordUs` owes for its arguments (failure path only). */
+function rejectFrameUs(frameUs: number, cpuUs: number, live: number, spawned: number, freed: number): never {
+  checkUs('frameUs', frameUs, false);
+  checkUs('cpuUs', cpuUs, true);
+  checkCount('live', live);
+  checkCount('spawned', spawned);
+  checkCount('freed', freed);
+  throw new RangeError('frame rejected'); // unreachable: one of the checks above throws
 }
 
 /** Throws the error that `record` owes for its arguments (failure path only). */
@@ -226,9 +272,10 @@ export class FrameProfiler {
   /**
    * The profiler's running doubles, in a typed array rather than object fields: a typed-array
    * store never boxes a double, whatever representation V8 picked for a field. Slots:
-   * {@link ELAPSED_MS}, {@link BEGIN_MS}, {@link PREV_BEGIN_MS}, {@link PENDING_GC_MS}.
+   * {@link ELAPSED_MS}, {@link BEGIN_MS}, {@link PREV_BEGIN_MS}, {@link PENDING_GC_MS},
+   * {@link WRITE_FRAME_MS}, {@link WRITE_CPU_MS}.
    */
-  private readonly clocks = Float64Array.of(0, NaN, NaN, 0);
+  private readonly clocks = Float64Array.of(0, NaN, NaN, 0, 0, NaN);
   private inFrame = false;
   private pendingGcCount = 0;
 
@@ -286,6 +333,8 @@ export class FrameProfiler {
    * @param spawned - entities created this frame.
    * @param freed - entities destroyed this frame.
    * @throws TypeError / RangeError for an argument out of its domain; nothing is recorded then.
+   * @see recordUs - the same in whole µs, for a frame loop that must allocate nothing even where
+   *   V8 does not inline this call (a fractional `frameMs` argument is boxed at such a call site).
    */
   record(frameMs: number, cpuMs = NaN, live = 0, spawned = 0, freed = 0): void {
     // One branch on the success path keeps this small enough for V8 to inline at call sites
@@ -304,16 +353,62 @@ export class FrameProfiler {
     ) {
       rejectFrame(frameMs, cpuMs, live, spawned, freed);
     }
-    this.write(frameMs, cpuMs, live, spawned, freed);
+    const clocks = this.clocks;
+    clocks[WRITE_FRAME_MS] = frameMs;
+    clocks[WRITE_CPU_MS] = cpuMs;
+    this.write(live, spawned, freed);
   }
 
-  /** Appends a validated frame to the ring. O(1). */
-  private write(frameMs: number, cpuMs: number, live: number, spawned: number, freed: number): void {
+  /**
+   * Records one frame given in whole microseconds: the same frame as
+   * `record(frameUs / 1000, cpuUs === -1 ? NaN : cpuUs / 1000, live, spawned, freed)`. O(1),
+   * allocates nothing, and neither does the call to it: every argument is an integer, which V8
+   * passes as a small integer (below 2^30) without boxing, while a fractional `frameMs` passed to
+   * a `record` call V8 does not inline is boxed into a new 16-byte heap number at the call site.
+   * Use it from a frame loop that must allocate nothing (the particle demo does:
+   * `Math.round(frameMs * 1000)` inside the loop stays an unboxed double until it is an integer).
+   * Rounding to 1 µs changes no percentile by more than 0.5 µs.
+   *
+   * @param frameUs - time since the previous frame began, µs, integer in
+   *   `[0, MAX_FRAME_MS * 1000]` (one hour; `MAX_FRAME_US` in this module).
+   * @param cpuUs - work time of the frame, µs, integer in the same range, or -1 (the default,
+   *   `UNKNOWN_CPU_US` in this module) when unknown; recorded as NaN ms then.
+   * @param live - live entities (particles) at the end of the frame, integer in [0, 2^32).
+   * @param spawned - entities created this frame.
+   * @param freed - entities destroyed this frame.
+   * @throws TypeError for a non-number argument (no coercion); RangeError for a fractional,
+   *   negative or too-large one, naming it, its value and its range. Nothing is recorded then.
+   */
+  recordUs(frameUs: number, cpuUs = UNKNOWN_CPU_US, live = 0, spawned = 0, freed = 0): void {
+    if (
+      !(
+        isUs(frameUs) &&
+        (isUs(cpuUs) || cpuUs === UNKNOWN_CPU_US) &&
+        isCount(live) &&
+        isCount(spawned) &&
+        isCount(freed)
+      )
+    ) {
+      rejectFrameUs(frameUs, cpuUs, live, spawned, freed);
+    }
+    const clocks = this.clocks;
+    clocks[WRITE_FRAME_MS] = frameUs / 1000;
+    clocks[WRITE_CPU_MS] = cpuUs === UNKNOWN_CPU_US ? NaN : cpuUs / 1000;
+    this.write(live, spawned, freed);
+  }
+
+  /**
+   * Appends a validated frame to the ring: frame and CPU time (ms) from the `clocks` cells
+   * {@link WRITE_FRAME_MS} and {@link WRITE_CPU_MS} (so no double crosses this call), the counts
+   * from the arguments. O(1).
+   */
+  private write(live: number, spawned: number, freed: number): void {
     const i = this.head;
-    this.clocks[ELAPSED_MS] += frameMs;
-    this.frameMsRing[i] = frameMs;
-    this.cpuMsRing[i] = cpuMs;
-    this.tMsRing[i] = this.clocks[ELAPSED_MS];
+    const clocks = this.clocks;
+    clocks[ELAPSED_MS] += clocks[WRITE_FRAME_MS];
+    this.frameMsRing[i] = clocks[WRITE_FRAME_MS];
+    this.cpuMsRing[i] = clocks[WRITE_CPU_MS];
+    this.tMsRing[i] = clocks[ELAPSED_MS];
     this.liveRing[i] = live;
     this.spawnedRing[i] = spawned;
     this.freedRing[i] = freed;
@@ -378,7 +473,9 @@ export class FrameProfiler {
     ) {
       rejectFrame(frameMs, cpuMs, live, spawned, freed);
     }
-    this.write(frameMs, cpuMs, live, spawned, freed);
+    this.clocks[WRITE_FRAME_MS] = frameMs;
+    this.clocks[WRITE_CPU_MS] = cpuMs;
+    this.write(live, spawned, freed);
     this.inFrame = false;
     return true;
   }

@@ -234,7 +234,12 @@ describe('stepUs (whole microseconds)', () => {
       expect(() => sim.stepUs(-1)).toThrow(/dtUs must be an integer in \[0, 9007199254740991\], got -1/);
       expect(() => sim.stepUs(NaN)).toThrow(RangeError);
       expect(() => sim.stepUs('16000' as never)).toThrow(TypeError);
+      expect(() => sim.stepUs(2 ** 53)).toThrow(/dtUs must be an integer in \[0, 9007199254740991\], got 9007199254740992/);
+      expect(() => sim.stepUs(Infinity)).toThrow(RangeError);
+      expect(() => sim.stepUs(null as never)).toThrow(TypeError);
       expect([sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps]).toEqual(before);
+      sim.stepUs(Number.MAX_SAFE_INTEGER); // the largest accepted step (clamped to MAX_STEP_MS)
+      expect(sim.steps).toBe(before[3] + 1);
       sim.check();
     }
   });
