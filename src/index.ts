@@ -51,6 +51,8 @@ export {
 // arena (src/arena/)
 export {
   MAX_ARENA_BYTES,
+  MAX_ALIGN_BYTES,
+  MAX_REQUEST_BYTES,
   MIN_ALIGN_BYTES,
   type Allocator,
   type AllocatorStats,

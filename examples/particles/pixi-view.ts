@@ -112,6 +112,31 @@ interface DrawList {
   [index: number]: Particle;
 }
 
+/**
+ * Gives the fields `sync` writes every frame (`x`, `y`, `scaleX`, `scaleY`, `color`) the
+ * representation they end up with, a double, while the particle is being created, and leaves
+ * their values as they were. A new `Particle` holds small integers there (0, 0, 0, 0 and
+ * `0xFFFFFF`); the first fractional position or colour above 2^30 that `sync` writes would change
+ * the field representation from small integer to double, deprecating the shared hidden class, and
+ * V8 would then migrate each particle, allocating a new object layout and a heap-number box per
+ * field, the first time `sync` touches it, which for the particles behind the highest live count
+ * reached so far happens at any time, long after warm-up (allocation sampling found it, 1-4 B per
+ * frame on average in `sync`). O(1); allocates the boxes now, once per particle.
+ */
+function settleFieldRepresentations(p: Particle): void {
+  const { x, y, scaleX, scaleY, color } = p;
+  p.x = 0.5;
+  p.y = 0.5;
+  p.scaleX = 0.5;
+  p.scaleY = 0.5;
+  p.color = 0xffff_ffff; // above 2^31: not a small integer
+  p.x = x;
+  p.y = y;
+  p.scaleX = scaleX;
+  p.scaleY = scaleY;
+  p.color = color;
+}
+
 /** The pooled mode's view: `capacity` preallocated Pixi particles. See the module docs. */
 export class PooledParticleView implements ParticleView {
   /** The particles, created once; `sprites[i]` draws the `i`-th live slot of `pool.dense`. */
@@ -128,6 +153,7 @@ export class PooledParticleView implements ParticleView {
     const drawList: DrawList = { length: 0 };
     for (let i = 0; i < sim.capacity; i++) {
       const p = new Particle({ texture, anchorX: 0.5, anchorY: 0.5, scaleX: 0, scaleY: 0, alpha: 0 });
+      settleFieldRepresentations(p);
       sprites.push(p);
       drawList[i] = p;
     }

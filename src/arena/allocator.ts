@@ -9,12 +9,23 @@
  *
  * @module
  */
+import { describeValue } from '../errors.js';
 
 /** Largest arena, in bytes: 2^31, so every offset is a non-negative int32. */
 export const MAX_ARENA_BYTES = 2 ** 31;
 
 /** Smallest alignment any arena gives, in bytes. */
 export const MIN_ALIGN_BYTES = 8;
+
+/** Largest `alignBytes` any arena accepts: 2^16 (64 KiB). */
+export const MAX_ALIGN_BYTES = 2 ** 16;
+
+/**
+ * Largest request any arena validates as a size: {@link MAX_ARENA_BYTES}. Above it `alloc`,
+ * `tryAlloc` and `realloc` throw `RangeError` (no arena could ever serve it); at or below it a
+ * request that does not fit throws `OutOfMemoryError` (`tryAlloc`: -1).
+ */
+export const MAX_REQUEST_BYTES = MAX_ARENA_BYTES;
 
 /**
  * Counters kept on every operation (never computed by a walk). All sizes in bytes.
@@ -115,6 +126,46 @@ export interface ArenaOptions {
   buffer?: ArrayBuffer | SharedArrayBuffer;
   /** Alignment of returned offsets: a power of two >= 8. Default 8. */
   alignBytes?: number;
+}
+
+/**
+ * Validates the `buffer` option of an arena.
+ *
+ * The arena keeps whole-buffer views created once, so the buffer must keep its length: a
+ * resizable `ArrayBuffer` or growable `SharedArrayBuffer` is rejected, and so is an empty or
+ * detached one. Transferring the buffer later (`postMessage(..., [buffer])`, `structuredClone`
+ * with `transfer`) detaches it: the arena must not be used after that; its `check()` reports it.
+ *
+ * @returns the buffer, or `undefined` when none was given.
+ * @throws TypeError when `buffer` is not an `ArrayBuffer` / `SharedArrayBuffer`, or is resizable
+ *   or growable; RangeError when it is empty (or detached).
+ */
+export function checkArenaBuffer(buffer: unknown): ArrayBuffer | SharedArrayBuffer | undefined {
+  if (buffer === undefined) return undefined;
+  const isShared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+  if (!(buffer instanceof ArrayBuffer) && !isShared) {
+    throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
+  }
+  const b = buffer as ArrayBuffer & { resizable?: boolean; growable?: boolean };
+  if (b.resizable === true || b.growable === true) {
+    throw new TypeError('buffer must have a fixed length: resizable or growable buffers are not supported');
+  }
+  if (b.byteLength === 0) {
+    throw new RangeError('buffer must not be empty (a transferred ArrayBuffer is detached and empty)');
+  }
+  return buffer as ArrayBuffer | SharedArrayBuffer;
+}
+
+/**
+ * Throws when the arena's buffer no longer has the length its views were made for (it was
+ * transferred and detached). Called first by every arena's `check()`.
+ */
+export function checkBufferIntact(className: string, u8: Uint8Array, capacityBytes: number): void {
+  if (u8.byteLength < capacityBytes) {
+    throw new Error(
+      `${className}.check: buffer is ${u8.byteLength} bytes, the arena manages ${capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
+    );
+  }
 }
 
 /** Whole-buffer views of one buffer, created once per arena. */

@@ -48,7 +48,10 @@ import {
 } from '../errors.js';
 import { LiveMap } from './live-map.js';
 import {
+  MAX_ALIGN_BYTES,
   MAX_ARENA_BYTES,
+  checkArenaBuffer,
+  checkBufferIntact,
   MIN_ALIGN_BYTES,
   createViews,
   fragmentation,
@@ -78,8 +81,8 @@ const FTR_SIZE = 0;
 const FTR_REQUESTED = 1;
 /** Default arena size when neither `sizeBytes` nor `buffer` is given: 1 MiB. */
 const DEFAULT_SIZE_BYTES = 2 ** 20;
-/** Largest `alignBytes` accepted: 64 KiB. */
-export const MAX_ALIGN_BYTES = 2 ** 16;
+/** Largest `alignBytes`: 2^16 (defined with the Allocator contract). */
+export { MAX_ALIGN_BYTES };
 
 /** Options of the boundary-tag arenas (see {@link ArenaOptions}). */
 export interface BoundaryTagOptions extends ArenaOptions {}
@@ -168,13 +171,7 @@ export abstract class BoundaryTagArena implements Allocator {
       opts.alignBytes === undefined
         ? MIN_ALIGN_BYTES
         : checkPowerOfTwo('alignBytes', opts.alignBytes, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
-    let buffer = opts.buffer;
-    if (buffer !== undefined) {
-      const isShared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-      if (!(buffer instanceof ArrayBuffer) && !isShared) {
-        throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
-      }
-    }
+    let buffer = checkArenaBuffer(opts.buffer);
     const minBlockBytes = roundUp(TAG_BYTES + FREE_LINK_BYTES, alignBytes);
     const firstBlock = alignBytes - HEADER_BYTES;
     const smallest = firstBlock + minBlockBytes;
@@ -586,6 +583,7 @@ export abstract class BoundaryTagArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
+    checkBufferIntact(this.constructor.name, this.u8, this.capacityBytes);
     const fail = (msg: string): never => {
       throw new Error(`${this.constructor.name}.check: ${msg}`);
     };

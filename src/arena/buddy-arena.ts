@@ -55,7 +55,11 @@
  * @module
  */
 import {
+  MAX_ALIGN_BYTES,
   MAX_ARENA_BYTES,
+  MAX_REQUEST_BYTES,
+  checkArenaBuffer,
+  checkBufferIntact,
   MIN_ALIGN_BYTES,
   createViews,
   fragmentation,
@@ -225,15 +229,8 @@ export class BuddyArena implements Allocator {
    */
   constructor(options?: BuddyArenaOptions) {
     const o = checkOptions('BuddyArena options', options, OPTION_KEYS);
-    const buffer = o.buffer;
-    if (
-      buffer !== undefined &&
-      !(buffer instanceof ArrayBuffer) &&
-      !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)
-    ) {
-      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
-    }
-    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, 2 ** 30);
+    const buffer = checkArenaBuffer(o.buffer);
+    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
     this.minBlockBytes = checkPowerOfTwo(
       'minBlockBytes',
       o.minBlockBytes ?? Math.max(16, this.alignBytes),
@@ -285,11 +282,12 @@ export class BuddyArena implements Allocator {
   /**
    * Order a request of `bytes` needs: the smallest `k` with `minBlockBytes * 2^k >= bytes`.
    * @returns the order, or -1 when `bytes` exceeds {@link BuddyArena.maxBlockBytes}.
-   * @throws TypeError / RangeError when `bytes` is not an integer >= 1. O(1).
+   * @throws TypeError / RangeError when `bytes` is not an integer in `[1, MAX_REQUEST_BYTES]`
+   *   (2^31, the largest request any arena accepts). O(1).
    */
   orderOf(bytes: number): number {
-    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER && Number.isInteger(bytes))) {
-      checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER); // throws the documented error
+    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_REQUEST_BYTES && Number.isInteger(bytes))) {
+      checkInteger('bytes', bytes, 1, MAX_REQUEST_BYTES); // throws the documented error
     }
     if (bytes > this.maxBlockBytes) return -1;
     return this.fittingOrder(bytes);
@@ -511,6 +509,7 @@ export class BuddyArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
+    checkBufferIntact('BuddyArena', this.u8, this.capacityBytes);
     const totals = { used: 0, free: 0, nUsed: 0, nFree: 0, requested: 0 };
     this.checkNode(1, this.maxOrder, totals);
     const fail = (what: string, counter: number, walked: number) => {

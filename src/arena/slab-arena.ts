@@ -36,7 +36,11 @@
  * @module
  */
 import {
+  MAX_ALIGN_BYTES,
   MAX_ARENA_BYTES,
+  MAX_REQUEST_BYTES,
+  checkArenaBuffer,
+  checkBufferIntact,
   MIN_ALIGN_BYTES,
   createViews,
   fragmentation,
@@ -123,15 +127,8 @@ export class SlabArena implements Allocator {
    */
   constructor(options?: SlabArenaOptions) {
     const o = checkOptions('SlabArena options', options, OPTION_KEYS);
-    const buffer = o.buffer;
-    if (
-      buffer !== undefined &&
-      !(buffer instanceof ArrayBuffer) &&
-      !(typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer)
-    ) {
-      throw new TypeError(`buffer must be an ArrayBuffer or SharedArrayBuffer, got ${describeValue(buffer)}`);
-    }
-    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, 2 ** 30);
+    const buffer = checkArenaBuffer(o.buffer);
+    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
     const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, 2 ** 30);
     this.blockBytes = Math.ceil(asked / this.alignBytes) * this.alignBytes;
     const maxSize = buffer ? Math.min(MAX_ARENA_BYTES, buffer.byteLength) : MAX_ARENA_BYTES;
@@ -184,7 +181,7 @@ export class SlabArena implements Allocator {
       this.requestedBytes += bytes;
       return index * this.blockBytes;
     }
-    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger('bytes', bytes, 1, MAX_REQUEST_BYTES);
     this.failedAllocCount++; // a valid request got here only because it cannot be served
     return NO_BLOCK;
   }
@@ -227,7 +224,7 @@ export class SlabArena implements Allocator {
    */
   realloc(offset: number, bytes: number): number {
     const index = this.findLive(offset, 'realloc');
-    checkInteger('bytes', bytes, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger('bytes', bytes, 1, MAX_REQUEST_BYTES);
     if (bytes > this.blockBytes) {
       this.failedAllocCount++;
       throw this.outOfMemory('realloc', bytes);
@@ -291,6 +288,7 @@ export class SlabArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
+    checkBufferIntact('SlabArena', this.u8, this.capacityBytes);
     const n = this.blockCount;
     const seen = new Uint8Array(n);
     for (let i = 0; i < this.freeTop; i++) {
