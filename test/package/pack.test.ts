@@ -51,5 +51,24 @@ describe('npm pack', () => {
     const source = await import('../../src/index.ts');
     expect(out.names).toEqual(Object.keys(source).sort());
     expect(out.names).toContain('OutOfMemoryError');
+
+    // The bitECS bridge entry point, with its optional peer installed (from npm's cache: the
+    // project's own install put bitecs there).
+    sh('npm', ['install', '--no-audit', '--no-fund', '--offline', 'bitecs@0.4.0'], app);
+    writeFileSync(
+      join(app, 'ecs.js'),
+      `import * as ecs from 'steadyheap/bitecs';
+       import { createWorld, addEntity } from 'bitecs';
+       const world = createWorld();
+       const Position = ecs.definePoolComponent(world, { x: 'f32' }, { layout: 'entity' });
+       const e = addEntity(world);
+       Position.add(e);
+       Position.fields.x[Position.indexOf(e)] = 3;
+       console.log(JSON.stringify({ names: Object.keys(ecs).sort(), x: Position.fields.x[Position.indexOf(e)] }));`,
+    );
+    const ecsOut = JSON.parse(sh('node', ['ecs.js'], app)) as { names: string[]; x: number };
+    const ecsSource = await import('../../src/ecs/index.ts');
+    expect(ecsOut.names).toEqual(Object.keys(ecsSource).sort());
+    expect(ecsOut.x).toBe(3);
   });
 });
