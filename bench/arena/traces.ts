@@ -15,7 +15,6 @@
 /** mulberry32 (Tommy Ettinger, public domain), shared with the tests: uniform floats in [0, 1). */
 import { mulberry32 } from '../../test/support/random.ts';
 
-export { mulberry32 };
 
 /**
  * `count` request sizes in bytes, log-uniform in `[minBytes, maxBytes]` (integers).

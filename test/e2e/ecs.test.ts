@@ -27,7 +27,7 @@ describe('ECS example (bitECS + steadyheap, PixiJS v8)', () => {
     browser.page.on('response', (r) => {
       if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
     });
-    await browser.page.goto(`${inject('demoUrl')}/examples/ecs/`);
+    await browser.page.goto(`${inject('demoUrl')}examples/ecs/`);
     await browser.page.waitForFunction(() => window.steadyheapEcs?.ready === true && window.steadyheapEcs.frame > 5, null, { timeout: 60_000 });
   });
 
@@ -39,7 +39,6 @@ describe('ECS example (bitECS + steadyheap, PixiJS v8)', () => {
     const first = await browser.page.evaluate(() => window.steadyheapEcs.frame);
     await browser.page.waitForFunction((f) => window.steadyheapEcs.frame > f + 60, first, { timeout: 60_000 });
     const state = await browser.page.evaluate(() => ({ ...window.steadyheapEcs, countLitPixels: undefined }));
-    expect(state.frame).toBeGreaterThan(first + 60);
     expect(state.entities).toBeGreaterThan(50);
     expect(state.entities).toBeLessThanOrEqual(MAX_BULLETS);
     const lit = await browser.page.evaluate(() => window.steadyheapEcs.countLitPixels!());

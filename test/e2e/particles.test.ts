@@ -137,6 +137,7 @@ describe('particle demo in headless Chromium', () => {
   const base = inject('demoUrl');
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   const problems: string[] = [];
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -144,6 +145,7 @@ describe('particle demo in headless Chromium', () => {
     browser = await launchChromium({ viewport: { width: 960, height: 600 }, extraArgs: ['--enable-precise-memory-info'] });
     browser.page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+      if (msg.type() === 'warning') warnings.push(msg.text());
     });
     browser.page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     browser.page.on('response', (response) => {
@@ -283,12 +285,14 @@ describe('particle demo in headless Chromium', () => {
   it('?overlay=0 hides the overlay; bad parameters fall back to defaults with a warning', async () => {
     const page = browser.page;
     problems.length = 0;
+    warnings.length = 0;
     await page.goto(`${base}examples/particles/?overlay=0&capacity=abc&frames=600`);
     await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
     expect(await page.locator('#overlay').isVisible()).toBe(false);
     const demo = await readDemo(page);
     expect(demo.capacity).toBe(DEFAULT_PARAMS.capacity);
     expect(await page.evaluate(() => window.steadyheapDemo!.profiler.capacity)).toBe(600);
+    expect(warnings.filter((w) => w.includes('capacity'))).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 });

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GcTracker } from '../../src/profile/gc-tracker.ts';
 import { FrameProfiler } from '../../src/profile/frame-profiler.ts';
-import { forceGc } from '../support/gc.ts';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { forceGc, sleep } from '../support/gc.ts';
 
 describe('GcTracker', () => {
   it('counts a forced major collection and a burst of minor ones, feeding a profiler', async () => {
@@ -36,11 +34,19 @@ describe('GcTracker', () => {
     expect(tracker.stats().count).toBe(0);
   });
 
-  it('sees nothing while stopped', async () => {
+  it('sees nothing after stop(), and counts again after a new start()', async () => {
     const tracker = new GcTracker();
-    forceGc();
-    await sleep(50);
+    tracker.start();
+    tracker.stop();
+    expect(tracker.running).toBe(false);
+    forceGc(); // a stop() that forgot to disconnect its observer would count this
+    await sleep(100);
     expect(tracker.stats().count).toBe(0);
+    tracker.start();
+    forceGc();
+    await sleep(100);
+    tracker.stop();
+    expect(tracker.stats().major).toBeGreaterThanOrEqual(1);
   });
 
   it('rejects bad options', () => {

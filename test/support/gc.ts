@@ -31,7 +31,8 @@ export interface GcCount {
   outside: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Resolves after `ms` milliseconds (GC entries arrive on a later turn of the event loop). */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Forces a full collection when `--expose-gc` is on; throws otherwise (a GC test needs it). */
 export function forceGc(): void {
