@@ -50,6 +50,7 @@ export {
 
 // arena (src/arena/)
 export {
+  DEFAULT_ARENA_BYTES,
   MAX_ARENA_BYTES,
   MAX_ALIGN_BYTES,
   MAX_REQUEST_BYTES,

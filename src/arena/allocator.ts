@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { describeValue } from '../errors.js';
+import { checkInteger, checkOptions, checkPowerOfTwo, describeValue } from '../errors.js';
 
 /** Largest arena, in bytes: 2^31, so every offset is a non-negative int32. */
 export const MAX_ARENA_BYTES = 2 ** 31;
@@ -26,6 +26,12 @@ export const MAX_ALIGN_BYTES = 2 ** 16;
  * request that does not fit throws `OutOfMemoryError` (`tryAlloc`: -1).
  */
 export const MAX_REQUEST_BYTES = MAX_ARENA_BYTES;
+
+/** Arena size when neither `sizeBytes` nor `buffer` is given, in bytes: 2^20 (1 MiB). */
+export const DEFAULT_ARENA_BYTES = 2 ** 20;
+
+/** Option names every arena accepts. */
+const ARENA_OPTION_NAMES: readonly string[] = ['sizeBytes', 'buffer', 'alignBytes'];
 
 /**
  * Counters kept on every operation (never computed by a walk). All sizes in bytes.
@@ -178,7 +184,9 @@ export interface BufferViews {
 }
 
 /**
- * Creates the five whole-buffer views. The buffer's byte length must be a multiple of 8.
+ * Creates the five whole-buffer views. `u8` covers the whole buffer; the wider views cover its
+ * byte length rounded down to a multiple of 8 (arenas allocate their own buffers rounded up to 8,
+ * so only a caller's buffer can have a tail that only `u8` reaches).
  */
 export function createViews(buffer: ArrayBuffer | SharedArrayBuffer): BufferViews {
   const words = Math.floor(buffer.byteLength / 8) * 8;
@@ -189,6 +197,59 @@ export function createViews(buffer: ArrayBuffer | SharedArrayBuffer): BufferView
     f32: new Float32Array(buffer, 0, words / 4),
     f64: new Float64Array(buffer, 0, words / 8),
   };
+}
+
+/** What {@link resolveArenaOptions} returns: the validated common options and the arena's buffer. */
+export interface ResolvedArenaOptions<T extends ArenaOptions> {
+  /** The options object as given (validated keys; `{}` for `undefined`). */
+  options: Partial<T>;
+  /** The caller's buffer, or a new `ArrayBuffer` of `sizeBytes` rounded up to a multiple of 8. */
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Whole-buffer views of `buffer` ({@link createViews}). */
+  views: BufferViews;
+  /** Validated alignment: a power of two in [{@link MIN_ALIGN_BYTES}, {@link MAX_ALIGN_BYTES}]. */
+  alignBytes: number;
+  /** Validated bytes to manage: an integer in [minSizeBytes, min(buffer.byteLength, 2^31)]. */
+  sizeBytes: number;
+}
+
+/**
+ * Validates the options every arena shares and makes its buffer and views, in this order:
+ * option keys ({@link ArenaOptions} names plus `extraKeys`), `buffer` ({@link checkArenaBuffer}),
+ * `alignBytes` (default 8), then `minSizeBytes(alignBytes, options)`, which validates the arena's
+ * own options and returns the smallest `sizeBytes` it accepts, then `sizeBytes` (default: the
+ * buffer's length capped at {@link MAX_ARENA_BYTES}, else {@link DEFAULT_ARENA_BYTES}; the default
+ * is range-checked too).
+ * Constructor-time only; O(1) plus the buffer allocation.
+ *
+ * @param className - names the options bag in errors (`'SlabArena options: unknown option ...'`).
+ * @throws TypeError for a non-object, an unknown or `null` option, a non-number, or a buffer of
+ *   the wrong type; RangeError for `alignBytes` out of [8, 65536] or not a power of two, a buffer
+ *   shorter than `minSizeBytes`, or `sizeBytes` out of [minSizeBytes, min(buffer.byteLength, 2^31)].
+ */
+export function resolveArenaOptions<T extends ArenaOptions>(
+  className: string,
+  options: T | undefined,
+  extraKeys: readonly string[],
+  minSizeBytes: (alignBytes: number, options: Partial<T>) => number,
+): ResolvedArenaOptions<T> {
+  const opts = checkOptions(`${className} options`, options, [...ARENA_OPTION_NAMES, ...extraKeys]);
+  const given = checkArenaBuffer(opts.buffer);
+  const alignBytes =
+    opts.alignBytes === undefined
+      ? MIN_ALIGN_BYTES
+      : checkPowerOfTwo('alignBytes', opts.alignBytes, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
+  const smallest = minSizeBytes(alignBytes, opts);
+  if (given !== undefined && given.byteLength < smallest) {
+    throw new RangeError(
+      `buffer.byteLength must be at least ${smallest} bytes for these options (alignBytes ${alignBytes}), got ${given.byteLength}`,
+    );
+  }
+  const largest = given === undefined ? MAX_ARENA_BYTES : Math.min(given.byteLength, MAX_ARENA_BYTES);
+  const fallback = given === undefined ? DEFAULT_ARENA_BYTES : largest;
+  const sizeBytes = checkInteger('sizeBytes', opts.sizeBytes ?? fallback, smallest, largest);
+  const buffer = given ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
+  return { options: opts, buffer, views: createViews(buffer), alignBytes, sizeBytes };
 }
 
 /** Derived fragmentation figures for a stats snapshot (used by every arena's `stats()`). */

@@ -36,25 +36,13 @@
  *
  * @module
  */
-import {
-  InvalidFreeError,
-  NULL_OFFSET,
-  OutOfMemoryError,
-  checkInteger,
-  checkOptions,
-  checkPowerOfTwo,
-  checkSize,
-  describeValue,
-} from '../errors.js';
+import { InvalidFreeError, NULL_OFFSET, OutOfMemoryError, checkSize, describeValue } from '../errors.js';
 import { LiveMap } from './live-map.js';
 import {
-  MAX_ALIGN_BYTES,
-  MAX_ARENA_BYTES,
-  checkArenaBuffer,
+  MAX_REQUEST_BYTES,
   checkBufferIntact,
-  MIN_ALIGN_BYTES,
-  createViews,
   fragmentation,
+  resolveArenaOptions,
   type Allocator,
   type AllocatorStats,
   type ArenaOptions,
@@ -64,38 +52,28 @@ import {
 /** Magic word in `HDR_TAG` of a live block. */
 export const TAG_USED = 0xa110c8ed;
 /** Magic word in `HDR_TAG` of a free block. */
-export const TAG_FREE = 0xf4eeb10c;
+const TAG_FREE = 0xf4eeb10c;
 /** Bytes of the header (`HDR_SIZE`, `HDR_TAG`). */
 export const HEADER_BYTES = 8;
 /** Bytes of the footer (`FTR_SIZE`, `FTR_REQUESTED`). */
-export const FOOTER_BYTES = 8;
+const FOOTER_BYTES = 8;
 /** Header plus footer: a block's usable bytes are its size minus this. */
-export const TAG_BYTES = HEADER_BYTES + FOOTER_BYTES;
+const TAG_BYTES = HEADER_BYTES + FOOTER_BYTES;
 /** Payload bytes a free block needs for the free index (two links, or a node id and spare). */
-export const FREE_LINK_BYTES = 8;
+const FREE_LINK_BYTES = 8;
 /** Word offsets (in `u32` words) inside a block, from the block start. */
 const HDR_SIZE = 0;
 const HDR_TAG = 1;
 /** Word offsets of the footer, from the footer start (`b + size - FOOTER_BYTES`). */
 const FTR_SIZE = 0;
 const FTR_REQUESTED = 1;
-/** Default arena size when neither `sizeBytes` nor `buffer` is given: 1 MiB. */
-const DEFAULT_SIZE_BYTES = 2 ** 20;
-/** Largest `alignBytes`: 2^16 (defined with the Allocator contract). */
-export { MAX_ALIGN_BYTES };
-
-/** Options of the boundary-tag arenas (see {@link ArenaOptions}). */
-export interface BoundaryTagOptions extends ArenaOptions {}
-
-/** Option names every boundary-tag arena accepts. */
-export const BOUNDARY_TAG_OPTION_NAMES = ['sizeBytes', 'buffer', 'alignBytes'] as const;
 
 /**
- * Module-local copies of imported constants for the hot paths: some loaders (tsx) turn imported
- * bindings into getter calls on every read.
+ * Module-local copies of imported constants (`NULL_OFFSET`, `MAX_REQUEST_BYTES`) for the hot
+ * paths: some loaders (tsx) turn imported bindings into getter calls on every read.
  */
 const NO_BLOCK: number = NULL_OFFSET;
-const MAX_REQUEST_BYTES: number = MAX_ARENA_BYTES;
+const MAX_BYTES: number = MAX_REQUEST_BYTES;
 
 /** Rounds `value` up to a multiple of `step` (plain double arithmetic: exact below 2^53). */
 function roundUp(value: number, step: number): number {
@@ -137,6 +115,8 @@ export abstract class BoundaryTagArena implements Allocator {
   readonly reservedBytes: number;
   /** One bit per granule, set at the payload offset of each live block (see the module doc). */
   private readonly liveMap: LiveMap;
+  /** The concrete arena's name (`'FreeListArena'`), for messages (not `constructor.name`: minifiers rename it). */
+  private readonly className: string;
 
   // Counters kept on every operation (AllocatorStats).
   protected usedBytes = 0;
@@ -160,36 +140,20 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   protected constructor(
     className: string,
-    options: BoundaryTagOptions | undefined,
+    options: ArenaOptions | undefined,
     extraOptionNames: readonly string[],
   ) {
-    const opts = checkOptions(`${className} options`, options, [
-      ...BOUNDARY_TAG_OPTION_NAMES,
-      ...extraOptionNames,
-    ]);
-    const alignBytes =
-      opts.alignBytes === undefined
-        ? MIN_ALIGN_BYTES
-        : checkPowerOfTwo('alignBytes', opts.alignBytes, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
-    let buffer = checkArenaBuffer(opts.buffer);
+    // Smallest arena: the head before the first block plus one minimum block.
+    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
+      className,
+      options,
+      extraOptionNames,
+      (align) => align - HEADER_BYTES + roundUp(TAG_BYTES + FREE_LINK_BYTES, align),
+    );
     const minBlockBytes = roundUp(TAG_BYTES + FREE_LINK_BYTES, alignBytes);
     const firstBlock = alignBytes - HEADER_BYTES;
-    const smallest = firstBlock + minBlockBytes;
-    const largest = buffer === undefined ? MAX_ARENA_BYTES : Math.min(buffer.byteLength, MAX_ARENA_BYTES);
-    if (buffer !== undefined && buffer.byteLength < smallest) {
-      throw new RangeError(
-        `buffer.byteLength must be at least ${smallest} bytes for alignBytes ${alignBytes}, got ${buffer.byteLength}`,
-      );
-    }
-    const sizeBytes =
-      opts.sizeBytes === undefined
-        ? buffer === undefined
-          ? DEFAULT_SIZE_BYTES
-          : largest
-        : checkInteger('sizeBytes', opts.sizeBytes, smallest, largest);
-    if (buffer === undefined) buffer = new ArrayBuffer(roundUp(sizeBytes, 8));
+    this.className = className;
     this.buffer = buffer;
-    const views = createViews(buffer);
     this.u8 = views.u8;
     this.i32 = views.i32;
     this.u32 = views.u32;
@@ -279,8 +243,8 @@ export abstract class BoundaryTagArena implements Allocator {
   /** As {@link BoundaryTagArena.alloc} but returns `NULL_OFFSET` (-1) when no block fits. */
   tryAlloc(bytes: number): number {
     // Inline test of exactly what checkSize accepts; checkSize throws the exact error otherwise.
-    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_REQUEST_BYTES && Number.isInteger(bytes))) {
-      checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_BYTES && Number.isInteger(bytes))) {
+      checkSize('bytes', bytes, MAX_REQUEST_BYTES);
     }
     const offset = this.allocBlock(bytes);
     if (offset === NO_BLOCK) this.failedAllocCount++;
@@ -454,7 +418,7 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   realloc(offset: number, bytes: number): number {
     const block = this.liveBlockAt(offset, 'realloc');
-    checkSize('bytes', bytes, MAX_ARENA_BYTES);
+    checkSize('bytes', bytes, MAX_REQUEST_BYTES);
     const size = this.blockSize(block);
     const need = this.blockBytesFor(bytes);
     const footerWord = ((block + size - FOOTER_BYTES) >>> 2) + FTR_REQUESTED;
@@ -497,7 +461,7 @@ export abstract class BoundaryTagArena implements Allocator {
       this.failedAllocCount++;
       throw this.outOfMemory('realloc', bytes);
     }
-    this.u8.copyWithin(moved, offset, offset + Math.min(size, need) - TAG_BYTES);
+    this.u8.copyWithin(moved, offset, offset + size - TAG_BYTES); // size < need here
     this.releaseBlock(block);
     return moved;
   }
@@ -583,9 +547,9 @@ export abstract class BoundaryTagArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
-    checkBufferIntact(this.constructor.name, this.u8, this.capacityBytes);
+    checkBufferIntact(this.className, this.u8, this.capacityBytes);
     const fail = (msg: string): never => {
-      throw new Error(`${this.constructor.name}.check: ${msg}`);
+      throw new Error(`${this.className}.check: ${msg}`);
     };
     const u32 = this.u32;
     let used = 0;
@@ -652,7 +616,7 @@ export abstract class BoundaryTagArena implements Allocator {
   private outOfMemory(method: string, bytes: number): OutOfMemoryError {
     const stats = this.stats();
     return new OutOfMemoryError(
-      `${this.constructor.name}.${method}(${bytes}): no free block of ${this.blockBytesFor(bytes)} bytes ` +
+      `${this.className}.${method}(${bytes}): no free block of ${this.blockBytesFor(bytes)} bytes ` +
         `(largest free block ${stats.largestFreeBytes} of ${stats.freeBytes} free bytes); raise sizeBytes`,
       bytes,
       'bytes',

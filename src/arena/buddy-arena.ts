@@ -55,14 +55,10 @@
  * @module
  */
 import {
-  MAX_ALIGN_BYTES,
-  MAX_ARENA_BYTES,
   MAX_REQUEST_BYTES,
-  checkArenaBuffer,
   checkBufferIntact,
-  MIN_ALIGN_BYTES,
-  createViews,
   fragmentation,
+  resolveArenaOptions,
   type Allocator,
   type AllocatorStats,
   type ArenaOptions,
@@ -73,7 +69,6 @@ import {
   NULL_OFFSET,
   OutOfMemoryError,
   checkInteger,
-  checkOptions,
   checkPowerOfTwo,
   describeValue,
   type ArenaFreeReason,
@@ -89,23 +84,25 @@ export interface BuddyArenaOptions extends ArenaOptions {
 }
 
 /** Node code: wholly beyond the managed bytes (masked tail). Never allocated, never walked. */
-export const RESERVED = 0;
+const RESERVED = 0;
 /**
  * Node code base: `USED + k` is a live block of order `k`, at its node and at the leaf of its
  * first smallest block. Its other descendants are stale and never read. All used codes are
  * below {@link FULL}, so the largest-free-block maximum ignores them.
  */
-export const USED = 1;
+const USED = 1;
 /** Largest possible order (2^31 bytes / 8-byte blocks is 2^28 leaves; 31 leaves room). */
 const ORDER_LIMIT = 31;
 /** Node code: split, with no free block anywhere below. */
-export const FULL = USED + ORDER_LIMIT + 1;
+const FULL = USED + ORDER_LIMIT + 1;
 /** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
-export const FREE_BASE = FULL + 1;
+const FREE_BASE = FULL + 1;
 /** Added to a child's code in the alloc descent when it cannot fit: above every code. */
 const NO_FIT = 256;
 /** `minBlockBytes` up to which requested sizes take 1 byte per smallest block (else 2). */
 const NARROW_MAX_BLOCK_BYTES = 256;
+/** Largest `minBlockBytes`: 2^16 (64 KiB). */
+const MAX_MIN_BLOCK_BYTES = 2 ** 16;
 
 /**
  * Which child the alloc descent takes: 1 for the right one, 0 for the left, given the children's
@@ -120,13 +117,20 @@ function fitsRightOf(left: number, right: number, need: number): number {
   return (keyRight - keyLeft) >>> 31;
 }
 
+/** Number of 1-bits of `value`, an integer in [0, 2^31) (so 32-bit ops are exact). */
+function bitCount(value: number): number {
+  let count = 0;
+  for (let v = value; v !== 0; v &= v - 1) count++;
+  return count;
+}
+
 /** Whether a node code is a live block's (`USED + k`). */
 function isUsed(code: number): boolean {
   return code >= USED && code < FULL;
 }
 
-const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'minBlockBytes'] as const;
-const DEFAULT_SIZE_BYTES = 1 << 20;
+/** Options of BuddyArena beyond the common {@link ArenaOptions}. */
+const EXTRA_OPTION_KEYS = ['minBlockBytes'] as const;
 
 /** Left child of a tree node (node indices stay below 2^29, so no wrap). */
 function leftChildOf(node: number): number {
@@ -156,8 +160,20 @@ function combine(left: number, right: number, childOrder: number): number {
 }
 
 /**
- * A buddy-system arena over one `ArrayBuffer` / `SharedArrayBuffer`: power-of-two blocks,
- * offsets aligned to their block size, O(log N) alloc and free. See the module documentation.
+ * A buddy-system arena over one `ArrayBuffer` / `SharedArrayBuffer` (see the module doc):
+ * power-of-two blocks from `minBlockBytes` up, each offset a multiple of its block's size.
+ *
+ * Costs, for N smallest blocks: `alloc` O(log N) (O(1) when it fails), `free` O(1) to find the
+ * block plus one climb O(log N), `sizeOf` O(1); `reset`, `check`, `walk` O(N). Allocation-free.
+ *
+ * ```ts
+ * const arena = new BuddyArena({ sizeBytes: 1 << 20, minBlockBytes: 64 });
+ * const p = arena.alloc(100);          // a 128-byte block, offset a multiple of 128
+ * arena.free(p);
+ * ```
+ * Errors: TypeError / RangeError for bad arguments; OutOfMemoryError from `alloc`/`realloc` when
+ * no free block of the needed order exists (-1 from `tryAlloc`); InvalidFreeError with reason
+ * `'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`.
  */
 export class BuddyArena implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -202,7 +218,6 @@ export class BuddyArena implements Allocator {
   /** `log2(minBlockBytes)`: bytes to smallest blocks by shift, for values below 2^31 only. */
   private readonly minBlockShift: number;
   private readonly usableBytes: number;
-  private initialFreeBlocks = 0;
 
   private usedBytes = 0;
   private freeBytes = 0;
@@ -221,29 +236,28 @@ export class BuddyArena implements Allocator {
   /**
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at least
    *   `minBlockBytes`, any integer: a non-power-of-two tail is masked), `buffer`, `alignBytes`
-   *   (power of two >= 8, default 8), `minBlockBytes` (power of two in [alignBytes, 65536], default
+   *   (power of two in [8, 65536], default 8), `minBlockBytes` (power of two in [alignBytes, 65536], default
    *   `max(16, alignBytes)`).
    * @throws TypeError for a non-object, an unknown option, a non-number or a buffer of the wrong type.
    * @throws RangeError for a number out of its domain, or `sizeBytes` beyond the buffer.
    * Complexity O(N) for N smallest blocks (the tree is built).
    */
   constructor(options?: BuddyArenaOptions) {
-    const o = checkOptions('BuddyArena options', options, OPTION_KEYS);
-    const buffer = checkArenaBuffer(o.buffer);
-    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
-    this.minBlockBytes = checkPowerOfTwo(
-      'minBlockBytes',
-      o.minBlockBytes ?? Math.max(16, this.alignBytes),
-      this.alignBytes,
-      2 ** 16,
+    let minBlockBytes = 0;
+    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
+      'BuddyArena',
+      options,
+      EXTRA_OPTION_KEYS,
+      (align, o) =>
+        (minBlockBytes = checkPowerOfTwo(
+          'minBlockBytes',
+          o.minBlockBytes ?? Math.max(16, align),
+          align,
+          MAX_MIN_BLOCK_BYTES,
+        )), // at least one smallest block
     );
-    const maxSize = buffer ? Math.min(MAX_ARENA_BYTES, buffer.byteLength) : MAX_ARENA_BYTES;
-    const sizeBytes = checkInteger(
-      'sizeBytes',
-      o.sizeBytes ?? (buffer ? buffer.byteLength : DEFAULT_SIZE_BYTES),
-      this.minBlockBytes,
-      maxSize,
-    );
+    this.alignBytes = alignBytes;
+    this.minBlockBytes = minBlockBytes;
     this.capacityBytes = sizeBytes;
     this.minBlockShift = Math.log2(this.minBlockBytes);
     const usableLeaves = Math.floor(sizeBytes / this.minBlockBytes);
@@ -269,8 +283,7 @@ export class BuddyArena implements Allocator {
     this.requested16 = new Uint16Array(requested);
     this.requested32 = new Uint32Array(requested);
 
-    this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
-    const views = createViews(this.buffer);
+    this.buffer = buffer;
     this.u8 = views.u8;
     this.i32 = views.i32;
     this.u32 = views.u32;
@@ -315,7 +328,8 @@ export class BuddyArena implements Allocator {
    * Allocates the smallest power-of-two block holding `bytes`. O(log N): one descent from the
    * root to the tightest free block, one climb above it; O(1) when it fails.
    * @returns the block's offset, a multiple of its size.
-   * @throws TypeError / RangeError for a `bytes` that is not an integer >= 1.
+   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
+   *   ({@link MAX_REQUEST_BYTES}).
    * @throws OutOfMemoryError when no free block of that order exists (the arena is unchanged
    *   except `failedAllocCount`).
    */
@@ -468,14 +482,8 @@ export class BuddyArena implements Allocator {
     this.allocCount = 0;
     this.freeCount = 0;
     this.failedAllocCount = 0;
-    if (this.initialFreeBlocks === 0) {
-      let n = 0;
-      this.walk((_o, _b, used) => {
-        if (!used) n++;
-      });
-      this.initialFreeBlocks = n;
-    }
-    this.freeBlocks = this.initialFreeBlocks;
+    // The free blocks of a fresh arena are the binary decomposition of its usable leaves.
+    this.freeBlocks = bitCount(this.usableBytes / this.minBlockBytes);
   }
 
   /** A snapshot of the counters. O(1). Allocates the returned object. */
@@ -688,11 +696,9 @@ export class BuddyArena implements Allocator {
    * Recomputes the codes of `node`'s ancestors (node has order `order`), stopping early once a
    * code is unchanged, but not within the first `forcedLevels` levels (whose codes may be stale,
    * as below a block being split in place).
-   * @returns how many ancestors became one whole free block (merges).
    */
-  private updateAncestors(node: number, order: number, forcedLevels = 0): number {
+  private updateAncestors(node: number, order: number, forcedLevels = 0): void {
     const tree = this.tree;
-    let merges = 0;
     let k = order;
     while (node > 1) {
       node = parentOf(node);
@@ -700,10 +706,8 @@ export class BuddyArena implements Allocator {
       const left = leftChildOf(node);
       const code = combine(tree[left], tree[left + 1], k - 1);
       if (tree[node] === code && k - order > forcedLevels) break;
-      if (code === FREE_BASE + k) merges++;
       tree[node] = code;
     }
-    return merges;
   }
 
   /**

@@ -20,13 +20,17 @@
  *   into a neighbour), the rover moves to its successor, so it never dangles.
  * - `'best'`: the smallest block that fits; ties go to the lowest offset. Scans the whole list.
  *
- * Costs: `alloc` O(free blocks) for the search (`'first'`/`'next'` stop at the first fit, and a
- * request above the largest free block fails in O(1)); `free` O(1); `realloc` O(1) in place.
+ * Costs: `alloc` O(free blocks) for the search (`'first'`/`'next'` stop at the first fit); a
+ * request above the cached largest free size fails in O(1). That cache is exact until the largest
+ * block is taken, split or shrunk, then only an upper bound (recomputed by the next `stats()` or
+ * `check()`): while it is stale, a request between the true largest and the bound still scans
+ * the list before failing. `free` O(1); `realloc` O(1) in place.
  *
  * @module
  */
 import { checkOneOf } from '../errors.js';
-import { BoundaryTagArena, HEADER_BYTES, type BoundaryTagOptions } from './boundary-tags.js';
+import type { ArenaOptions } from './allocator.js';
+import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
 
 /** Placement policies of {@link FreeListArena}. */
 export type FitPolicy = 'first' | 'next' | 'best';
@@ -35,7 +39,7 @@ export type FitPolicy = 'first' | 'next' | 'best';
 export const FIT_POLICIES: readonly FitPolicy[] = ['first', 'next', 'best'];
 
 /** Options of {@link FreeListArena}: the common arena options plus `fit`. */
-export interface FreeListArenaOptions extends BoundaryTagOptions {
+export interface FreeListArenaOptions extends ArenaOptions {
   /** Placement policy; default `'first'`. */
   fit?: FitPolicy;
 }

@@ -19,8 +19,8 @@ const WORD_BITS = 32;
 
 /**
  * A bitmap of live payload offsets over `[0, capacityBytes)`, one bit per `granuleBytes`.
- * Memory: `capacityBytes / granuleBytes / 8` bytes. Every method but `lastAtOrBelow` and
- * `count` is O(1) and allocates nothing.
+ * Memory: `capacityBytes / granuleBytes / 8` bytes. `has`, `set` and `clear` are O(1);
+ * `clearAll` and `count` are O(words), `lastAtOrBelow` O(distance / 32 granules). None allocates.
  */
 export class LiveMap {
   private readonly words: Uint32Array;

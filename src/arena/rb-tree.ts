@@ -18,6 +18,8 @@
  * @module
  */
 
+import { checkInteger } from '../errors.js';
+
 /** The sentinel node id (CLRS `T.nil`); returned by the queries when there is no such node. */
 export const NIL_NODE = 0;
 
@@ -41,6 +43,8 @@ const OFFSET = 5;
 
 /** Initial node capacity when none is given. */
 const DEFAULT_CAPACITY = 64;
+/** Largest `initialCapacity`: 2^28 nodes. */
+const MAX_CAPACITY = 2 ** 28;
 
 /**
  * Red-black tree keyed by `(size, offset)` (CLRS ch. 13), nodes in typed arrays.
@@ -72,12 +76,7 @@ export class RedBlackTree {
    * @throws TypeError / RangeError for a bad capacity.
    */
   constructor(initialCapacity: number = DEFAULT_CAPACITY) {
-    if (typeof initialCapacity !== 'number') {
-      throw new TypeError(`initialCapacity must be a number, got ${typeof initialCapacity}`);
-    }
-    if (!Number.isInteger(initialCapacity) || initialCapacity < 1 || initialCapacity > 2 ** 28) {
-      throw new RangeError(`initialCapacity must be an integer in [1, 2^28], got ${initialCapacity}`);
-    }
+    checkInteger('initialCapacity', initialCapacity, 1, MAX_CAPACITY);
     const slots = initialCapacity + 1; // + the sentinel
     this.links = new Int32Array(slots * NODE_WORDS);
     this.keys = new Uint32Array(this.links.buffer);

@@ -36,14 +36,10 @@
  * @module
  */
 import {
-  MAX_ALIGN_BYTES,
-  MAX_ARENA_BYTES,
   MAX_REQUEST_BYTES,
-  checkArenaBuffer,
   checkBufferIntact,
-  MIN_ALIGN_BYTES,
-  createViews,
   fragmentation,
+  resolveArenaOptions,
   type Allocator,
   type AllocatorStats,
   type ArenaOptions,
@@ -54,8 +50,6 @@ import {
   NULL_OFFSET,
   OutOfMemoryError,
   checkInteger,
-  checkOptions,
-  checkPowerOfTwo,
   describeValue,
   type InvalidFreeReason,
 } from '../errors.js';
@@ -80,12 +74,28 @@ const FREED = -1;
  */
 const NO_BLOCK: number = NULL_OFFSET;
 
-const OPTION_KEYS = ['sizeBytes', 'buffer', 'alignBytes', 'blockBytes'] as const;
-const DEFAULT_SIZE_BYTES = 1 << 20;
+/** Options of SlabArena beyond the common {@link ArenaOptions}. */
+const EXTRA_OPTION_KEYS = ['blockBytes'] as const;
 const DEFAULT_BLOCK_BYTES = 64;
+/** Largest `blockBytes` option: 2^30. */
+const MAX_BLOCK_BYTES = 2 ** 30;
 
 /**
- * A fixed-size block arena over one `ArrayBuffer` / `SharedArrayBuffer`. See the module docs.
+ * A fixed-size block arena over one `ArrayBuffer` / `SharedArrayBuffer` (see the module doc):
+ * every request of 1 to `blockBytes` bytes takes one whole block.
+ *
+ * Costs: `alloc`, `tryAlloc`, `free`, `realloc`, `sizeOf` O(1) and allocation-free; `reset`,
+ * `check`, `walk` O(blockCount).
+ *
+ * ```ts
+ * const arena = new SlabArena({ sizeBytes: 1 << 16, blockBytes: 48 });
+ * const p = arena.alloc(40);           // byte offset, a multiple of blockBytes
+ * arena.f32[p >> 2] = 1.5;
+ * arena.free(p);
+ * ```
+ * Errors: TypeError / RangeError for bad arguments; OutOfMemoryError from `alloc`/`realloc` when
+ * no block is free or the request exceeds `blockBytes` (-1 from `tryAlloc`); InvalidFreeError
+ * with reason `'out-of-range' | 'misaligned' | 'interior' | 'double-free' | 'not-allocated'`.
  */
 export class SlabArena implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -119,33 +129,33 @@ export class SlabArena implements Allocator {
 
   /**
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31, at
-   *   least one block), `buffer`, `alignBytes` (power of two >= 8, default 8), `blockBytes`
-   *   (default 64, rounded up to `alignBytes`).
+   *   least one block), `buffer`, `alignBytes` (power of two in [8, 65536], default 8), `blockBytes`
+   *   (integer in [1, 2^30], default 64, rounded up to `alignBytes`).
    * @throws TypeError for a non-object, an unknown option, a non-number or a buffer of the wrong type.
    * @throws RangeError for a number out of its domain or `sizeBytes` beyond the buffer.
    * Complexity O(blockCount).
    */
   constructor(options?: SlabArenaOptions) {
-    const o = checkOptions('SlabArena options', options, OPTION_KEYS);
-    const buffer = checkArenaBuffer(o.buffer);
-    this.alignBytes = checkPowerOfTwo('alignBytes', o.alignBytes ?? MIN_ALIGN_BYTES, MIN_ALIGN_BYTES, MAX_ALIGN_BYTES);
-    const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, 2 ** 30);
-    this.blockBytes = Math.ceil(asked / this.alignBytes) * this.alignBytes;
-    const maxSize = buffer ? Math.min(MAX_ARENA_BYTES, buffer.byteLength) : MAX_ARENA_BYTES;
-    const sizeBytes = checkInteger(
-      'sizeBytes',
-      o.sizeBytes ?? (buffer ? buffer.byteLength : DEFAULT_SIZE_BYTES),
-      this.blockBytes,
-      maxSize,
+    let blockBytes = 0;
+    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
+      'SlabArena',
+      options,
+      EXTRA_OPTION_KEYS,
+      (align, o) => {
+        const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, MAX_BLOCK_BYTES);
+        blockBytes = Math.ceil(asked / align) * align;
+        return blockBytes; // at least one block
+      },
     );
+    this.alignBytes = alignBytes;
+    this.blockBytes = blockBytes;
     this.capacityBytes = sizeBytes;
     this.blockCount = Math.floor(sizeBytes / this.blockBytes);
     this.reservedBytes = sizeBytes - this.blockCount * this.blockBytes;
     this.blocksEnd = this.blockCount * this.blockBytes;
     this.freeStack = new Int32Array(this.blockCount);
     this.state = new Int32Array(this.blockCount);
-    this.buffer = buffer ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
-    const views = createViews(this.buffer);
+    this.buffer = buffer;
     this.u8 = views.u8;
     this.i32 = views.i32;
     this.u32 = views.u32;
@@ -157,7 +167,8 @@ export class SlabArena implements Allocator {
   /**
    * Takes one block for a request of `bytes` (1 to `blockBytes`). O(1). Lowest offsets first on
    * a fresh arena, then the most recently freed block first (LIFO, cache-warm).
-   * @throws TypeError / RangeError for a `bytes` that is not an integer >= 1.
+   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
+   *   ({@link MAX_REQUEST_BYTES}).
    * @throws OutOfMemoryError when no block is free or `bytes > blockBytes`.
    */
   alloc(bytes: number): number {
@@ -168,7 +179,8 @@ export class SlabArena implements Allocator {
 
   /**
    * As {@link SlabArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. O(1).
-   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^53 - 1].
+   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
+   *   ({@link MAX_REQUEST_BYTES}).
    */
   tryAlloc(bytes: number): number {
     const top = this.freeTop;

@@ -41,11 +41,12 @@
  *
  * @module
  */
-import { BoundaryTagArena, HEADER_BYTES, type BoundaryTagOptions } from './boundary-tags.js';
+import type { ArenaOptions } from './allocator.js';
+import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
 import { NIL_NODE, RedBlackTree } from './rb-tree.js';
 
 /** Options of {@link TreeArena}: the common arena options. */
-export interface TreeArenaOptions extends BoundaryTagOptions {}
+export interface TreeArenaOptions extends ArenaOptions {}
 
 /** `i32` word offset, from the block start, of a free block's tree node id. */
 const NODE_WORD = HEADER_BYTES / 4;
@@ -53,7 +54,7 @@ const NODE_WORD = HEADER_BYTES / 4;
  * Exact-size bins: sizes of 0 .. SMALL_BIN_COUNT - 1 granules (below 2 KiB at 8-byte
  * alignment). A multiple of 32 (one bitmap word per 32 bins).
  */
-export const SMALL_BIN_COUNT = 256;
+const SMALL_BIN_COUNT = 256;
 /** Words of the non-empty-bin bitmap. */
 const BITMAP_WORDS = SMALL_BIN_COUNT / 32;
 /** Initial node capacity of each bin's tree (grows by doubling). */
