@@ -60,6 +60,18 @@ const MIN_ID = -(2 ** 31);
 const MAX_ID = 2 ** 32 - 1;
 
 /**
+ * The int32 form of an entity id: a uint32-form id (an integer in `[2^31, 2^32 - 1]`, what
+ * `eid >>> 0` gives for a versioned id with version >= 128) becomes the negative int32 bitECS
+ * stores; anything else (int32 ids, garbage) is returned unchanged, so validation still sees it.
+ * O(1); one comparison for an ordinary id.
+ *
+ * @internal Every bridge entry point normalises with it before comparing stored ids.
+ */
+export function int32IdOf(eid: number): number {
+  return eid > 0x7fffffff && eid <= MAX_ID && Number.isInteger(eid) ? eid | 0 : eid;
+}
+
+/**
  * Throws the documented error for an `eid` that is not an integer id: TypeError for a
  * non-number (string, BigInt...), RangeError for NaN, a fraction or a value outside
  * `[-2^31, 2^32 - 1]`. Returns normally for a well-formed id. Allocates nothing on success.

@@ -34,7 +34,8 @@
  * @module
  */
 import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import { NULL_HANDLE, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import { HANDLE_LIMIT, MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { StructPool } from '../pool/struct-pool.js';
 import {
   carryVersionsAcrossReset,
@@ -42,6 +43,7 @@ import {
   createEntity,
   destroyEntity,
   entityIndexOf,
+  int32IdOf,
   isEntityAlive,
   type BitecsEntityIndex,
 } from './entity-ids.js';
@@ -70,8 +72,8 @@ export class EntityPool {
   /** The bitECS world the entities live in. */
   declare readonly world: World;
   /**
-   * Live slots in `dense[0..size)`; a slot's entity is `entityOfSlot[slot]` (also
-   * `slots.fields.eid[slot]`, written when the slot's entity is created; `zeroOnAlloc` is off).
+   * Live slots in `dense[0..size)`; a slot's entity is `entityOfSlot[slot]` (the only copy: the
+   * pool's one `eid` column is never written, as a StructPool needs a field; `zeroOnAlloc` is off).
    */
   declare readonly slots: StructPool<{ eid: 'i32' }>;
   declare private readonly components: readonly PoolComponent<Schema>[];
@@ -113,7 +115,7 @@ export class EntityPool {
     this.index = entityIndexOf(world);
     this.context = (world as unknown as { [$internal]: { entityIndex: BitecsEntityIndex } })[$internal];
     const opts = checkOptions('options', options, OPTION_KEYS);
-    const maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? 2 ** 20, 1, 2 ** 24);
+    const maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? 2 ** 20, 1, MAX_POOL_CAPACITY);
     const capacity = checkInteger('options.capacity', opts.capacity ?? Math.min(1024, maxCapacity), 1, maxCapacity);
     if (opts.components !== undefined && !Array.isArray(opts.components)) {
       throw new TypeError(`options.components must be an array of PoolComponents, got ${describeValue(opts.components)}`);
@@ -134,7 +136,7 @@ export class EntityPool {
     }
     this.tags = opts.tags ?? [];
     this.world = world;
-    // zeroOnAlloc off: a slot keeps its `eid` across lives (it is the binding, not data).
+    // The binding lives in eidOfSlot; the `eid` column is unused (zeroOnAlloc off: never touched).
     this.slots = new StructPool({ eid: 'i32' }, { capacity, maxCapacity, zeroOnAlloc: false });
     this.slotMask = (2 ** this.slots.indexBits - 1) | 0;
     this.slotOfRaw = new Int32Array(1024);
@@ -182,7 +184,7 @@ export class EntityPool {
     if (this.context.entityIndex !== this.index) this.resetAfterWorldReset();
     const slots = this.slots;
     const h = slots.tryAlloc();
-    if (h === -1) {
+    if (h === NULL_HANDLE) {
       throw new OutOfMemoryError(
         `EntityPool is full: all ${slots.maxCapacity} entities are live; raise options.maxCapacity`,
         1,
@@ -245,10 +247,11 @@ export class EntityPool {
    */
   handleOf(eid: number): number {
     if (typeof eid !== 'number') return -1;
-    const raw = eid & this.index.entityMask;
+    const id = int32IdOf(eid); // a uint32-form id names the same entity
+    const raw = id & this.index.entityMask;
     if (raw >= this.slotOfRaw.length) return -1;
     const slot = this.slotOfRaw[raw] - 1;
-    if (slot < 0 || this.eidOfSlot[slot] !== eid) return -1;
+    if (slot < 0 || this.eidOfSlot[slot] !== id) return -1;
     return this.handleOfSlot[slot];
   }
 
@@ -261,10 +264,11 @@ export class EntityPool {
    */
   entityOf(handle: number): number {
     if (!this.slots.isAlive(handle)) {
-      checkInteger('handle', handle, -1, 2 ** 31 - 1);
+      checkInteger('handle', handle, -1, HANDLE_LIMIT - 1);
       return -1;
     }
-    return this.eidOfSlot[this.slots.slotOf(handle)];
+    // A live handle: take its slot bits without slotOf's validation (as spawn does).
+    return this.eidOfSlot[handle & this.slotMask];
   }
 
   /** Whether `eid` is a live (spawned, not despawned) entity of this pool. O(1), never throws. */
@@ -392,7 +396,6 @@ export class EntityPool {
     this.created++;
     this.eidOfSlot[slot] = eid;
     this.slotOfRaw[raw] = slot + 1;
-    this.slots.fields.eid[slot] = eid;
     return eid;
   }
 }

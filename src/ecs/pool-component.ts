@@ -70,11 +70,20 @@
  */
 import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
 import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
+import {
+  HAS_RESIZABLE_BUFFER,
+  MAX_COLUMN_BYTES,
+  makeColumnBuffer,
+  resizeColumnBuffer,
+  zeroViewOf,
+} from '../pool/column-buffer.js';
+import { MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { parseSchema, type Columns, type FieldLayout, type Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
 import {
   carryVersionsAcrossReset,
   checkEntityId,
+  int32IdOf,
   entityIndexOf,
   isEntityAlive,
   type BitecsEntityIndex,
@@ -116,7 +125,7 @@ export interface PoolComponentOptions {
 }
 
 /** Largest byte length of one column (V8's limit for a resizable `ArrayBuffer`'s `maxByteLength`). */
-export const MAX_COLUMN_BYTES = 2 ** 32;
+export { MAX_COLUMN_BYTES } from '../pool/column-buffer.js';
 
 /** Counters of a {@link PoolComponent}. */
 export interface PoolComponentStats {
@@ -137,7 +146,7 @@ export interface PoolComponentStats {
 }
 
 const DEFAULT_CAPACITY = 1024;
-const DEFAULT_MAX_CAPACITY = 2 ** 24;
+const DEFAULT_MAX_CAPACITY = MAX_POOL_CAPACITY;
 const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity', 'onRemove'] as const;
 
 type AnyTypedArray = Int32Array | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
@@ -145,23 +154,18 @@ type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonl
 
 /**
  * A typed array of `length` elements that can later grow to `maxLength` without being replaced:
- * a length-tracking view over a resizable `ArrayBuffer` (ES2024) when `maxLength > length`, a
- * plain fixed array otherwise (fastest element access in V8 11).
+ * a view over {@link makeColumnBuffer}'s buffer (length-tracking when `maxLength > length`, a
+ * plain fixed array otherwise, the fastest element access in V8 11).
  */
 function makeArray<T extends AnyTypedArray>(ctor: TypedArrayConstructor, length: number, maxLength: number): T {
-  const bytes = length * ctor.BYTES_PER_ELEMENT;
-  if (maxLength <= length) return new ctor(new ArrayBuffer(bytes)) as T;
-  const buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
-    bytes,
-    { maxByteLength: maxLength * ctor.BYTES_PER_ELEMENT },
-  );
-  return new ctor(buffer) as T;
+  const bytesPerElement = ctor.BYTES_PER_ELEMENT;
+  return new ctor(makeColumnBuffer(length * bytesPerElement, maxLength * bytesPerElement)) as T;
 }
 
 /** Grows an array made by {@link makeArray} in place to `length` elements (new ones read 0). */
 function growArray(array: AnyTypedArray, length: number): void {
   if (array.length >= length) return;
-  (array.buffer as ArrayBuffer & { resize(n: number): void }).resize(length * array.BYTES_PER_ELEMENT);
+  resizeColumnBuffer(array.buffer as ArrayBuffer, length * array.BYTES_PER_ELEMENT);
 }
 
 /**
@@ -184,7 +188,8 @@ export class PoolComponent<S extends Schema> {
   declare readonly maxCapacity: number;
   /**
    * The columns, by field name: index with {@link indexOf} (or `indices[i]` while iterating).
-   * The object is stable; its typed arrays are replaced when the component grows.
+   * The object and its typed arrays are stable: a growable component's columns are
+   * length-tracking views resized in place (see the module doc), so a held column stays valid.
    */
   declare readonly fields: Columns<S>;
   /** The bitECS tag that anchors `'pool'` membership (the component itself for `'bitecs'`). */
@@ -219,6 +224,11 @@ export class PoolComponent<S extends Schema> {
   /** `'pool'` membership: [raw] -> entity known to carry the anchor tag (skips a bitECS lookup). */
   declare private anchoredOf: Int32Array;
   declare private capacityValue: number;
+  /**
+   * `'slot'` layout: `2^indexBits - 1` of the pool, so `handle & slotMask` is a fresh handle's
+   * slot (an int32 AND: handles are in `[0, 2^31)`). 0 for `'entity'`.
+   */
+  declare private readonly slotMask: number;
   private adds = 0;
   private removes = 0;
   private growths = 0;
@@ -234,7 +244,7 @@ export class PoolComponent<S extends Schema> {
     this.layout = checkOneOf('options.layout', opts.layout ?? 'entity', ['entity', 'slot'] as const);
     this.membership = checkOneOf('options.membership', opts.membership ?? 'bitecs', ['bitecs', 'pool'] as const);
     this.maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? DEFAULT_MAX_CAPACITY, 1, DEFAULT_MAX_CAPACITY);
-    const capacity = checkInteger(
+    let capacity = checkInteger(
       'options.capacity',
       opts.capacity ?? Math.min(DEFAULT_CAPACITY, this.maxCapacity),
       1,
@@ -254,6 +264,9 @@ export class PoolComponent<S extends Schema> {
         }
       }
     }
+    // No resizable buffers (pre-ES2024 runtime): take maxCapacity up front and never grow, as
+    // StructPool does, so public arrays never go stale.
+    if (!HAS_RESIZABLE_BUFFER) capacity = this.maxCapacity;
     this.onRemoveCallback = onRemoveCallback;
     this.world = world;
     this.capacityValue = capacity;
@@ -267,18 +280,19 @@ export class PoolComponent<S extends Schema> {
     if (this.layout === 'slot') {
       this.pool = new StructPool(schema, { capacity, maxCapacity: this.maxCapacity });
       this.fields = this.pool.fields as Columns<S>;
+      this.slotMask = (2 ** this.pool.indexBits - 1) | 0;
     } else {
       this.pool = null;
+      this.slotMask = 0;
       const fields: Record<string, unknown> = {};
       for (const f of this.layouts) {
         fields[f.name] = makeArray(f.ctor, capacity * f.elementsPerSlot, this.maxCapacity * f.elementsPerSlot);
       }
       this.fields = fields as Columns<S>;
       for (const f of this.layouts) {
-        const buffer = (fields[f.name] as AnyTypedArray).buffer;
-        const wide = f.bytesPerSlot % 4 === 0;
-        this.zeroViews.push(wide ? new Int32Array(buffer) : new Uint8Array(buffer));
-        this.zeroWords.push(wide ? f.bytesPerSlot / 4 : f.bytesPerSlot);
+        const zero = zeroViewOf((fields[f.name] as AnyTypedArray).buffer as ArrayBuffer, f.bytesPerSlot);
+        this.zeroViews.push(zero.view);
+        this.zeroWords.push(zero.words);
       }
     }
     this.anchor = this.membership === 'bitecs' ? this : {};
@@ -297,10 +311,11 @@ export class PoolComponent<S extends Schema> {
    */
   indexOf(eid: number): number {
     if (typeof eid !== 'number') return -1;
-    const raw = eid & this.index.entityMask;
+    const id = int32IdOf(eid);
+    const raw = id & this.index.entityMask;
     if (raw >= this.ownerOf.length) return -1;
     const owner = this.ownerOf[raw]; // bitECS ids are int32 values (versions >= 128 are negative)
-    if (owner === 0 || owner !== eid) return -1;
+    if (owner === 0 || owner !== id) return -1;
     return this.indices[this.packedOf[raw]];
   }
 
@@ -330,8 +345,9 @@ export class PoolComponent<S extends Schema> {
    * @throws TypeError when `eid` is not a number; RangeError when it is not a live entity of the world.
    * @throws OutOfMemoryError when full at `maxCapacity`; nothing changes (checked before bitECS).
    */
-  add(eid: number): number {
-    if (typeof eid !== 'number') checkEntityId(eid); // throws TypeError
+  add(id: number): number {
+    if (typeof id !== 'number') checkEntityId(id); // throws TypeError
+    const eid = int32IdOf(id);
     const index = this.index;
     const raw = eid & index.entityMask;
     const owners = this.ownerOf;
@@ -363,8 +379,9 @@ export class PoolComponent<S extends Schema> {
    * @throws TypeError when `eid` is not a number; RangeError when it is not an integer in
    *   `[-2^31, 2^32 - 1]` (a dead or stale id returns false).
    */
-  remove(eid: number): boolean {
-    if (typeof eid !== 'number' || !Number.isInteger(eid)) checkEntityId(eid);
+  remove(id: number): boolean {
+    if (typeof id !== 'number' || !Number.isInteger(id)) checkEntityId(id);
+    const eid = int32IdOf(id);
     const raw = eid & this.index.entityMask;
     if (raw >= this.ownerOf.length || this.ownerOf[raw] !== eid || eid === 0) {
       checkEntityId(eid);
@@ -590,7 +607,7 @@ export class PoolComponent<S extends Schema> {
       }
     } else {
       const pool = this.pool as StructPool<S>;
-      at = pool.slotOf(pool.alloc()); // StructPool zeroes the slot
+      at = pool.alloc() & this.slotMask; // a fresh handle is live: no slotOf; StructPool zeroes the slot
       if (this.entities.length < pool.capacity) this.growPacked(pool.capacity);
     }
     const n = this.count;
@@ -628,7 +645,7 @@ export class PoolComponent<S extends Schema> {
     const at = this.packedOf[raw];
     if (this.layout === 'slot') {
       const pool = this.pool as StructPool<S>;
-      pool.free(pool.handleOf(this.indices[at]));
+      pool.freeSlot(this.indices[at]); // one validation (free's), not handleOf's too
     }
     const last = this.count - 1;
     if (at !== last) {

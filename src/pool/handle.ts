@@ -5,7 +5,7 @@
  * storing one in an array or object field allocates nothing. It packs two numbers:
  *
  * ```
- *  bit 30 ........................ GENERATION_SHIFT ... 0
+ *  bit 30 ............................ indexBits ... 0
  *  [        generation           ][      slot index      ]
  *   HANDLE_BITS - indexBits bits     indexBits bits
  * ```
@@ -48,10 +48,11 @@ export const HANDLE_LIMIT = 2 ** HANDLE_BITS;
 
 /** A pool's handle layout, derived from its `maxCapacity` by {@link handleLayoutFor}. */
 export interface HandleLayout {
-  /** Bits of the slot index: `ceil(log2(maxCapacity))` (0 when `maxCapacity` is 1). */
+  /**
+   * Bits of the slot index: `ceil(log2(maxCapacity))` (0 when `maxCapacity` is 1). Also the
+   * shift that brings the generation to bit 0.
+   */
   readonly indexBits: number;
-  /** Shift that brings the generation to bit 0: equal to `indexBits`. */
-  readonly generationShift: number;
   /** `2^indexBits - 1`: `handle & indexMask` is the slot. */
   readonly indexMask: number;
   /** Bits of the generation: `HANDLE_BITS - indexBits`. */
@@ -64,7 +65,7 @@ export interface HandleLayout {
  * The smallest `b` with `2^b >= n`, for an integer `n >= 1`. O(log n); no bitwise operators, so
  * it is exact for any safe integer.
  */
-export function ceilLog2(n: number): number {
+function ceilLog2(n: number): number {
   let bits = 0;
   let span = 1;
   while (span < n) {
@@ -84,32 +85,10 @@ export function handleLayoutFor(maxCapacity: number): HandleLayout {
   const generationBits = HANDLE_BITS - indexBits;
   return {
     indexBits,
-    generationShift: indexBits,
     indexMask: 2 ** indexBits - 1,
     generationBits,
     generationMask: 2 ** generationBits - 1,
   };
-}
-
-/**
- * Packs a slot and a generation into a handle.
- *
- * @param layout - the pool's layout.
- * @param slot - integer in `[0, 2^indexBits)`.
- * @param generation - integer in `[0, generationMask]`.
- */
-export function packHandle(layout: HandleLayout, slot: number, generation: number): Handle {
-  return (generation << layout.generationShift) | slot;
-}
-
-/** The slot bits of a handle-shaped value (see {@link isHandleShaped}). */
-export function slotBitsOf(layout: HandleLayout, handle: Handle): number {
-  return handle & layout.indexMask;
-}
-
-/** The generation bits of a handle-shaped value (see {@link isHandleShaped}). */
-export function generationOf(layout: HandleLayout, handle: Handle): number {
-  return handle >>> layout.generationShift;
 }
 
 /**

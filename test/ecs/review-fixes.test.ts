@@ -387,3 +387,36 @@ describe('stats counters', () => {
     expect(C.changeCount).toBeGreaterThan(before);
   });
 });
+
+describe('uint32-form ids (eid >>> 0 of a version >= 128 id) name the same entity everywhere', () => {
+  for (const layout of LAYOUTS) {
+    for (const membership of MEMBERSHIPS) {
+      it(`${layout}/${membership}: add, has, indexOf and remove accept the uint32 form`, () => {
+        const world = versionedWorld();
+        const C = definePoolComponent(world, { v: 'f32' }, { layout, membership });
+        let e = createEntity(world);
+        while (e >= 0) {
+          destroyEntity(world, e);
+          e = createEntity(world); // same raw index, next version: version 128 sets bit 31
+        }
+        const u = e >>> 0;
+        expect(u).toBeGreaterThan(2 ** 31 - 1);
+        const at = C.add(e);
+        C.fields.v[at] = 7;
+        expect(C.has(u)).toBe(true);
+        expect(C.indexOf(u)).toBe(at);
+        expect(C.add(u)).toBe(at);
+        C.check();
+        expect(C.remove(u)).toBe(true);
+        expect(C.has(e)).toBe(false);
+        C.check();
+        expect(C.add(u)).toBe(C.indexOf(e));
+        expect(C.fields.v[C.indexOf(e)]).toBe(0);
+        C.check();
+        // Still rejected: past the uint32 range, and fractions.
+        expect(() => C.remove(2 ** 32 + (e & 0xffffff))).toThrow(RangeError);
+        expect(C.has(u + 0.5)).toBe(false);
+      });
+    }
+  }
+});

@@ -361,7 +361,7 @@ describe('StructPool: error policy', () => {
     ['maxCapacity above 2^24', { maxCapacity: 2 ** 24 + 1 }, RangeError],
     ['maxCapacity 2^32', { capacity: 1, maxCapacity: 2 ** 32 }, RangeError],
     ['maxCapacity -1', { maxCapacity: -1 }, RangeError],
-    ['column above 2^31 bytes', { capacity: 1, maxCapacity: 2 ** 24 }, RangeError, { v: ['f64', 17] }],
+    ['column above 2^32 bytes', { capacity: 1, maxCapacity: 2 ** 24 }, RangeError, { v: ['f64', 33] }],
   ] as [string, unknown, ErrorConstructor, unknown?][])('bad options (%s) throw', (_name, options, type, schema = { x: 'f32' }) => {
     expect(() => new StructPool(schema as never, options as never)).toThrow(type);
   });

@@ -1,0 +1,65 @@
+/**
+ * Column buffers shared by {@link StructPool} and the bitECS bridge's `PoolComponent`: the
+ * `ArrayBuffer` behind one typed-array column, resizable in place when the column may grow, and
+ * the per-record zeroing view over it.
+ *
+ * A column that may grow is a resizable `ArrayBuffer` (ES2024) viewed by a length-tracking typed
+ * array, so a view held by the caller stays valid across growth. A column that never grows is a
+ * plain `ArrayBuffer` (fixed views: the fastest element access in V8 11).
+ *
+ * Source: ECMAScript 2024 resizable `ArrayBuffer` (`maxByteLength`, `resize`), V8's limits.
+ *
+ * @module
+ */
+// Referenced from the docs ({@link}) only.
+import type { StructPool } from './struct-pool.js';
+
+/**
+ * Largest byte length of one column: V8's limit for a resizable `ArrayBuffer`'s `maxByteLength`
+ * (2^32; a larger one throws "Invalid array buffer max length" in Node 20).
+ */
+export const MAX_COLUMN_BYTES = 2 ** 32;
+
+/** True when this runtime has resizable `ArrayBuffer`s (ES2024; Node 20, Chromium 111+). */
+export const HAS_RESIZABLE_BUFFER =
+  typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
+
+/**
+ * A buffer of `bytes` bytes that can later grow in place up to `maxBytes`: resizable when
+ * `maxBytes > bytes` (callers check {@link HAS_RESIZABLE_BUFFER} first and, without it, pass
+ * `maxBytes === bytes`), a plain `ArrayBuffer` otherwise. Both at most {@link MAX_COLUMN_BYTES}
+ * (validated by the caller). O(bytes) (zero-filled); allocates the buffer.
+ *
+ * @throws RangeError from the runtime when the memory cannot be reserved.
+ */
+export function makeColumnBuffer(bytes: number, maxBytes: number): ArrayBuffer {
+  return maxBytes > bytes
+    ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
+        bytes,
+        { maxByteLength: maxBytes },
+      )
+    : new ArrayBuffer(bytes);
+}
+
+/**
+ * Resizes a buffer made resizable by {@link makeColumnBuffer} to `bytes` (new bytes read 0).
+ * Length-tracking views over it follow. O(new bytes).
+ *
+ * @throws RangeError from the runtime when `bytes` exceeds the buffer's `maxByteLength` or the
+ *   memory cannot be committed (the buffer is unchanged).
+ */
+export function resizeColumnBuffer(buffer: ArrayBuffer, bytes: number): void {
+  (buffer as ArrayBuffer & { resize(n: number): void }).resize(bytes);
+}
+
+/**
+ * The view that zeroes one record of a column in as few stores as possible, and its stores per
+ * record: an `Int32Array` over `buffer` and `bytesPerRecord / 4` words when a record is whole
+ * 32-bit words, else a `Uint8Array` and `bytesPerRecord` bytes. One element kind per zeroing
+ * loop whatever the field kinds (no polymorphic stores). O(1); allocates the view.
+ */
+export function zeroViewOf(buffer: ArrayBuffer, bytesPerRecord: number): { view: Int32Array | Uint8Array; words: number } {
+  return bytesPerRecord % 4 === 0
+    ? { view: new Int32Array(buffer), words: bytesPerRecord / 4 }
+    : { view: new Uint8Array(buffer), words: bytesPerRecord };
+}
