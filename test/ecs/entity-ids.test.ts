@@ -11,6 +11,7 @@ import {
   withVersioning,
 } from 'bitecs';
 import { OutOfMemoryError } from '../../src/errors.ts';
+import { randomInts } from '../support/random.ts';
 import {
   createEntity,
   definePoolComponent,
@@ -83,11 +84,7 @@ describe('versioned bitECS ids (case E8)', () => {
     const C = definePoolComponent(world, { v: 'i32' }, { layout: 'slot' });
     const live: number[] = [];
     const dead: number[] = [];
-    let seed = 12345;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rand = randomInts(12345);
     for (let step = 0; step < 3000; step++) {
       if (live.length === 0 || rand(3) !== 0) {
         const e = createEntity(world);

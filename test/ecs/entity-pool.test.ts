@@ -3,6 +3,7 @@ import { addEntity, addComponent, createWorld, entityExists, query, removeEntity
 import { OutOfMemoryError } from '../../src/errors.ts';
 import { EntityPool, definePoolComponent, isEntityAlive } from '../../src/ecs/index.ts';
 import { countGc } from '../support/gc.ts';
+import { randomInts } from '../support/random.ts';
 
 function scene(layout: 'entity' | 'slot') {
   const world = createWorld();
@@ -39,8 +40,7 @@ describe('EntityPool', () => {
     it(`${layout}: seeded random churn against a model, check() after every step`, () => {
       const { Position, bullets } = scene(layout);
       const live = new Set<number>();
-      let s = 99;
-      const rand = (n: number) => ((s = (s * 1103515245 + 12345) % 2147483648), s % n);
+      const rand = randomInts(99);
       for (let step = 0; step < 2000; step++) {
         if (live.size === 0 || (rand(2) === 0 && live.size < 512)) {
           const e = bullets.spawn();

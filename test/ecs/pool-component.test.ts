@@ -12,6 +12,7 @@ import {
   withVersioning,
 } from 'bitecs';
 import { OutOfMemoryError } from '../../src/errors.ts';
+import { randomInts } from '../support/random.ts';
 import {
   createEntity,
   definePoolComponent,
@@ -25,13 +26,6 @@ const versionedWorld = () => createWorld(createEntityIndex(withVersioning()));
 const LAYOUTS: ComponentLayout[] = ['entity', 'slot'];
 const MEMBERSHIPS: ComponentMembership[] = ['bitecs', 'pool'];
 
-function lcg(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
-  };
-}
 
 for (const layout of LAYOUTS) {
   for (const membership of MEMBERSHIPS) {
@@ -215,9 +209,11 @@ for (const layout of LAYOUTS) {
         const C = definePoolComponent(world, { v: 'i32', w: ['f32', 2] }, { layout, membership, capacity: 8 });
         const model = new Map<number, number>(); // eid -> v
         const alive: number[] = [];
-        const rand = lcg(layout.length * 7 + membership.length);
+        const rand = randomInts(layout.length * 7 + membership.length);
+        const opsSeen = new Set<number>();
         for (let step = 0; step < 1500; step++) {
           const op = rand(6);
+          opsSeen.add(alive.length === 0 ? 0 : op);
           if (op === 0 || alive.length === 0) {
             alive.push(createEntity(world));
           } else {
@@ -246,6 +242,7 @@ for (const layout of LAYOUTS) {
           C.check();
           expect(C.count).toBe(model.size);
         }
+        expect([...opsSeen].sort()).toEqual([0, 1, 2, 3, 4, 5]); // every path ran
         for (const [e, v] of model) {
           expect(C.fields.v[C.indexOf(e)]).toBe(v);
           expect(C.fields.w[C.indexOf(e) * 2 + 1]).toBe(v / 2);

@@ -10,14 +10,8 @@ import {
   type ComponentMembership,
 } from '../../src/ecs/index.ts';
 import { countGc } from '../support/gc.ts';
+import { randomInts } from '../support/random.ts';
 
-function lcg(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
-  };
-}
 
 const MIXES: [ComponentLayout, ComponentMembership][][] = [
   [['entity', 'pool'], ['entity', 'pool'], ['entity', 'pool']],
@@ -32,7 +26,9 @@ describe('PoolQuery', () => {
       const q = definePoolQuery(cs);
       const q01 = definePoolQuery([cs[0], cs[1]]);
       const model = new Map<number, Set<number>>(); // entity -> component numbers
-      const rand = lcg(7);
+      const rand = randomInts(7);
+      let destroyed = 0;
+      let removed = 0;
       for (let step = 0; step < 1500; step++) {
         const ids = [...model.keys()];
         const op = rand(10);
@@ -43,6 +39,7 @@ describe('PoolQuery', () => {
           const e = ids[rand(ids.length)];
           destroyEntity(world, e);
           model.delete(e);
+          destroyed++;
         } else {
           const e = ids[rand(ids.length)];
           const k = rand(3);
@@ -52,6 +49,7 @@ describe('PoolQuery', () => {
           } else {
             cs[k].remove(e);
             model.get(e)!.delete(k);
+            removed++;
           }
         }
         if (rand(3) === 0) continue; // sometimes several changes between updates
@@ -69,6 +67,8 @@ describe('PoolQuery', () => {
           }
         }
       }
+      expect(destroyed).toBeGreaterThan(20); // the destroy and remove paths really ran
+      expect(removed).toBeGreaterThan(50);
     });
   }
 

@@ -19,3 +19,15 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seeded source of whole numbers: `next(n)` is uniform in `[0, n)`, built on
+ * {@link mulberry32}. (A `seed * 1103515245 + 12345` generator in plain JS numbers is not one:
+ * the product passes 2^53, its low bits round to zero and `s % n` is then almost always even.)
+ *
+ * @param seed - any number; only its low 32 bits are used.
+ */
+export function randomInts(seed: number): (n: number) => number {
+  const next = mulberry32(seed);
+  return (n) => Math.floor(next() * n);
+}
