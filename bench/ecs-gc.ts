@@ -27,10 +27,19 @@ for (const w of WORKLOADS) {
       for (let i = 0; i < FRAMES; i++) instance.frame();
     });
     instance.verify();
-    rows.push({ workload: w, variant: VARIANT_LABELS[v], 'GC / 1,000 frames': gc.count, minor: gc.minor, major: gc.major, 'GC ms': +gc.totalMs.toFixed(2) });
+    rows.push({
+      workload: w,
+      variant: VARIANT_LABELS[v],
+      'GC / 1,000 frames': gc.count,
+      minor: gc.minor,
+      major: gc.major,
+      'GC ms': +gc.totalMs.toFixed(2),
+    });
   }
 }
-console.log(`GC events per ${FRAMES} frames after ${WARMUP} warm-up frames (${cpus()[0]?.model}, Node ${process.version})`);
+console.log(
+  `GC events per ${FRAMES} frames after ${WARMUP} warm-up frames (${cpus()[0]?.model}, Node ${process.version})`,
+);
 console.table(rows);
 const here = fileURLToPath(new URL('.', import.meta.url));
 mkdirSync(join(here, 'results'), { recursive: true });

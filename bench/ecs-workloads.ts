@@ -25,16 +25,14 @@
  *   {@link EntityPool} for entity churn.
  * - `structpool`: StructPool alone, no ECS: one pool per archetype, iterated through `dense`.
  */
+import { addComponent, addEntity, createWorld, query, removeComponent, removeEntity, type World } from 'bitecs';
 import {
-  addComponent,
-  addEntity,
-  createWorld,
-  query,
-  removeComponent,
-  removeEntity,
-  type World,
-} from 'bitecs';
-import { EntityPool, definePoolComponent, definePoolQuery, type PoolComponent, type PoolQuery } from '../src/ecs/index.ts';
+  EntityPool,
+  definePoolComponent,
+  definePoolQuery,
+  type PoolComponent,
+  type PoolQuery,
+} from '../src/ecs/index.ts';
 import { StructPool } from '../src/pool/struct-pool.ts';
 
 export type Variant = 'typed' | 'entity' | 'slot' | 'pooled' | 'structpool';
@@ -395,7 +393,10 @@ function structPoolWorkload(workload: Workload): WorkloadInstance {
   switch (workload) {
     case 'packed_5': {
       // One archetype (A..E) as five scalar columns.
-      const p = new StructPool({ a: 'i32', b: 'i32', c: 'i32', d: 'i32', e: 'i32' }, { capacity: 1024, maxCapacity: 1024 });
+      const p = new StructPool(
+        { a: 'i32', b: 'i32', c: 'i32', d: 'i32', e: 'i32' },
+        { capacity: 1024, maxCapacity: 1024 },
+      );
       for (let i = 0; i < 1000; i++) p.alloc();
       const cols = [p.fields.a, p.fields.b, p.fields.c, p.fields.d, p.fields.e];
       return {
@@ -439,7 +440,10 @@ function structPoolWorkload(workload: Workload): WorkloadInstance {
       };
     }
     case 'frag_iter': {
-      const pools = Array.from({ length: 26 }, () => new StructPool({ z: 'i32', data: 'i32' }, { capacity: 128, maxCapacity: 128 }));
+      const pools = Array.from(
+        { length: 26 },
+        () => new StructPool({ z: 'i32', data: 'i32' }, { capacity: 128, maxCapacity: 128 }),
+      );
       for (const p of pools) for (let i = 0; i < 100; i++) p.alloc();
       return {
         frame: () => {

@@ -25,7 +25,9 @@ const machine = {
   os: `${platform()} ${release()}`,
   node: process.version,
 };
-console.log(`steadyheap benchmarks ${quick ? '(quick) ' : ''}on ${machine.cpu} x${machine.cores}, Node ${machine.node}`);
+console.log(
+  `steadyheap benchmarks ${quick ? '(quick) ' : ''}on ${machine.cpu} x${machine.cores}, Node ${machine.node}`,
+);
 
 const suites: SuiteResult[] = [];
 const started = Date.now();

@@ -29,5 +29,7 @@ if (chromium) {
 } else {
   run('npx', ['vitest', 'run', '--project', 'unit', ...extra]);
   const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! BROWSER TESTS SKIPPED: no Chromium found.\n!! ${CHROMIUM_HINT}\n!! Then run \`npm test\` again.\n${line}\n`);
+  console.warn(
+    `\n${line}\n!! BROWSER TESTS SKIPPED: no Chromium found.\n!! ${CHROMIUM_HINT}\n!! Then run \`npm test\` again.\n${line}\n`,
+  );
 }

@@ -125,9 +125,7 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
     throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `${name} must be an integer in [${min}, ${max}], got ${describeValue(value)}`,
-    );
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${describeValue(value)}`);
   }
   return value;
 }
@@ -162,9 +160,7 @@ export function isPowerOfTwo(value: number): boolean {
 export function checkPowerOfTwo(name: string, value: unknown, min: number, max: number): number {
   checkInteger(name, value, min, max);
   if (!isPowerOfTwo(value as number)) {
-    throw new RangeError(
-      `${name} must be a power of two in [${min}, ${max}], got ${describeValue(value)}`,
-    );
+    throw new RangeError(`${name} must be a power of two in [${min}, ${max}], got ${describeValue(value)}`);
   }
   return value as number;
 }
@@ -174,11 +170,7 @@ export function checkPowerOfTwo(name: string, value: unknown, min: number, max: 
  *
  * @throws TypeError when `value` is not a string; RangeError when it is not in `allowed`.
  */
-export function checkOneOf<T extends string>(
-  name: string,
-  value: unknown,
-  allowed: readonly T[],
-): T {
+export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string') {
     throw new TypeError(`${name} must be one of ${allowed.join(' | ')}, got ${describeValue(value)}`);
   }

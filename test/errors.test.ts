@@ -59,7 +59,11 @@ describe('errors', () => {
   });
 
   it('describeValue never throws', () => {
-    const hostile = { toString() { throw new Error('no'); } };
+    const hostile = {
+      toString() {
+        throw new Error('no');
+      },
+    };
     expect(describeValue(hostile)).toBe('an object');
     expect(describeValue(16n)).toBe('16n');
     expect(describeValue('x'.repeat(100))).toContain('…');

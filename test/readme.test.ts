@@ -42,7 +42,11 @@ function joinBlocks(blocks: string[]): string {
         continue;
       }
       const names = imports.get(m[2]) ?? new Set<string>();
-      for (const n of m[1].split(',').map((s) => s.trim()).filter(Boolean)) names.add(n);
+      for (const n of m[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        names.add(n);
       imports.set(m[2], names);
     }
   }

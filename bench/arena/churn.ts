@@ -36,10 +36,20 @@ type Slots = Int32Array | unknown[];
 // The replay loops. Written without closures or imports (only their parameters), so that
 // `freshCopy` can compile an independent copy of each from its source text. `any` keeps the
 // transpiled text identical to what is written here.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Random order: free the victim slot, allocate the next size into it. `st[0]` = trace cursor. */
-function replayRandom(t: any, live: any, sizes: Int32Array, victims: Int32Array, st: Int32Array, mask: number, _residents: number, batch: number): void {
+function replayRandom(
+  // biome-ignore lint/suspicious/noExplicitAny: see above (the source text is compiled again)
+  t: any,
+  // biome-ignore lint/suspicious/noExplicitAny: as t
+  live: any,
+  sizes: Int32Array,
+  victims: Int32Array,
+  st: Int32Array,
+  mask: number,
+  _residents: number,
+  batch: number,
+): void {
   let k = st[0];
   for (let i = 0; i < batch; i++) {
     const v = victims[k];
@@ -51,7 +61,18 @@ function replayRandom(t: any, live: any, sizes: Int32Array, victims: Int32Array,
 }
 
 /** FIFO order: free the oldest block (ring position `st[1]`), allocate into its slot. */
-function replayFifo(t: any, live: any, sizes: Int32Array, _victims: Int32Array, st: Int32Array, mask: number, residents: number, batch: number): void {
+function replayFifo(
+  // biome-ignore lint/suspicious/noExplicitAny: see above (the source text is compiled again)
+  t: any,
+  // biome-ignore lint/suspicious/noExplicitAny: as t
+  live: any,
+  sizes: Int32Array,
+  _victims: Int32Array,
+  st: Int32Array,
+  mask: number,
+  residents: number,
+  batch: number,
+): void {
   let k = st[0];
   let r = st[1];
   for (let i = 0; i < batch; i++) {
@@ -65,7 +86,18 @@ function replayFifo(t: any, live: any, sizes: Int32Array, _victims: Int32Array, 
 }
 
 /** LIFO order: allocate `batch` blocks above the residents, free them newest-first. */
-function replayLifo(t: any, live: any, sizes: Int32Array, _victims: Int32Array, st: Int32Array, mask: number, residents: number, batch: number): void {
+function replayLifo(
+  // biome-ignore lint/suspicious/noExplicitAny: see above (the source text is compiled again)
+  t: any,
+  // biome-ignore lint/suspicious/noExplicitAny: as t
+  live: any,
+  sizes: Int32Array,
+  _victims: Int32Array,
+  st: Int32Array,
+  mask: number,
+  residents: number,
+  batch: number,
+): void {
   let k = st[0];
   for (let i = 0; i < batch; i++) {
     live[residents + i] = t.alloc(sizes[k]);
@@ -176,16 +208,18 @@ export async function measureChurn(suite: string, spec: ChurnSpec, options: Benc
   }
   batch = Math.max(1, Math.min(maxBatch, Math.round((batch * callMs) / Math.max(bestMs, 1e-3))));
 
-  const [result] = (
-    await runCases(suite, [{ name: spec.name, opsPerCall: batch, fn: () => step(batch) }], [], options)
-  ).cases;
+  const [result] = (await runCases(suite, [{ name: spec.name, opsPerCall: batch, fn: () => step(batch) }], [], options))
+    .cases;
   let gc: ChurnGc | undefined;
   if (spec.countGc) {
     // Outside tinybench, whose own sampling allocates; the loop is warm by now.
     const calls = Math.max(1, Math.min(100, Math.floor(GC_COUNT_PAIRS / batch)));
-    const counted = await countGc(() => {
-      for (let i = 0; i < calls; i++) step(batch);
-    }, options.quick ? 30 : 100);
+    const counted = await countGc(
+      () => {
+        for (let i = 0; i < calls; i++) step(batch);
+      },
+      options.quick ? 30 : 100,
+    );
     gc = { pairs: calls * batch, collections: counted.count, gcMs: counted.totalMs };
   }
   spec.after?.(target as never);

@@ -26,7 +26,11 @@ export interface ReplayTarget {
  *
  * @returns true when every allocation succeeded. O(trace ops x allocator cost).
  */
-export function replayFits(trace: AllocationTrace, make: (sizeBytes: number) => ReplayTarget, sizeBytes: number): boolean {
+export function replayFits(
+  trace: AllocationTrace,
+  make: (sizeBytes: number) => ReplayTarget,
+  sizeBytes: number,
+): boolean {
   const target = make(sizeBytes);
   const handles = new Int32Array(trace.sizes.length);
   const ops = trace.ops;
@@ -61,7 +65,11 @@ export interface MemoryFigure {
  * @param maxBytes - an upper bound that must succeed.
  * @throws Error when even `maxBytes` fails, or the found size fails on a re-run.
  */
-export function smallestArena(trace: AllocationTrace, make: (sizeBytes: number) => ReplayTarget, maxBytes: number): MemoryFigure {
+export function smallestArena(
+  trace: AllocationTrace,
+  make: (sizeBytes: number) => ReplayTarget,
+  maxBytes: number,
+): MemoryFigure {
   let lo = Math.floor(trace.peakLiveBytes / GRANULE_BYTES); // granules known to fail (or untried)
   let hi = Math.ceil(maxBytes / GRANULE_BYTES); // granules known to fit
   let probes = 1;

@@ -15,7 +15,6 @@
 /** mulberry32 (Tommy Ettinger, public domain), shared with the tests: uniform floats in [0, 1). */
 import { mulberry32 } from '../../test/support/random.ts';
 
-
 /**
  * `count` request sizes in bytes, log-uniform in `[minBytes, maxBytes]` (integers).
  *
@@ -102,7 +101,11 @@ export interface AllocationTrace {
  *
  * @returns the trace with its peak live requested bytes. O(total blocks).
  */
-export function gameTrace(frames: number, seed: number, kinds: readonly BufferKind[] = GAME_BUFFER_KINDS): AllocationTrace {
+export function gameTrace(
+  frames: number,
+  seed: number,
+  kinds: readonly BufferKind[] = GAME_BUFFER_KINDS,
+): AllocationTrace {
   const rand = mulberry32(seed);
   const ops: number[] = [];
   const sizes: number[] = [];

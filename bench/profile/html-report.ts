@@ -107,7 +107,10 @@ export function writeHtmlReport(outDir: string, input: ReportInput): string {
   };
   const head = `<tr><th></th>${input.modes.map((m) => `<th style="color:${MODE_COLORS[m.mode] ?? '#555'}">${escapeHtml(m.mode)}</th>`).join('')}</tr>`;
   const body = input.rows
-    .map((r) => `<tr><td${r.label.startsWith(' ') ? ' class="sub"' : ''}>${escapeHtml(r.label.trim())}</td>${input.modes.map((m) => `<td>${fmt(m.medians[r.key], r.digits ?? 2)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td${r.label.startsWith(' ') ? ' class="sub"' : ''}>${escapeHtml(r.label.trim())}</td>${input.modes.map((m) => `<td>${fmt(m.medians[r.key], r.digits ?? 2)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   const cards = input.modes
     .map(
@@ -138,7 +141,10 @@ ${profile.topSites
       ? 'no sample in the window: under one sampling interval per window, i.e. effectively zero per frame.'
       : profile.ourSites
           .slice(0, 8)
-          .map((s) => `<code>${escapeHtml(s.functionName)}</code> (${escapeHtml(s.where)}) ${fmt(s.bytesPerFrame, 0)} B/frame`)
+          .map(
+            (s) =>
+              `<code>${escapeHtml(s.functionName)}</code> (${escapeHtml(s.where)}) ${fmt(s.bytesPerFrame, 0)} B/frame`,
+          )
           .join('; ')
   }</p>`;
   const allocHtml = alloc

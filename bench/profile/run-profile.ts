@@ -117,7 +117,9 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
     const session = await page.context().newCDPSession(page);
     await page.goto(`${base}${o.pagePath}?overlay=0`);
     const browser = await browserMetadata(page, session);
-    o.log(`${browser.browser}, ${browser.webgl.api}: ${browser.webgl.renderer}${browser.software ? ' (software)' : ''}`);
+    o.log(
+      `${browser.browser}, ${browser.webgl.api}: ${browser.webgl.renderer}${browser.software ? ' (software)' : ''}`,
+    );
 
     const runs: RunResult[] = [];
     const total = o.runs * o.modes.length;
@@ -153,10 +155,15 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
         allocations[mode] = profile;
         o.log(
           `allocation sampling, ${mode}: ${profile.bytesPerFrame.toFixed(0)} B/frame over ${profile.frames} frames (` +
-            Object.entries(profile.byOrigin).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') + ')',
+            Object.entries(profile.byOrigin)
+              .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+              .join(', ') +
+            ')',
         );
         for (const site of profile.ourSites.slice(0, 5)) {
-          o.log(`  our code: ${site.bytesPerFrame.toFixed(0)} B/frame in ${site.functionName} (${site.where}) <- ${site.callers.slice(0, 2).join(' <- ')}`);
+          o.log(
+            `  our code: ${site.bytesPerFrame.toFixed(0)} B/frame in ${site.functionName} (${site.where}) <- ${site.callers.slice(0, 2).join(' <- ')}`,
+          );
         }
       }
     }
@@ -219,7 +226,7 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
     };
     write(
       'profile-summary.json',
-      JSON.stringify(
+      `${JSON.stringify(
         {
           meta,
           definitions,
@@ -237,7 +244,7 @@ export async function runProfile(o: ProfileOptions): Promise<ProfileResult> {
         },
         (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
         2,
-      ) + '\n',
+      )}\n`,
     );
 
     const modeReports: ModeReport[] = o.modes.map((mode) => {

@@ -145,7 +145,7 @@ export function frameCsv(frames: FrameColumns, gc?: { count: number[]; ms: numbe
     copy[mi] = String(Math.round(gc.ms[k] * 1000) / 1000);
     return copy.join(',');
   });
-  return [frames.csvHeader, ...body].join('\n') + '\n';
+  return `${[frames.csvHeader, ...body].join('\n')}\n`;
 }
 
 async function pollHeap(session: CDPSession, untilMs: number): Promise<{ min: number; max: number }> {
@@ -170,7 +170,14 @@ async function measureWindow(page: Page, marker: string, durationMs: number): Pr
  * One run of one mode: open the page, warm up, measure the untraced window (with heap polling),
  * then the traced window.
  */
-export async function runOnce(page: Page, session: CDPSession, base: string, o: ProfileOptions, mode: string, run: number): Promise<RunResult> {
+export async function runOnce(
+  page: Page,
+  session: CDPSession,
+  base: string,
+  o: ProfileOptions,
+  mode: string,
+  run: number,
+): Promise<RunResult> {
   await openDemo(page, demoUrl(base, o, mode));
   // Same-site navigations reuse the renderer process, so the previous page's heap (a naive run's
   // garbage) would be collected during the windows. Collect it first, then warm up for long
@@ -227,7 +234,11 @@ export function runFigures(r: RunResult): Figures {
 
 /** Browser, WebGL renderer (unmasked) and whether it is software, read from a page. */
 export async function browserMetadata(page: Page, session: CDPSession) {
-  const version = (await session.send('Browser.getVersion')) as { product: string; userAgent: string; jsVersion: string };
+  const version = (await session.send('Browser.getVersion')) as {
+    product: string;
+    userAgent: string;
+    jsVersion: string;
+  };
   const webgl = (await page.evaluate(`(() => {
     const gl = document.createElement('canvas').getContext('webgl2') || document.createElement('canvas').getContext('webgl');
     if (!gl) return { api: 'none', vendor: '', renderer: '' };
@@ -253,7 +264,13 @@ export async function browserMetadata(page: Page, session: CDPSession) {
  * page's CPU-time probe off (`?cpu=0`, see {@link demoUrl}) as well as its overlay. Served from
  * `base`: use a dev server (unminified, function names and file paths intact) for readable sites.
  */
-export async function sampleAllocations(page: Page, session: CDPSession, base: string, o: ProfileOptions, mode: string): Promise<AllocationProfile> {
+export async function sampleAllocations(
+  page: Page,
+  session: CDPSession,
+  base: string,
+  o: ProfileOptions,
+  mode: string,
+): Promise<AllocationProfile> {
   await openDemo(page, demoUrl(base, o, mode, { cpu: '0' }));
   // A frame function runs once per frame: V8 needs many frames before its optimized code (which
   // keeps doubles unboxed) takes over. Sample the steady state, not the warm-up.

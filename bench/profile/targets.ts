@@ -71,7 +71,10 @@ export function checkTargets(
         ? `CDP allocation sampling over ${pooled.frames} frames, one sample per ${pooled.samplingIntervalBytes} B on average; ` +
           (ourSites.length === 0
             ? 'no sample in steadyheap or the demo'
-            : `sites: ${ourSites.slice(0, 4).map((s) => `${s.functionName} (${s.where}) ${s.bytesPerFrame.toFixed(0)} B/frame`).join('; ')}`)
+            : `sites: ${ourSites
+                .slice(0, 4)
+                .map((s) => `${s.functionName} (${s.where}) ${s.bytesPerFrame.toFixed(0)} B/frame`)
+                .join('; ')}`)
         : 'pooled mode not sampled',
     },
     {

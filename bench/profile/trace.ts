@@ -78,7 +78,16 @@ export async function startTracing(session: CDPSession): Promise<() => Promise<T
  * profiler restart). O(events).
  */
 export function gcTimeline(events: readonly TraceEvent[], marker: string): GcTimeline {
-  const result: GcTimeline = { slices: [], minor: 0, major: 0, totalMs: 0, maxMs: 0, namesSeen: {}, eventCount: events.length, aligned: false };
+  const result: GcTimeline = {
+    slices: [],
+    minor: 0,
+    major: 0,
+    totalMs: 0,
+    maxMs: 0,
+    namesSeen: {},
+    eventCount: events.length,
+    aligned: false,
+  };
   const stamp = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === marker);
   if (!stamp) return result;
   const mainTid = events.find(

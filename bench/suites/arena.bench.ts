@@ -25,7 +25,14 @@
  */
 import { BuddyArena, FreeListArena, SlabArena, TreeArena, type Allocator, type FitPolicy } from '../../src/index.ts';
 import type { BenchRatio, BenchSuite, CaseResult, SuiteResult } from '../lib/harness.ts';
-import { measureChurn, ratiosOf, type ChurnGc, type ChurnResult, type ChurnSpec, type FreeOrder } from '../arena/churn.ts';
+import {
+  measureChurn,
+  ratiosOf,
+  type ChurnGc,
+  type ChurnResult,
+  type ChurnSpec,
+  type FreeOrder,
+} from '../arena/churn.ts';
 import { smallestArena, type MemoryFigure, type ReplayTarget } from '../arena/memory.ts';
 import {
   Int32FreeStack,
@@ -89,18 +96,45 @@ const freeList = (fit: FitPolicy): Contender => ({
   handles: 'offset',
   after: checkArena,
 });
-const BUDDY: Contender = { name: 'BuddyArena', make: (sizeBytes) => new BuddyArena({ sizeBytes }) as never, handles: 'offset', after: checkArena };
-const TREE: Contender = { name: 'TreeArena', make: (sizeBytes) => new TreeArena({ sizeBytes }) as never, handles: 'offset', after: checkArena };
-const MEMPOOL: Contender = { name: 'MemPool (@thi.ng/malloc)', make: (sizeBytes) => new MemPoolPeer(sizeBytes) as never, handles: 'offset' };
+const BUDDY: Contender = {
+  name: 'BuddyArena',
+  make: (sizeBytes) => new BuddyArena({ sizeBytes }) as never,
+  handles: 'offset',
+  after: checkArena,
+};
+const TREE: Contender = {
+  name: 'TreeArena',
+  make: (sizeBytes) => new TreeArena({ sizeBytes }) as never,
+  handles: 'offset',
+  after: checkArena,
+};
+const MEMPOOL: Contender = {
+  name: 'MemPool (@thi.ng/malloc)',
+  make: (sizeBytes) => new MemPoolPeer(sizeBytes) as never,
+  handles: 'offset',
+};
 const TA_POOL: Contender = {
   name: 'typedarray-pool',
   make: () => new TypedArrayPoolPeer() as never,
   handles: 'object',
   after: () => clearTypedArrayPool(),
 };
-const NEW_F32: Contender = { name: 'new Float32Array', make: () => new NewFloat32ArrayPeer() as never, handles: 'object' };
+const NEW_F32: Contender = {
+  name: 'new Float32Array',
+  make: () => new NewFloat32ArrayPeer() as never,
+  handles: 'object',
+};
 
-const VARIABLE: Contender[] = [BUDDY, freeList('first'), freeList('next'), freeList('best'), TREE, MEMPOOL, TA_POOL, NEW_F32];
+const VARIABLE: Contender[] = [
+  BUDDY,
+  freeList('first'),
+  freeList('next'),
+  freeList('best'),
+  TREE,
+  MEMPOOL,
+  TA_POOL,
+  NEW_F32,
+];
 /** Bytes per block of the scaling series' memory floor: about the mean block there, tags included. */
 const TOUCH_BLOCK_BYTES = 64;
 const TOUCH_FLOOR: Contender = {
@@ -111,7 +145,8 @@ const TOUCH_FLOOR: Contender = {
 const SCALING: Contender[] = [TOUCH_FLOOR, BUDDY, TREE, freeList('first'), freeList('best'), MEMPOOL];
 
 /** Case name of a variable-size churn case. */
-const churnName = (live: number, order: FreeOrder, who: string) => `variable churn, ${count(live)} live, ${order}: ${who}`;
+const churnName = (live: number, order: FreeOrder, who: string) =>
+  `variable churn, ${count(live)} live, ${order}: ${who}`;
 const scalingName = (live: number, who: string) => `scaling, ${count(live)} live, random: ${who}`;
 const fixedName = (who: string) => `fixed 64 B churn, ${count(FIXED_LIVE)} live, random: ${who}`;
 const FLOOR = 'Int32Array free-stack (floor)';
@@ -134,7 +169,9 @@ function memoryFigures(): Record<string, unknown> {
     trace: `game trace, ${trace.frames} frames: ${trace.sizes.length} blocks, peak ${trace.peakLiveBlocks} live, peak ${trace.peakLiveBytes} live requested bytes`,
     peakLiveBytes: trace.peakLiveBytes,
     smallestArenaBytes: Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.sizeBytes])),
-    arenaBytesPerLiveByte: Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, +f.bytesPerLiveByte.toFixed(3)])),
+    arenaBytesPerLiveByte: Object.fromEntries(
+      Object.entries(figures).map(([k, f]) => [k, +f.bytesPerLiveByte.toFixed(3)]),
+    ),
   };
 }
 
@@ -171,7 +208,8 @@ export default {
       { name: FLOOR, make: () => new Int32FreeStack(fixedBlocks, FIXED_BLOCK_BYTES) as never, handles: 'offset' },
       {
         name: 'SlabArena',
-        make: () => new SlabArena({ sizeBytes: fixedBlocks * FIXED_BLOCK_BYTES, blockBytes: FIXED_BLOCK_BYTES }) as never,
+        make: () =>
+          new SlabArena({ sizeBytes: fixedBlocks * FIXED_BLOCK_BYTES, blockBytes: FIXED_BLOCK_BYTES }) as never,
         handles: 'offset',
         after: checkArena,
       },
@@ -253,23 +291,46 @@ export default {
 
     const mp = MEMPOOL.name;
     const ratios: BenchRatio[] = [
-      { name: 'BuddyArena / MemPool, 10k live, random', numerator: churnName(10_000, 'random', 'BuddyArena'), denominator: churnName(10_000, 'random', mp), targetMax: 1 / 300 },
-      { name: 'TreeArena / MemPool, 10k live, random', numerator: churnName(10_000, 'random', 'TreeArena'), denominator: churnName(10_000, 'random', mp), targetMax: 1 / 300 },
+      {
+        name: 'BuddyArena / MemPool, 10k live, random',
+        numerator: churnName(10_000, 'random', 'BuddyArena'),
+        denominator: churnName(10_000, 'random', mp),
+        targetMax: 1 / 300,
+      },
+      {
+        name: 'TreeArena / MemPool, 10k live, random',
+        numerator: churnName(10_000, 'random', 'TreeArena'),
+        denominator: churnName(10_000, 'random', mp),
+        targetMax: 1 / 300,
+      },
       ...CHURN_LIVE.map((live) => ({
         name: `TreeArena (best fit) / FreeListArena first fit, ${count(live)} live, random`,
         numerator: churnName(live, 'random', 'TreeArena'),
         denominator: churnName(live, 'random', 'FreeListArena first fit'),
         targetMax: 3,
       })),
-      { name: 'SlabArena / Int32Array free-stack floor (fixed 64 B)', numerator: fixedName('SlabArena'), denominator: fixedName(FLOOR), targetMax: 2 },
+      {
+        name: 'SlabArena / Int32Array free-stack floor (fixed 64 B)',
+        numerator: fixedName('SlabArena'),
+        denominator: fixedName(FLOOR),
+        targetMax: 2,
+      },
       ...['BuddyArena', 'TreeArena', 'FreeListArena first fit', 'FreeListArena best fit'].map((who) => ({
         name: `scaling ${who}: 1M / 1k live`,
         numerator: scalingName(1_000_000, who),
         denominator: scalingName(1_000, who),
         targetMax: who.startsWith('FreeListArena') ? undefined : 2,
       })),
-      { name: `scaling ${TOUCH_FLOOR.name}: 1M / 1k live`, numerator: scalingName(1_000_000, TOUCH_FLOOR.name), denominator: scalingName(1_000, TOUCH_FLOOR.name) },
-      { name: 'scaling MemPool: 100k / 1k live', numerator: scalingName(100_000, mp), denominator: scalingName(1_000, mp) },
+      {
+        name: `scaling ${TOUCH_FLOOR.name}: 1M / 1k live`,
+        numerator: scalingName(1_000_000, TOUCH_FLOOR.name),
+        denominator: scalingName(1_000, TOUCH_FLOOR.name),
+      },
+      {
+        name: 'scaling MemPool: 100k / 1k live',
+        numerator: scalingName(100_000, mp),
+        denominator: scalingName(1_000, mp),
+      },
       ...['BuddyArena', 'TreeArena', 'typedarray-pool'].map((who) => ({
         name: `${who} / new Float32Array, 10k live, random`,
         numerator: churnName(10_000, 'random', who),
@@ -288,7 +349,10 @@ export default {
         mempoolScalingCap: `MemPool measured up to ${count(MEMPOOL_SCALING_CAP)} live blocks only (O(n) free)`,
         rounds: `fixed-size churn, variable churn in random order, and the scaling series: ${rounds} round(s), each case keeping its fastest median (this machine is shared); FIFO and LIFO cases: 1 round`,
         gc: Object.fromEntries(
-          [...gcCounts].map(([name, g]) => [name, `${g.collections} collections (${g.gcMs.toFixed(1)} ms) in ${g.pairs} pairs`]),
+          [...gcCounts].map(([name, g]) => [
+            name,
+            `${g.collections} collections (${g.gcMs.toFixed(1)} ms) in ${g.pairs} pairs`,
+          ]),
         ),
         batches: Object.fromEntries([...results.values()].map((r) => [r.name, r.batch])),
         memory,

@@ -208,10 +208,14 @@ export default {
       },
       // zeroOnAlloc false first: once alloc() has seen both settings its code keeps the zeroing
       // path, and every later case pays for it (see the "after mixed use" case at the end).
-      structCase('StructPool alloc+free, 1 field, zeroOnAlloc false', () =>
-        new StructPool({ x: 'f32' }, { capacity: CAPACITY, zeroOnAlloc: false })),
-      structCase('StructPool alloc+free, 7 fields, zeroOnAlloc false', () =>
-        new StructPool(PARTICLE_SCHEMA, { capacity: CAPACITY, zeroOnAlloc: false })),
+      structCase(
+        'StructPool alloc+free, 1 field, zeroOnAlloc false',
+        () => new StructPool({ x: 'f32' }, { capacity: CAPACITY, zeroOnAlloc: false }),
+      ),
+      structCase(
+        'StructPool alloc+free, 7 fields, zeroOnAlloc false',
+        () => new StructPool(PARTICLE_SCHEMA, { capacity: CAPACITY, zeroOnAlloc: false }),
+      ),
       structCase('StructPool alloc+free, 1 field', () => new StructPool({ x: 'f32' }, { capacity: CAPACITY })),
       structCase('StructPool alloc+free, 7 fields', () => new StructPool(PARTICLE_SCHEMA, { capacity: CAPACITY })),
       {
@@ -276,8 +280,10 @@ export default {
           }
         },
       },
-      structCase('StructPool alloc+free, 7 fields, growable', () =>
-        new StructPool(PARTICLE_SCHEMA, { capacity: 64, maxCapacity: CAPACITY })),
+      structCase(
+        'StructPool alloc+free, 7 fields, growable',
+        () => new StructPool(PARTICLE_SCHEMA, { capacity: 64, maxCapacity: CAPACITY }),
+      ),
       {
         name: 'StructPool dense iteration, growable',
         opsPerCall: SWEEP,
@@ -295,30 +301,75 @@ export default {
           }
         },
       },
-      structCase('StructPool alloc+free, 1 field, zeroOnAlloc false, after mixed use', () =>
-        new StructPool({ x: 'f32' }, { capacity: CAPACITY, zeroOnAlloc: false })),
+      structCase(
+        'StructPool alloc+free, 1 field, zeroOnAlloc false, after mixed use',
+        () => new StructPool({ x: 'f32' }, { capacity: CAPACITY, zeroOnAlloc: false }),
+      ),
     ];
 
     const floor = 'Int32Array free-stack alloc+free (floor)';
     const ratios: BenchRatio[] = [
-      { name: 'floor / floor as module constant', numerator: floor, denominator: 'Int32Array free-stack alloc+free, module constant' },
+      {
+        name: 'floor / floor as module constant',
+        numerator: floor,
+        denominator: 'Int32Array free-stack alloc+free, module constant',
+      },
       {
         name: 'StructPool (1 field, zeroOnAlloc false) / floor, both module constants',
         numerator: 'StructPool alloc+free, 1 field, zeroOnAlloc false, module constant',
         denominator: 'Int32Array free-stack alloc+free, module constant',
         targetMax: 2,
       },
-      { name: 'StructPool (1 field) / floor', numerator: 'StructPool alloc+free, 1 field', denominator: floor, targetMax: 2 },
-      { name: 'StructPool (1 field, zeroOnAlloc false) / floor', numerator: 'StructPool alloc+free, 1 field, zeroOnAlloc false', denominator: floor, targetMax: 2 },
-      { name: 'StructPool (7 fields, zeroed) / floor', numerator: 'StructPool alloc+free, 7 fields', denominator: floor },
-      { name: 'StructPool (7 fields, zeroOnAlloc false) / floor', numerator: 'StructPool alloc+free, 7 fields, zeroOnAlloc false', denominator: floor, targetMax: 2 },
-      { name: 'StructPool (1 field, zeroOnAlloc false) after mixed use / floor', numerator: 'StructPool alloc+free, 1 field, zeroOnAlloc false, after mixed use', denominator: floor },
-      { name: 'StructPool growable / fixed (7 fields)', numerator: 'StructPool alloc+free, 7 fields, growable', denominator: 'StructPool alloc+free, 7 fields' },
-      { name: 'ObjectPool / PixiJS Pool', numerator: 'ObjectPool acquire+release', denominator: 'PixiJS Pool get+return' },
+      {
+        name: 'StructPool (1 field) / floor',
+        numerator: 'StructPool alloc+free, 1 field',
+        denominator: floor,
+        targetMax: 2,
+      },
+      {
+        name: 'StructPool (1 field, zeroOnAlloc false) / floor',
+        numerator: 'StructPool alloc+free, 1 field, zeroOnAlloc false',
+        denominator: floor,
+        targetMax: 2,
+      },
+      {
+        name: 'StructPool (7 fields, zeroed) / floor',
+        numerator: 'StructPool alloc+free, 7 fields',
+        denominator: floor,
+      },
+      {
+        name: 'StructPool (7 fields, zeroOnAlloc false) / floor',
+        numerator: 'StructPool alloc+free, 7 fields, zeroOnAlloc false',
+        denominator: floor,
+        targetMax: 2,
+      },
+      {
+        name: 'StructPool (1 field, zeroOnAlloc false) after mixed use / floor',
+        numerator: 'StructPool alloc+free, 1 field, zeroOnAlloc false, after mixed use',
+        denominator: floor,
+      },
+      {
+        name: 'StructPool growable / fixed (7 fields)',
+        numerator: 'StructPool alloc+free, 7 fields, growable',
+        denominator: 'StructPool alloc+free, 7 fields',
+      },
+      {
+        name: 'ObjectPool / PixiJS Pool',
+        numerator: 'ObjectPool acquire+release',
+        denominator: 'PixiJS Pool get+return',
+      },
       { name: 'ObjectPool / plain new', numerator: 'ObjectPool acquire+release', denominator: 'plain new objects' },
       { name: 'PixiJS Pool / plain new', numerator: 'PixiJS Pool get+return', denominator: 'plain new objects' },
-      { name: 'length-tracking / fixed views (sweep)', numerator: 'column sweep, length-tracking views', denominator: 'column sweep, fixed views' },
-      { name: 'growable / fixed pool (dense iteration)', numerator: 'StructPool dense iteration, growable', denominator: 'StructPool dense iteration, fixed' },
+      {
+        name: 'length-tracking / fixed views (sweep)',
+        numerator: 'column sweep, length-tracking views',
+        denominator: 'column sweep, fixed views',
+      },
+      {
+        name: 'growable / fixed pool (dense iteration)',
+        numerator: 'StructPool dense iteration, growable',
+        denominator: 'StructPool dense iteration, fixed',
+      },
     ];
 
     const result = await runCases('pool', cases, ratios, options, {

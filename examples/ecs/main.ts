@@ -21,7 +21,14 @@ async function start(): Promise<void> {
   const state = { ready: false, frame: 0, entities: 0 };
   window.steadyheapEcs = state;
   const app = new Application();
-  await app.init({ background: BACKGROUND, resizeTo: window, preference: 'webgl', antialias: false, autoStart: false, sharedTicker: false });
+  await app.init({
+    background: BACKGROUND,
+    resizeTo: window,
+    preference: 'webgl',
+    antialias: false,
+    autoStart: false,
+    sharedTicker: false,
+  });
   document.body.append(app.canvas);
   const widthPx = app.screen.width;
   const heightPx = app.screen.height;
@@ -43,7 +50,12 @@ async function start(): Promise<void> {
   });
   const particles: Particle[] = [];
   for (let s = 0; s < MAX_BULLETS; s++) {
-    const p = new Particle({ texture: Texture.WHITE, scaleX: BULLET_PX / Texture.WHITE.width, scaleY: BULLET_PX / Texture.WHITE.height, alpha: 0 });
+    const p = new Particle({
+      texture: Texture.WHITE,
+      scaleX: BULLET_PX / Texture.WHITE.width,
+      scaleY: BULLET_PX / Texture.WHITE.height,
+      alpha: 0,
+    });
     particles.push(p);
     container.addParticle(p);
   }

@@ -39,13 +39,21 @@ export interface EcsScene {
 }
 
 function makeTurret(world: World) {
-  return definePoolComponent(world, { x: 'f32', y: 'f32', angle: 'f32', spin: 'f32' }, { capacity: 64, maxCapacity: 64 });
+  return definePoolComponent(
+    world,
+    { x: 'f32', y: 'f32', angle: 'f32', spin: 'f32' },
+    { capacity: 64, maxCapacity: 64 },
+  );
 }
 function makeVec2(world: World) {
   return definePoolComponent(world, { x: 'f32', y: 'f32' }, { membership: 'pool', capacity: 4096, maxCapacity: 4096 });
 }
 function makeLife(world: World) {
-  return definePoolComponent(world, { frames: 'i32', maxFrames: 'i32' }, { membership: 'pool', capacity: 4096, maxCapacity: 4096 });
+  return definePoolComponent(
+    world,
+    { frames: 'i32', maxFrames: 'i32' },
+    { membership: 'pool', capacity: 4096, maxCapacity: 4096 },
+  );
 }
 
 /**
@@ -58,7 +66,11 @@ export function createEcsScene(widthPx: number, heightPx: number, turrets = 6): 
   const Position = makeVec2(world);
   const Velocity = makeVec2(world);
   const Life = makeLife(world);
-  const bullets = new EntityPool(world, { components: [Position, Velocity, Life], capacity: MAX_BULLETS, maxCapacity: MAX_BULLETS });
+  const bullets = new EntityPool(world, {
+    components: [Position, Velocity, Life],
+    capacity: MAX_BULLETS,
+    maxCapacity: MAX_BULLETS,
+  });
   for (let i = 0; i < turrets; i++) {
     const e = createEntity(world);
     const at = Turret.add(e);

@@ -29,9 +29,22 @@ import { NaiveSimulation } from './naive-simulation.ts';
 import { FrameOverlay } from './overlay.ts';
 import type { SteadyheapDemo } from './page-contract.ts';
 import { formatDemoParams, parseDemoParams } from './params.ts';
-import { NaiveParticleView, PooledParticleView, createDotTexture, createParticleContainer, type ParticleView } from './pixi-view.ts';
+import {
+  NaiveParticleView,
+  PooledParticleView,
+  createDotTexture,
+  createParticleContainer,
+  type ParticleView,
+} from './pixi-view.ts';
 import { PooledSimulation } from './pooled-simulation.ts';
-import { badModeMessage, isDemoMode, nextDemoMode, simulationKindOf, type DemoMode, type ParticleSimulation } from './simulation.ts';
+import {
+  badModeMessage,
+  isDemoMode,
+  nextDemoMode,
+  simulationKindOf,
+  type DemoMode,
+  type ParticleSimulation,
+} from './simulation.ts';
 import { ZeroObjectParticleView } from './zero-object-view.ts';
 
 /** Background colour of the stage (the e2e test counts pixels that differ from it). */
@@ -58,7 +71,13 @@ async function start(): Promise<void> {
 
   const widthPx = app.screen.width;
   const heightPx = app.screen.height;
-  const options = { capacity: params.capacity, spawnPerFrame: params.spawnPerFrame, seed: params.seed, widthPx, heightPx };
+  const options = {
+    capacity: params.capacity,
+    spawnPerFrame: params.spawnPerFrame,
+    seed: params.seed,
+    widthPx,
+    heightPx,
+  };
   const pooled = new PooledSimulation(options);
   const naive = new NaiveSimulation(options);
   const texture = createDotTexture();
@@ -150,7 +169,9 @@ async function start(): Promise<void> {
     const recordFrame = previousMs >= 0;
     // Whole µs: a small integer, never boxed at the calls below (the fractional difference
     // stays an unboxed double inside this function once V8 has optimized it).
-    const frameUs = recordFrame ? Math.min(MAX_FRAME_US, Math.max(0, Math.round((nowMs - previousMs) * 1000))) : FIRST_FRAME_US;
+    const frameUs = recordFrame
+      ? Math.min(MAX_FRAME_US, Math.max(0, Math.round((nowMs - previousMs) * 1000)))
+      : FIRST_FRAME_US;
     frameClock[PREVIOUS_FRAME_MS] = nowMs;
     const w = app.screen.width;
     const h = app.screen.height;
@@ -165,7 +186,9 @@ async function start(): Promise<void> {
     sim.stepUs(frameUs);
     view.sync();
     app.renderer.render(app.stage);
-    const cpuUs = cpuTiming ? Math.min(MAX_FRAME_US, Math.round((performance.now() - cpuStartMs) * 1000)) : UNKNOWN_CPU_US;
+    const cpuUs = cpuTiming
+      ? Math.min(MAX_FRAME_US, Math.round((performance.now() - cpuStartMs) * 1000))
+      : UNKNOWN_CPU_US;
 
     const live = sim.live;
     const spawned = sim.spawnedLastStep;
@@ -190,6 +213,6 @@ start().catch((error: unknown) => {
   console.error('steadyheap demo failed to start:', error);
   const message = document.createElement('pre');
   message.className = 'fatal';
-  message.textContent = `The demo failed to start:\n${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+  message.textContent = `The demo failed to start:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   document.body.append(message);
 });

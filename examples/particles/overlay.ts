@@ -54,7 +54,9 @@ export interface FrameOverlayOptions {
 
 /** Formats a count with thin thousands separators (text refresh only). */
 function formatCount(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
 }
 
 /** Formats milliseconds with one decimal, or a dash when unknown (text refresh only). */

@@ -75,7 +75,8 @@ export class SeededRandom {
 
   /** The next number in `[0, 1)`, with 32 random bits. O(1), allocation-free. */
   next(): number {
-    const s = (this.state[0] = (this.state[0] + 0x6d2b79f5) >>> 0);
+    const s = (this.state[0] + 0x6d2b79f5) >>> 0;
+    this.state[0] = s;
     let t = Math.imul(s ^ (s >>> 15), s | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -98,12 +99,30 @@ function hueToBgr(hue: number, value: number): number {
   let g = 0;
   let b = 0;
   switch (sector) {
-    case 0: r = v; g = up; break;
-    case 1: r = down; g = v; break;
-    case 2: g = v; b = up; break;
-    case 3: g = down; b = v; break;
-    case 4: r = up; b = v; break;
-    default: r = v; b = down; break;
+    case 0:
+      r = v;
+      g = up;
+      break;
+    case 1:
+      r = down;
+      g = v;
+      break;
+    case 2:
+      g = v;
+      b = up;
+      break;
+    case 3:
+      g = down;
+      b = v;
+      break;
+    case 4:
+      r = up;
+      b = v;
+      break;
+    default:
+      r = v;
+      b = down;
+      break;
   }
   // Pale the colour towards white a little so additive-looking sparks stay bright.
   r = Math.min(255, r + 60);
@@ -210,8 +229,8 @@ export class Emitter {
     // Hue cycles once every 6 s, with a per-particle jitter of a fifth of the colour wheel.
     const hueIndex = Math.floor((t / 6 + random.next() * 0.2) * PALETTE_SIZE);
     out[SPAWN_TINT] = this.palette[hueIndex % PALETTE_SIZE];
-    out[SPAWN_SCALE] = MIN_SCALE + (MAX_SCALE - MIN_SCALE) * (speed - MIN_SPEED_PX_PER_S) /
-      (MAX_SPEED_PX_PER_S - MIN_SPEED_PX_PER_S);
+    out[SPAWN_SCALE] =
+      MIN_SCALE + ((MAX_SCALE - MIN_SCALE) * (speed - MIN_SPEED_PX_PER_S)) / (MAX_SPEED_PX_PER_S - MIN_SPEED_PX_PER_S);
   }
 }
 

@@ -125,7 +125,11 @@ export class ZeroObjectParticleView implements ParticleView {
       return buffer;
     });
     const shader = new Shader({
-      glProgram: GlProgram.from({ vertex: ZERO_OBJECT_VERTEX, fragment: ZERO_OBJECT_FRAGMENT, name: 'zero-object-particles' }),
+      glProgram: GlProgram.from({
+        vertex: ZERO_OBJECT_VERTEX,
+        fragment: ZERO_OBJECT_FRAGMENT,
+        name: 'zero-object-particles',
+      }),
       resources: { uTexture: texture.source, uSampler: texture.source.style },
     });
     const mesh = new Mesh({ geometry, shader, texture });

@@ -138,11 +138,7 @@ export abstract class BoundaryTagArena implements Allocator {
    *   alignment out of range (`sizeBytes` must hold one minimum block after alignment, and at
    *   most `min(buffer.byteLength, 2^31)`; `alignBytes` a power of two in [8, 65536]).
    */
-  protected constructor(
-    className: string,
-    options: ArenaOptions | undefined,
-    extraOptionNames: readonly string[],
-  ) {
+  protected constructor(className: string, options: ArenaOptions | undefined, extraOptionNames: readonly string[]) {
     // Smallest arena: the head before the first block plus one minimum block.
     const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
       className,
@@ -322,7 +318,9 @@ export abstract class BoundaryTagArena implements Allocator {
       const probe = Math.min(offset + HEADER_BYTES, this.capacityBytes - 1);
       const live = this.liveMap.lastAtOrBelow(probe);
       const inside =
-        live >= 0 && live - HEADER_BYTES <= offset && offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
+        live >= 0 &&
+        live - HEADER_BYTES <= offset &&
+        offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
       throw new InvalidFreeError(
         inside ? 'interior' : 'not-allocated',
         offset,
@@ -599,7 +597,8 @@ export abstract class BoundaryTagArena implements Allocator {
     if (live !== this.liveBlocks) fail(`liveBlocks ${this.liveBlocks}, walk says ${live}`);
     if (freeCount !== this.freeBlocks) fail(`freeBlocks ${this.freeBlocks}, walk says ${freeCount}`);
     if (requested !== this.requestedBytes) fail(`requestedBytes ${this.requestedBytes}, walk says ${requested}`);
-    if (used - TAG_BYTES * live !== this.grantedBytes) fail(`grantedBytes ${this.grantedBytes}, walk says ${used - TAG_BYTES * live}`);
+    if (used - TAG_BYTES * live !== this.grantedBytes)
+      fail(`grantedBytes ${this.grantedBytes}, walk says ${used - TAG_BYTES * live}`);
     if (this.usedBytes + this.freeBytes + this.reservedBytes !== this.capacityBytes) {
       fail('usedBytes + freeBytes + reservedBytes !== capacityBytes');
     }

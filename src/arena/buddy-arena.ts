@@ -521,7 +521,8 @@ export class BuddyArena implements Allocator {
     const totals = { used: 0, free: 0, nUsed: 0, nFree: 0, requested: 0 };
     this.checkNode(1, this.maxOrder, totals);
     const fail = (what: string, counter: number, walked: number) => {
-      if (counter !== walked) throw new Error(`BuddyArena.check: ${what} counter ${counter} but the tree says ${walked}`);
+      if (counter !== walked)
+        throw new Error(`BuddyArena.check: ${what} counter ${counter} but the tree says ${walked}`);
     };
     fail('usedBytes', this.usedBytes, totals.used);
     fail('freeBytes', this.freeBytes, totals.free);
@@ -535,7 +536,9 @@ export class BuddyArena implements Allocator {
     fail('liveBlocks (leaf order marks)', this.liveBlocks, marks);
     if (this.peakUsedBytes < this.usedBytes) throw new Error('BuddyArena.check: peakUsedBytes below usedBytes');
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
-      throw new Error(`BuddyArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`);
+      throw new Error(
+        `BuddyArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`,
+      );
     }
   }
 
@@ -609,7 +612,11 @@ export class BuddyArena implements Allocator {
   /** Requested bytes of the live block of `order` starting at smallest block `leaf`. */
   private requestedAt(leaf: number, order: number): number {
     if (this.narrow) {
-      return order === 0 ? this.requested8[leaf] + 1 : order === 1 ? this.requested16[leaf >>> 1] : this.requested32[leaf >>> 2];
+      return order === 0
+        ? this.requested8[leaf] + 1
+        : order === 1
+          ? this.requested16[leaf >>> 1]
+          : this.requested32[leaf >>> 2];
     }
     return order === 0 ? this.requested16[leaf] + 1 : this.requested32[leaf >>> 1];
   }
@@ -782,7 +789,10 @@ export class BuddyArena implements Allocator {
   private outOfMemory(what: string, bytes: number): OutOfMemoryError {
     const s = this.stats();
     const order = this.orderOf(bytes);
-    const need = order < 0 ? `more than the root block of ${this.maxBlockBytes} bytes` : `a free block of ${this.orderBytes[order]} bytes (order ${order})`;
+    const need =
+      order < 0
+        ? `more than the root block of ${this.maxBlockBytes} bytes`
+        : `a free block of ${this.orderBytes[order]} bytes (order ${order})`;
     return new OutOfMemoryError(
       `BuddyArena.${what}(${bytes}): needs ${need}; largest free block is ${s.largestFreeBytes} bytes ` +
         `of ${s.freeBytes} free (raise sizeBytes)`,
@@ -827,7 +837,9 @@ export class BuddyArena implements Allocator {
       if (isUsed(code)) {
         const leaf = start / this.minBlockBytes;
         if (code !== USED + k || this.tree[this.leafCount + leaf] !== code) {
-          throw new Error(`BuddyArena.check: ${where}: a live block of order ${k} must hold code ${USED + k} at its node and its first leaf`);
+          throw new Error(
+            `BuddyArena.check: ${where}: a live block of order ${k} must hold code ${USED + k} at its node and its first leaf`,
+          );
         }
         const r = this.requestedAt(leaf, k);
         if (r < 1 || r > bytes || (k > 0 && r <= bytes / 2)) {

@@ -129,7 +129,7 @@ export class FreeListArena extends BoundaryTagArena {
     this.noteInserted(newSizeBytes);
   }
 
-  protected indexResize(block: number, oldSizeBytes: number, newSizeBytes: number): void {
+  protected indexResize(_block: number, oldSizeBytes: number, newSizeBytes: number): void {
     if (oldSizeBytes === this.largestKnown && newSizeBytes < oldSizeBytes) this.largestStale = true;
     this.noteInserted(newSizeBytes);
   }
@@ -201,12 +201,14 @@ export class FreeListArena extends BoundaryTagArena {
     for (let b = this.head; b !== NONE; b = i32[(b >>> 2) + LINK_NEXT]) {
       if (seen.has(b)) fail(`cycle at block ${b}`);
       if (!freeStarts.has(b)) fail(`block ${b} on the list is not a free block`);
-      if (i32[(b >>> 2) + LINK_PREV] !== prev) fail(`block ${b}: prev link ${i32[(b >>> 2) + LINK_PREV]}, expected ${prev}`);
+      if (i32[(b >>> 2) + LINK_PREV] !== prev)
+        fail(`block ${b}: prev link ${i32[(b >>> 2) + LINK_PREV]}, expected ${prev}`);
       if (b === this.rover) roverSeen = true;
       seen.add(b);
       prev = b;
     }
-    if (seen.size !== freeStarts.size) fail(`${seen.size} blocks on the list, ${freeStarts.size} free blocks in the heap`);
+    if (seen.size !== freeStarts.size)
+      fail(`${seen.size} blocks on the list, ${freeStarts.size} free blocks in the heap`);
     if (!roverSeen) fail(`rover ${this.rover} is not on the list`);
   }
 }

@@ -189,11 +189,11 @@ export class RedBlackTree {
       } else {
         this.transplant(y, this.links[y * NODE_WORDS + RIGHT]);
         this.links[y * NODE_WORDS + RIGHT] = this.links[z * NODE_WORDS + RIGHT];
-        this.links[(this.links[y * NODE_WORDS + RIGHT]) * NODE_WORDS + PARENT] = y;
+        this.links[this.links[y * NODE_WORDS + RIGHT] * NODE_WORDS + PARENT] = y;
       }
       this.transplant(z, y);
       this.links[y * NODE_WORDS + LEFT] = this.links[z * NODE_WORDS + LEFT];
-      this.links[(this.links[y * NODE_WORDS + LEFT]) * NODE_WORDS + PARENT] = y;
+      this.links[this.links[y * NODE_WORDS + LEFT] * NODE_WORDS + PARENT] = y;
       this.links[y * NODE_WORDS + COLOR] = this.links[z * NODE_WORDS + COLOR];
     }
     if (yOriginalColor === BLACK) this.deleteFixup(x);
@@ -247,10 +247,14 @@ export class RedBlackTree {
     let inPlace: boolean;
     if (RedBlackTree.less(oldSize, oldOffset, size, offset)) {
       const next = this.successor(node);
-      inPlace = next === NIL_NODE || RedBlackTree.less(size, offset, keys[next * NODE_WORDS + SIZE], keys[next * NODE_WORDS + OFFSET]);
+      inPlace =
+        next === NIL_NODE ||
+        RedBlackTree.less(size, offset, keys[next * NODE_WORDS + SIZE], keys[next * NODE_WORDS + OFFSET]);
     } else {
       const prev = this.predecessor(node);
-      inPlace = prev === NIL_NODE || RedBlackTree.less(keys[prev * NODE_WORDS + SIZE], keys[prev * NODE_WORDS + OFFSET], size, offset);
+      inPlace =
+        prev === NIL_NODE ||
+        RedBlackTree.less(keys[prev * NODE_WORDS + SIZE], keys[prev * NODE_WORDS + OFFSET], size, offset);
     }
     if (inPlace) {
       keys[base + SIZE] = size;
@@ -268,7 +272,9 @@ export class RedBlackTree {
       const xs = this.keys[x * NODE_WORDS + SIZE];
       const xo = this.keys[x * NODE_WORDS + OFFSET];
       if (xs === size && xo === offset) return x;
-      x = RedBlackTree.less(size, offset, xs, xo) ? this.links[x * NODE_WORDS + LEFT] : this.links[x * NODE_WORDS + RIGHT];
+      x = RedBlackTree.less(size, offset, xs, xo)
+        ? this.links[x * NODE_WORDS + LEFT]
+        : this.links[x * NODE_WORDS + RIGHT];
     }
     return NIL_NODE;
   }
@@ -288,7 +294,8 @@ export class RedBlackTree {
 
   /** The node after `node` in key order, or {@link NIL_NODE} (CLRS `TREE-SUCCESSOR`). O(log n). */
   successor(node: number): number {
-    if (this.links[node * NODE_WORDS + RIGHT] !== NIL_NODE) return this.minimumUnder(this.links[node * NODE_WORDS + RIGHT]);
+    if (this.links[node * NODE_WORDS + RIGHT] !== NIL_NODE)
+      return this.minimumUnder(this.links[node * NODE_WORDS + RIGHT]);
     let x = node;
     let y = this.links[x * NODE_WORDS + PARENT];
     while (y !== NIL_NODE && x === this.links[y * NODE_WORDS + RIGHT]) {
@@ -328,8 +335,8 @@ export class RedBlackTree {
       if (this.minNode !== NIL_NODE) throw new Error(`RedBlackTree: empty tree but cached minimum ${this.minNode}`);
       return 0;
     }
-    if (this.links[(this.root) * NODE_WORDS + PARENT] !== NIL_NODE) throw new Error('RedBlackTree: root has a parent');
-    if (this.links[(this.root) * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: root is red');
+    if (this.links[this.root * NODE_WORDS + PARENT] !== NIL_NODE) throw new Error('RedBlackTree: root has a parent');
+    if (this.links[this.root * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: root is red');
     // Iterative post-order would be tidy; recursion depth is <= 2 log2(n + 1), so recursion is safe.
     let seen = 0;
     let prevSize = -1;
@@ -340,9 +347,14 @@ export class RedBlackTree {
       if (++seen > this.nodeCount) throw new Error('RedBlackTree: more nodes reachable than size (cycle?)');
       const l = this.links[x * NODE_WORDS + LEFT];
       const r = this.links[x * NODE_WORDS + RIGHT];
-      if (l !== NIL_NODE && this.links[l * NODE_WORDS + PARENT] !== x) throw new Error(`RedBlackTree: bad parent link of ${l}`);
-      if (r !== NIL_NODE && this.links[r * NODE_WORDS + PARENT] !== x) throw new Error(`RedBlackTree: bad parent link of ${r}`);
-      if (this.links[x * NODE_WORDS + COLOR] === RED && (this.links[l * NODE_WORDS + COLOR] === RED || this.links[r * NODE_WORDS + COLOR] === RED)) {
+      if (l !== NIL_NODE && this.links[l * NODE_WORDS + PARENT] !== x)
+        throw new Error(`RedBlackTree: bad parent link of ${l}`);
+      if (r !== NIL_NODE && this.links[r * NODE_WORDS + PARENT] !== x)
+        throw new Error(`RedBlackTree: bad parent link of ${r}`);
+      if (
+        this.links[x * NODE_WORDS + COLOR] === RED &&
+        (this.links[l * NODE_WORDS + COLOR] === RED || this.links[r * NODE_WORDS + COLOR] === RED)
+      ) {
         throw new Error(`RedBlackTree: red node ${x} has a red child`);
       }
       const hl = visit(l);
@@ -359,7 +371,8 @@ export class RedBlackTree {
       return hl + (this.links[x * NODE_WORDS + COLOR] === BLACK ? 1 : 0);
     };
     const height = visit(this.root);
-    if (this.minNode !== this.minimumUnder(this.root)) throw new Error(`RedBlackTree: cached minimum ${this.minNode} is not the leftmost node`);
+    if (this.minNode !== this.minimumUnder(this.root))
+      throw new Error(`RedBlackTree: cached minimum ${this.minNode} is not the leftmost node`);
     if (seen !== this.nodeCount) {
       throw new Error(`RedBlackTree: ${seen} nodes reachable, size says ${this.nodeCount}`);
     }
@@ -385,11 +398,13 @@ export class RedBlackTree {
   private rotateLeft(x: number): void {
     const y = this.links[x * NODE_WORDS + RIGHT];
     this.links[x * NODE_WORDS + RIGHT] = this.links[y * NODE_WORDS + LEFT];
-    if (this.links[y * NODE_WORDS + LEFT] !== NIL_NODE) this.links[(this.links[y * NODE_WORDS + LEFT]) * NODE_WORDS + PARENT] = x;
+    if (this.links[y * NODE_WORDS + LEFT] !== NIL_NODE)
+      this.links[this.links[y * NODE_WORDS + LEFT] * NODE_WORDS + PARENT] = x;
     this.links[y * NODE_WORDS + PARENT] = this.links[x * NODE_WORDS + PARENT];
     if (this.links[x * NODE_WORDS + PARENT] === NIL_NODE) this.root = y;
-    else if (x === this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT]) this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT] = y;
-    else this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT] = y;
+    else if (x === this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + LEFT])
+      this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + LEFT] = y;
+    else this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + RIGHT] = y;
     this.links[y * NODE_WORDS + LEFT] = x;
     this.links[x * NODE_WORDS + PARENT] = y;
   }
@@ -398,11 +413,13 @@ export class RedBlackTree {
   private rotateRight(x: number): void {
     const y = this.links[x * NODE_WORDS + LEFT];
     this.links[x * NODE_WORDS + LEFT] = this.links[y * NODE_WORDS + RIGHT];
-    if (this.links[y * NODE_WORDS + RIGHT] !== NIL_NODE) this.links[(this.links[y * NODE_WORDS + RIGHT]) * NODE_WORDS + PARENT] = x;
+    if (this.links[y * NODE_WORDS + RIGHT] !== NIL_NODE)
+      this.links[this.links[y * NODE_WORDS + RIGHT] * NODE_WORDS + PARENT] = x;
     this.links[y * NODE_WORDS + PARENT] = this.links[x * NODE_WORDS + PARENT];
     if (this.links[x * NODE_WORDS + PARENT] === NIL_NODE) this.root = y;
-    else if (x === this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT]) this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT] = y;
-    else this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT] = y;
+    else if (x === this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + RIGHT])
+      this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + RIGHT] = y;
+    else this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + LEFT] = y;
     this.links[y * NODE_WORDS + RIGHT] = x;
     this.links[x * NODE_WORDS + PARENT] = y;
   }
@@ -410,7 +427,7 @@ export class RedBlackTree {
   /** CLRS `RB-INSERT-FIXUP`. */
   private insertFixup(node: number): void {
     let z = node;
-    while (this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] === RED) {
+    while (this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] === RED) {
       const p = this.links[z * NODE_WORDS + PARENT];
       const g = this.links[p * NODE_WORDS + PARENT];
       if (p === this.links[g * NODE_WORDS + LEFT]) {
@@ -425,9 +442,9 @@ export class RedBlackTree {
             z = p;
             this.rotateLeft(z);
           }
-          this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
-          this.links[(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = RED;
-          this.rotateRight(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]);
+          this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = BLACK;
+          this.links[this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = RED;
+          this.rotateRight(this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + PARENT]);
         }
       } else {
         const y = this.links[g * NODE_WORDS + LEFT];
@@ -441,13 +458,13 @@ export class RedBlackTree {
             z = p;
             this.rotateRight(z);
           }
-          this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
-          this.links[(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = RED;
-          this.rotateLeft(this.links[(this.links[z * NODE_WORDS + PARENT]) * NODE_WORDS + PARENT]);
+          this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = BLACK;
+          this.links[this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = RED;
+          this.rotateLeft(this.links[this.links[z * NODE_WORDS + PARENT] * NODE_WORDS + PARENT]);
         }
       }
     }
-    this.links[(this.root) * NODE_WORDS + COLOR] = BLACK;
+    this.links[this.root * NODE_WORDS + COLOR] = BLACK;
   }
 
   /** CLRS `RB-TRANSPLANT`: puts `v` where `u` was (sets `v.p` even for the sentinel). */
@@ -470,21 +487,24 @@ export class RedBlackTree {
           this.links[w * NODE_WORDS + COLOR] = BLACK;
           this.links[p * NODE_WORDS + COLOR] = RED;
           this.rotateLeft(p);
-          w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT];
+          w = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + RIGHT];
         }
-        if (this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK && this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK) {
+        if (
+          this.links[this.links[w * NODE_WORDS + LEFT] * NODE_WORDS + COLOR] === BLACK &&
+          this.links[this.links[w * NODE_WORDS + RIGHT] * NODE_WORDS + COLOR] === BLACK
+        ) {
           this.links[w * NODE_WORDS + COLOR] = RED;
           x = this.links[x * NODE_WORDS + PARENT];
         } else {
-          if (this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK) {
-            this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] = BLACK;
+          if (this.links[this.links[w * NODE_WORDS + RIGHT] * NODE_WORDS + COLOR] === BLACK) {
+            this.links[this.links[w * NODE_WORDS + LEFT] * NODE_WORDS + COLOR] = BLACK;
             this.links[w * NODE_WORDS + COLOR] = RED;
             this.rotateRight(w);
-            w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + RIGHT];
+            w = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + RIGHT];
           }
-          this.links[w * NODE_WORDS + COLOR] = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR];
-          this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
-          this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[w * NODE_WORDS + COLOR] = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + COLOR];
+          this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = BLACK;
+          this.links[this.links[w * NODE_WORDS + RIGHT] * NODE_WORDS + COLOR] = BLACK;
           this.rotateLeft(this.links[x * NODE_WORDS + PARENT]);
           x = this.root;
         }
@@ -494,21 +514,24 @@ export class RedBlackTree {
           this.links[w * NODE_WORDS + COLOR] = BLACK;
           this.links[p * NODE_WORDS + COLOR] = RED;
           this.rotateRight(p);
-          w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT];
+          w = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + LEFT];
         }
-        if (this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] === BLACK && this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK) {
+        if (
+          this.links[this.links[w * NODE_WORDS + RIGHT] * NODE_WORDS + COLOR] === BLACK &&
+          this.links[this.links[w * NODE_WORDS + LEFT] * NODE_WORDS + COLOR] === BLACK
+        ) {
           this.links[w * NODE_WORDS + COLOR] = RED;
           x = this.links[x * NODE_WORDS + PARENT];
         } else {
-          if (this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] === BLACK) {
-            this.links[(this.links[w * NODE_WORDS + RIGHT]) * NODE_WORDS + COLOR] = BLACK;
+          if (this.links[this.links[w * NODE_WORDS + LEFT] * NODE_WORDS + COLOR] === BLACK) {
+            this.links[this.links[w * NODE_WORDS + RIGHT] * NODE_WORDS + COLOR] = BLACK;
             this.links[w * NODE_WORDS + COLOR] = RED;
             this.rotateLeft(w);
-            w = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + LEFT];
+            w = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + LEFT];
           }
-          this.links[w * NODE_WORDS + COLOR] = this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR];
-          this.links[(this.links[x * NODE_WORDS + PARENT]) * NODE_WORDS + COLOR] = BLACK;
-          this.links[(this.links[w * NODE_WORDS + LEFT]) * NODE_WORDS + COLOR] = BLACK;
+          this.links[w * NODE_WORDS + COLOR] = this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + COLOR];
+          this.links[this.links[x * NODE_WORDS + PARENT] * NODE_WORDS + COLOR] = BLACK;
+          this.links[this.links[w * NODE_WORDS + LEFT] * NODE_WORDS + COLOR] = BLACK;
           this.rotateRight(this.links[x * NODE_WORDS + PARENT]);
           x = this.root;
         }

@@ -215,6 +215,7 @@ export class SlabArena implements Allocator {
       typeof offset === 'number' &&
       offset >= 0 &&
       offset < this.blocksEnd &&
+      // biome-ignore lint/suspicious/noAssignInExpressions: one load shared by the test and the free (hot path)
       (requested = this.state[(index = (offset / this.blockBytes) | 0)]) > 0 &&
       index * this.blockBytes === offset
     ) {

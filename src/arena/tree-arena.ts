@@ -229,14 +229,17 @@ export class TreeArena extends BoundaryTagArena {
           fail(`${name}: node ${node} keys size ${sizeBytes}, which does not belong there`);
         }
         if (!freeStarts.has(block)) fail(`${name}: node ${node} names ${block}, which is not a free block`);
-        if (this.blockSize(block) !== sizeBytes) fail(`${name}: node ${node} keys size ${sizeBytes}, block ${block} has ${this.blockSize(block)}`);
-        if (this.i32[(block >>> 2) + NODE_WORD] !== node) fail(`${name}: block ${block} names node ${this.i32[(block >>> 2) + NODE_WORD]}, not ${node}`);
+        if (this.blockSize(block) !== sizeBytes)
+          fail(`${name}: node ${node} keys size ${sizeBytes}, block ${block} has ${this.blockSize(block)}`);
+        if (this.i32[(block >>> 2) + NODE_WORD] !== node)
+          fail(`${name}: block ${block} names node ${this.i32[(block >>> 2) + NODE_WORD]}, not ${node}`);
       });
     };
     if (EMPTY_BIN.size !== 0) fail('the shared empty bin holds nodes');
     for (let g = 0; g < SMALL_BIN_COUNT; g++) {
       const marked = (this.binMap[g >>> 5] & (1 << (g & 31))) !== 0;
-      if (marked !== (this.bins[g].size > 0)) fail(`bin ${g}: bitmap bit ${marked ? 'set' : 'clear'}, ${this.bins[g].size} nodes`);
+      if (marked !== this.bins[g].size > 0)
+        fail(`bin ${g}: bitmap bit ${marked ? 'set' : 'clear'}, ${this.bins[g].size} nodes`);
       checkTree(this.bins[g], `bin ${g}`, g);
     }
     checkTree(this.large, 'large tree', -1);

@@ -91,7 +91,7 @@ export function checkEntityId(eid: unknown): void {
  */
 export function entityIndexOf(world: World): BitecsEntityIndex {
   const ctx = (world as { [$internal]?: { entityIndex?: BitecsEntityIndex } } | null)?.[$internal];
-  if (!ctx || !ctx.entityIndex) {
+  if (!ctx?.entityIndex) {
     throw new TypeError(`world must be a bitECS 0.4 world (from createWorld), got ${String(world)}`);
   }
   return ctx.entityIndex;

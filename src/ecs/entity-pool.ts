@@ -118,7 +118,9 @@ export class EntityPool {
     const maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? 2 ** 20, 1, MAX_POOL_CAPACITY);
     const capacity = checkInteger('options.capacity', opts.capacity ?? Math.min(1024, maxCapacity), 1, maxCapacity);
     if (opts.components !== undefined && !Array.isArray(opts.components)) {
-      throw new TypeError(`options.components must be an array of PoolComponents, got ${describeValue(opts.components)}`);
+      throw new TypeError(
+        `options.components must be an array of PoolComponents, got ${describeValue(opts.components)}`,
+      );
     }
     if (opts.tags !== undefined && !Array.isArray(opts.tags)) {
       throw new TypeError(`options.tags must be an array of bitECS components, got ${describeValue(opts.tags)}`);
@@ -341,14 +343,20 @@ export class EntityPool {
       if (eid === 0) continue;
       created++;
       if (!isEntityAlive(this.world, eid)) throw new Error(`EntityPool.check: entity ${eid} of slot ${s} is not alive`);
-      if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1) throw new Error(`EntityPool.check: slot map of ${eid} is wrong`);
+      if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1)
+        throw new Error(`EntityPool.check: slot map of ${eid} is wrong`);
       const live = this.handleOfSlot[s] !== -1;
-      if (live !== this.slots.isAlive(this.handleOfSlot[s])) throw new Error(`EntityPool.check: handle of slot ${s} is wrong`);
+      if (live !== this.slots.isAlive(this.handleOfSlot[s]))
+        throw new Error(`EntityPool.check: handle of slot ${s} is wrong`);
       for (const c of this.components) {
-        if (c.has(eid) !== live) throw new Error(`EntityPool.check: ${live ? 'live' : 'parked'} entity ${eid} ${live ? 'lacks' : 'has'} a pooled component`);
+        if (c.has(eid) !== live)
+          throw new Error(
+            `EntityPool.check: ${live ? 'live' : 'parked'} entity ${eid} ${live ? 'lacks' : 'has'} a pooled component`,
+          );
       }
     }
-    if (created !== this.created) throw new Error(`EntityPool.check: ${created} entities found, ${this.created} created`);
+    if (created !== this.created)
+      throw new Error(`EntityPool.check: ${created} entities found, ${this.created} created`);
   }
 
   /**

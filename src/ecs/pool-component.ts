@@ -149,7 +149,15 @@ const DEFAULT_CAPACITY = 1024;
 const DEFAULT_MAX_CAPACITY = MAX_POOL_CAPACITY;
 const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity', 'onRemove'] as const;
 
-type AnyTypedArray = Int32Array | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
+type AnyTypedArray =
+  | Int32Array
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Uint32Array;
 type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonly BYTES_PER_ELEMENT: number };
 
 /**
@@ -243,7 +251,12 @@ export class PoolComponent<S extends Schema> {
     this.layouts = parseSchema(schema);
     this.layout = checkOneOf('options.layout', opts.layout ?? 'entity', ['entity', 'slot'] as const);
     this.membership = checkOneOf('options.membership', opts.membership ?? 'bitecs', ['bitecs', 'pool'] as const);
-    this.maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity ?? DEFAULT_MAX_CAPACITY, 1, DEFAULT_MAX_CAPACITY);
+    this.maxCapacity = checkInteger(
+      'options.maxCapacity',
+      opts.maxCapacity ?? DEFAULT_MAX_CAPACITY,
+      1,
+      DEFAULT_MAX_CAPACITY,
+    );
     let capacity = checkInteger(
       'options.capacity',
       opts.capacity ?? Math.min(DEFAULT_CAPACITY, this.maxCapacity),
@@ -528,7 +541,8 @@ export class PoolComponent<S extends Schema> {
       if (seen.has(at)) fail(`column index ${at} used twice`);
       seen.add(at);
       if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} has the component but is dead`);
-      if (this.membership === 'bitecs' && !hasComponent(this.world, eid, this)) fail(`bitECS mask of ${eid} lacks the component`);
+      if (this.membership === 'bitecs' && !hasComponent(this.world, eid, this))
+        fail(`bitECS mask of ${eid} lacks the component`);
     }
     let owners = 0;
     for (let raw = 0; raw < this.ownerOf.length; raw++) if (this.ownerOf[raw] !== 0) owners++;
@@ -641,7 +655,7 @@ export class PoolComponent<S extends Schema> {
   }
 
   /** Frees the slot of an `eid` known to own `raw` and swap-removes its packed entry. O(1). */
-  private freeOwned(eid: number, raw: number): void {
+  private freeOwned(_eid: number, raw: number): void {
     const at = this.packedOf[raw];
     if (this.layout === 'slot') {
       const pool = this.pool as StructPool<S>;

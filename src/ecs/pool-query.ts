@@ -73,7 +73,12 @@ export class PoolQuery {
     const world = components[0]?.world;
     for (let k = 0; k < components.length; k++) {
       const c = components[k];
-      if (c === null || typeof c !== 'object' || typeof c.indexOf !== 'function' || !(c.entities instanceof Int32Array)) {
+      if (
+        c === null ||
+        typeof c !== 'object' ||
+        typeof c.indexOf !== 'function' ||
+        !(c.entities instanceof Int32Array)
+      ) {
         throw new TypeError(`components[${k}] must be a PoolComponent`);
       }
       if (c.world !== world) throw new TypeError(`components[${k}] belongs to another world than components[0]`);
@@ -135,7 +140,8 @@ export class PoolQuery {
       for (let k = 0; k < this.components.length; k++) {
         const at = this.components[k].indexOf(eid);
         if (at === -1) fail(`entity ${eid} lacks components[${k}]`);
-        if (at !== this.indices[k][i]) fail(`column index of ${eid} in components[${k}] is ${at}, listed ${this.indices[k][i]}`);
+        if (at !== this.indices[k][i])
+          fail(`column index of ${eid} in components[${k}] is ${at}, listed ${this.indices[k][i]}`);
       }
     }
     if (!upToDate) return;

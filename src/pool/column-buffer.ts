@@ -1,28 +1,11 @@
 /**
- * Column buffers shared by {@link StructPool} and the bitECS bridge's `PoolComponent`: the
- * `ArrayBuffer` behind one typed-array column, resizable in place when the column may grow, and
- * the per-record zeroing view over it.
- *
- * A column that may grow is a resizable `ArrayBuffer` (ES2024) viewed by a length-tracking typed
- * array, so a view held by the caller stays valid across growth. A column that never grows is a
- * plain `ArrayBuffer` (fixed views: the fastest element access in V8 11).
- *
- * Source: ECMAScript 2024 resizable `ArrayBuffer` (`maxByteLength`, `resize`), V8's limits.
- *
- * @module
- */
-// Referenced from the docs ({@link}) only.
-import type { StructPool } from './struct-pool.js';
-
-/**
  * Largest byte length of one column: V8's limit for a resizable `ArrayBuffer`'s `maxByteLength`
  * (2^32; a larger one throws "Invalid array buffer max length" in Node 20).
  */
 export const MAX_COLUMN_BYTES = 2 ** 32;
 
 /** True when this runtime has resizable `ArrayBuffer`s (ES2024; Node 20, Chromium 111+). */
-export const HAS_RESIZABLE_BUFFER =
-  typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
+export const HAS_RESIZABLE_BUFFER = typeof (ArrayBuffer.prototype as { resize?: unknown }).resize === 'function';
 
 /**
  * A buffer of `bytes` bytes that can later grow in place up to `maxBytes`: resizable when
@@ -34,10 +17,9 @@ export const HAS_RESIZABLE_BUFFER =
  */
 export function makeColumnBuffer(bytes: number, maxBytes: number): ArrayBuffer {
   return maxBytes > bytes
-    ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
-        bytes,
-        { maxByteLength: maxBytes },
-      )
+    ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(bytes, {
+        maxByteLength: maxBytes,
+      })
     : new ArrayBuffer(bytes);
 }
 
@@ -58,7 +40,10 @@ export function resizeColumnBuffer(buffer: ArrayBuffer, bytes: number): void {
  * 32-bit words, else a `Uint8Array` and `bytesPerRecord` bytes. One element kind per zeroing
  * loop whatever the field kinds (no polymorphic stores). O(1); allocates the view.
  */
-export function zeroViewOf(buffer: ArrayBuffer, bytesPerRecord: number): { view: Int32Array | Uint8Array; words: number } {
+export function zeroViewOf(
+  buffer: ArrayBuffer,
+  bytesPerRecord: number,
+): { view: Int32Array | Uint8Array; words: number } {
   return bytesPerRecord % 4 === 0
     ? { view: new Int32Array(buffer), words: bytesPerRecord / 4 }
     : { view: new Uint8Array(buffer), words: bytesPerRecord };

@@ -325,7 +325,8 @@ export class ObjectPool<T extends object> {
     if (used !== this.usedCount) problems.push(`used: counted ${used}, recorded ${this.usedCount}`);
     if (free !== this.freeCount) problems.push(`free: counted ${free}, recorded ${this.freeCount}`);
     if (this.size > this.capacity) problems.push(`size ${this.size} above capacity ${this.capacity}`);
-    if (this.freeCount > this.maxRetained) problems.push(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
+    if (this.freeCount > this.maxRetained)
+      problems.push(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
     if (this.createdCount - this.droppedCount !== this.size) {
       problems.push(`createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== size ${this.size}`);
     }

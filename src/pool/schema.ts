@@ -121,9 +121,7 @@ export function parseSchema(schema: unknown): FieldLayout[] {
   }
   const names = Object.keys(schema);
   if (names.length < 1 || names.length > MAX_FIELDS) {
-    throw new RangeError(
-      `schema must have between 1 and ${MAX_FIELDS} fields, got ${names.length}`,
-    );
+    throw new RangeError(`schema must have between 1 and ${MAX_FIELDS} fields, got ${names.length}`);
   }
   const layout: FieldLayout[] = [];
   for (const name of names) {
@@ -139,9 +137,7 @@ export function parseSchema(schema: unknown): FieldLayout[] {
       kind = checkOneOf(`schema.${name}`, spec, FIELD_KINDS);
     } else if (Array.isArray(spec)) {
       if (spec.length !== 2) {
-        throw new TypeError(
-          `schema.${name} must be a kind or [kind, n], got an array of length ${spec.length}`,
-        );
+        throw new TypeError(`schema.${name} must be a kind or [kind, n], got an array of length ${spec.length}`);
       }
       kind = checkOneOf(`schema.${name}[0]`, spec[0], FIELD_KINDS);
       elementsPerSlot = checkInteger(`schema.${name}[1]`, spec[1], 1, MAX_VECTOR_LENGTH);

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import {
+  InvalidFreeError,
+  NULL_HANDLE,
+  OutOfMemoryError,
+  checkInteger,
+  checkOptions,
+  describeValue,
+} from '../errors.js';
 import {
   HAS_RESIZABLE_BUFFER,
   MAX_COLUMN_BYTES,
@@ -12,12 +19,7 @@ import {
   resizeColumnBuffer,
   zeroViewOf,
 } from './column-buffer.js';
-import {
-  HANDLE_LIMIT,
-  MAX_POOL_CAPACITY,
-  handleLayoutFor,
-  type Handle,
-} from './handle.js';
+import { HANDLE_LIMIT, MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
 
 /** Options of {@link StructPool}. */
@@ -237,9 +239,7 @@ export class StructPool<const S extends Schema> {
           : checkInteger('options.capacity', opts.capacity, 1, maxCapacity);
     } else {
       capacity =
-        opts.capacity === undefined
-          ? 1024
-          : checkInteger('options.capacity', opts.capacity, 1, MAX_POOL_CAPACITY);
+        opts.capacity === undefined ? 1024 : checkInteger('options.capacity', opts.capacity, 1, MAX_POOL_CAPACITY);
       maxCapacity = capacity;
     }
     for (const f of layout) {
@@ -272,7 +272,7 @@ export class StructPool<const S extends Schema> {
     // double-typed field makes every `handle & indexMask` convert (measured 3x slower free).
     this.indexMask = handles.indexMask | 0;
     this.generationMask = handles.generationMask | 0;
-    this.generationStep = 2 ** handles.indexBits | 0; // <= 2^24; `| 0` as for the masks above
+    this.generationStep = (2 ** handles.indexBits) | 0; // <= 2^24; `| 0` as for the masks above
     this.slotCapacity = capacity;
     this.zeroOnAlloc = opts.zeroOnAlloc ?? true;
 

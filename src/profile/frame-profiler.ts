@@ -279,12 +279,7 @@ export class FrameProfiler {
    * @throws RangeError for a capacity, budget or window outside its range.
    */
   constructor(options?: FrameProfilerOptions) {
-    const o = checkOptions('FrameProfiler options', options, [
-      'capacity',
-      'clock',
-      'budgetMs',
-      'rollingWindowFrames',
-    ]);
+    const o = checkOptions('FrameProfiler options', options, ['capacity', 'clock', 'budgetMs', 'rollingWindowFrames']);
     this.capacity = checkInteger('capacity', o.capacity ?? 3600, 2, MAX_PROFILER_CAPACITY);
     const budgetMs = o.budgetMs ?? 1000 / 60;
     if (typeof budgetMs !== 'number') throw new TypeError(`budgetMs must be a number, got ${describeValue(budgetMs)}`);
@@ -704,7 +699,7 @@ export class FrameProfiler {
           `${this.liveRing[s]},${this.spawnedRing[s]},${this.freedRing[s]},${gcCount},${round3(gcMs)}`,
       );
     }
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
 
   /** Summary JSON (called by `JSON.stringify(profiler)`): `{ capacity, totalFrames, summary, histogram }`. */
@@ -741,9 +736,13 @@ export class FrameProfiler {
 
 /** Validates the `gc` argument of `toCSV` (O(n)); throws TypeError / RangeError naming the entry. */
 function checkPerFrameGc(gc: unknown, n: number): void {
-  if (gc === null || typeof gc !== 'object') throw new TypeError(`gc must be an object { count, ms }, got ${describeValue(gc)}`);
+  if (gc === null || typeof gc !== 'object')
+    throw new TypeError(`gc must be an object { count, ms }, got ${describeValue(gc)}`);
   const { count, ms } = gc as { count?: unknown; ms?: unknown };
-  for (const [name, column] of [['gc.count', count], ['gc.ms', ms]] as const) {
+  for (const [name, column] of [
+    ['gc.count', count],
+    ['gc.ms', ms],
+  ] as const) {
     if (column === null || typeof column !== 'object' || typeof (column as { length?: unknown }).length !== 'number') {
       throw new TypeError(`${name} must be an array or typed array of numbers, got ${describeValue(column)}`);
     }

@@ -52,7 +52,9 @@ function loadPerfHooks(): PerfHooksModule {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const perfHooks = proc?.getBuiltinModule?.('node:perf_hooks') as PerfHooksModule | undefined;
   if (!perfHooks) {
-    throw new Error('GcTracker needs Node >= 20.16 (process.getBuiltinModule("node:perf_hooks")); in a browser, trace GC with the DevTools protocol instead');
+    throw new Error(
+      'GcTracker needs Node >= 20.16 (process.getBuiltinModule("node:perf_hooks")); in a browser, trace GC with the DevTools protocol instead',
+    );
   }
   return perfHooks;
 }

@@ -54,10 +54,12 @@ export function countHitches(
   budgetMs: number,
   rollingWindowFrames: number,
 ): { counts: HitchCounts; hitchMs: number } {
-  if (!(frameMs instanceof Float64Array)) throw new TypeError(`frameMs must be a Float64Array, got ${describeValue(frameMs)}`);
+  if (!(frameMs instanceof Float64Array))
+    throw new TypeError(`frameMs must be a Float64Array, got ${describeValue(frameMs)}`);
   checkInteger('n', n, 0, frameMs.length);
   if (typeof budgetMs !== 'number') throw new TypeError(`budgetMs must be a number, got ${describeValue(budgetMs)}`);
-  if (!(budgetMs >= 0 && budgetMs < Infinity)) throw new RangeError(`budgetMs must be a finite number >= 0, got ${budgetMs}`);
+  if (!(budgetMs >= 0 && budgetMs < Infinity))
+    throw new RangeError(`budgetMs must be a finite number >= 0, got ${budgetMs}`);
   const median = new Float64Array(n);
   rollingMedianBefore(frameMs, n, rollingWindowFrames, median);
   const counts: HitchCounts = { twiceRollingMedian: 0, jumpOverBudget: 0, over50Ms: 0, any: 0 };

@@ -17,7 +17,8 @@ function checkArray(name: string, value: unknown): void {
 
 /** Throws TypeError unless `value` is a non-null object (failure message names `name`). */
 function checkObject(name: string, value: unknown): void {
-  if (value === null || typeof value !== 'object') throw new TypeError(`${name} must be an object, got ${describeValue(value)}`);
+  if (value === null || typeof value !== 'object')
+    throw new TypeError(`${name} must be an object, got ${describeValue(value)}`);
 }
 
 /** A flat record of named numeric figures for one run (ms, fps, counts, shares). */
@@ -77,7 +78,9 @@ export function median(values: readonly number[]): number {
  */
 export function medianFigures(runs: readonly Figures[]): Figures {
   checkArray('runs', runs);
-  runs.forEach((r, i) => checkObject(`runs[${i}]`, r));
+  runs.forEach((r, i) => {
+    checkObject(`runs[${i}]`, r);
+  });
   const keys = new Set<string>();
   for (const r of runs) for (const k of Object.keys(r)) keys.add(k);
   const out: Figures = {};
@@ -100,7 +103,8 @@ export function formatComparisonTable(
 ): string {
   checkArray('columns', columns);
   columns.forEach((c, i) => {
-    if (!Array.isArray(c) || typeof c[0] !== 'string') throw new TypeError(`columns[${i}] must be a [name, figures] pair`);
+    if (!Array.isArray(c) || typeof c[0] !== 'string')
+      throw new TypeError(`columns[${i}] must be a [name, figures] pair`);
     checkObject(`columns[${i}][1]`, c[1]);
   });
   checkArray('rows', rows);
@@ -140,7 +144,8 @@ export function percentileCurve(frameMs: ArrayLike<number>, percentiles: readonl
     throw new TypeError(`frameMs must be an array or typed array of numbers, got ${describeValue(frameMs)}`);
   }
   for (let i = 0; i < frameMs.length; i++) {
-    if (typeof frameMs[i] !== 'number') throw new TypeError(`frameMs[${i}] must be a number, got ${describeValue(frameMs[i])}`);
+    if (typeof frameMs[i] !== 'number')
+      throw new TypeError(`frameMs[${i}] must be a number, got ${describeValue(frameMs[i])}`);
   }
   checkArray('percentiles', percentiles);
   const sorted = Float64Array.from(frameMs as ArrayLike<number>).sort();

@@ -211,12 +211,7 @@ export function lowFpsTimeWeighted(sortedMs: Float64Array, n: number, totalMs: n
  * @throws TypeError / RangeError for non-Float64Arrays, `n` outside `[0, min(lengths)]`, or
  *   `windowFrames` not an integer in `[1, 2^24]`.
  */
-export function rollingMedianBefore(
-  values: Float64Array,
-  n: number,
-  windowFrames: number,
-  out: Float64Array,
-): void {
+export function rollingMedianBefore(values: Float64Array, n: number, windowFrames: number, out: Float64Array): void {
   checkPrefix('values', values, n);
   checkPrefix('out', out, n);
   checkInteger('windowFrames', windowFrames, 1, 2 ** 24);

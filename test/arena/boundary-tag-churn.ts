@@ -61,7 +61,8 @@ export function runModelChurn(make: () => Allocator, { seed, steps, maxBytes }: 
         const old = model.get(o)!;
         // Shrink, grow a little (often in place), or grow a lot (often a move).
         const k = rng();
-        const n = k < 0.3 ? Math.max(1, Math.floor(old.requestedBytes / 2)) : k < 0.7 ? old.requestedBytes + 8 : size() * 4;
+        const n =
+          k < 0.3 ? Math.max(1, Math.floor(old.requestedBytes / 2)) : k < 0.7 ? old.requestedBytes + 8 : size() * 4;
         op = `realloc(${o}, ${n})`;
         let moved = -1;
         try {

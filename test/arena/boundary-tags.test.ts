@@ -46,7 +46,10 @@ describe.each(arenas)('%s block layer', (_name, make) => {
     const p = a.alloc(1);
     expect(p).toBe(8); // the payload follows the 8-byte header
     expect(a.sizeOf(p)).toBe(8); // 24-byte minimum block
-    expect(walkList(a)).toEqual([[0, 24, true], [24, 4072, false]]);
+    expect(walkList(a)).toEqual([
+      [0, 24, true],
+      [24, 4072, false],
+    ]);
     expect(a.stats().grantedBytes).toBe(8);
     expect(a.stats().requestedBytes).toBe(1);
     expect(a.stats().internalFragmentation).toBeCloseTo(7 / 8, 12);
@@ -108,7 +111,10 @@ describe.each(arenas)('%s block layer', (_name, make) => {
     a.free(b[4]); // after is free
     a.free(b[3]); // both are free: everything from 56 to the end is one block
     expect(freeBlocks()).toBe(1);
-    expect(walkList(a)).toEqual([[0, 56, true], [56, 4040, false]]);
+    expect(walkList(a)).toEqual([
+      [0, 56, true],
+      [56, 4040, false],
+    ]);
     a.free(b[0]);
     expect(walkList(a)).toEqual([[0, 4096, false]]);
     a.check();
@@ -122,7 +128,10 @@ describe.each(arenas)('%s block layer', (_name, make) => {
     a.u8.fill(7, p, p + 200);
     expect(a.realloc(p, 50)).toBe(p);
     expect(a.sizeOf(p)).toBe(56);
-    expect(walkList(a)).toEqual([[0, 72, true], [72, 4024, false]]);
+    expect(walkList(a)).toEqual([
+      [0, 72, true],
+      [72, 4024, false],
+    ]);
     expect(a.u8.subarray(p, p + 50).every((v) => v === 7)).toBe(true);
     expect(a.stats().requestedBytes).toBe(50);
     // A shrink that leaves less than a minimum block keeps the block and only records the request.
@@ -140,10 +149,17 @@ describe.each(arenas)('%s block layer', (_name, make) => {
     a.free(q);
     a.u8.fill(9, p, p + 8);
     expect(a.realloc(p, 24)).toBe(p); // 40-byte block: 16 taken from q's 56, 40 left -> split
-    expect(walkList(a).slice(0, 3)).toEqual([[0, 40, true], [40, 40, false], [80, 24, true]]);
+    expect(walkList(a).slice(0, 3)).toEqual([
+      [0, 40, true],
+      [40, 40, false],
+      [80, 24, true],
+    ]);
     expect(a.realloc(p, 56)).toBe(p); // 72: 32 more of the 40 leaves 8 < 24 -> whole (80 bytes)
     expect(a.sizeOf(p)).toBe(64);
-    expect(walkList(a).slice(0, 2)).toEqual([[0, 80, true], [80, 24, true]]);
+    expect(walkList(a).slice(0, 2)).toEqual([
+      [0, 80, true],
+      [80, 24, true],
+    ]);
     const stats = a.stats();
     const moved = a.realloc(p, 100); // r is live: must move
     expect(moved).not.toBe(p);

@@ -89,7 +89,10 @@ describe('BuddyArena: orders, shapes and edges', () => {
   });
 
   it('C4: 1 MiB arena, two halves freed in either order coalesce into one 1 MiB block', () => {
-    for (const order of [[0, 1], [1, 0]]) {
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
       const a = new BuddyArena({ sizeBytes: 1 << 20, minBlockBytes: 16 });
       const halves = [a.alloc(1 << 19), a.alloc(1 << 19)];
       expect(halves).toEqual([0, 1 << 19]);
@@ -102,7 +105,11 @@ describe('BuddyArena: orders, shapes and edges', () => {
   });
 
   it('C5: alloc(1) until failure gives exactly sizeBytes / minBlockBytes blocks', () => {
-    for (const [size, min] of [[4096, 16], [65536, 64], [3 * 4096, 32]]) {
+    for (const [size, min] of [
+      [4096, 16],
+      [65536, 64],
+      [3 * 4096, 32],
+    ]) {
       const a = new BuddyArena({ sizeBytes: size, minBlockBytes: min });
       let n = 0;
       while (a.tryAlloc(1) !== -1) n++;
@@ -237,7 +244,9 @@ describe('BuddyArena: orders, shapes and edges', () => {
     expect(() => new BuddyArena({ sizeBytes: 4096, minBlockBytes: 8, alignBytes: 16 })).toThrow(RangeError);
     expect(() => new BuddyArena({ sizeBytes: 2 ** 20, minBlockBytes: 2 ** 17 })).toThrow(RangeError);
     expect(new BuddyArena({ sizeBytes: 2 ** 20, minBlockBytes: 2 ** 16 }).orderCount).toBe(5);
-    expect(() => new BuddyArena({ sizeBytes: 4096, buffer: new Uint8Array(4096) as unknown as ArrayBuffer })).toThrow(TypeError);
+    expect(() => new BuddyArena({ sizeBytes: 4096, buffer: new Uint8Array(4096) as unknown as ArrayBuffer })).toThrow(
+      TypeError,
+    );
     expect(() => new BuddyArena(null as unknown as undefined)).toThrow(TypeError);
     const d = new BuddyArena();
     expect(d.stats().capacityBytes).toBe(1 << 20);
@@ -260,7 +269,11 @@ describe('BuddyArena: order marks and requested sizes per smallest block', () =>
 
   // Narrow (1 byte per smallest block: 8-bit, 16-bit and 32-bit requested slots) and wide
   // (2 bytes: 16-bit and 32-bit) layouts; requests span order 0 to far above order 2.
-  for (const [minBlockBytes, sizeBytes, seed] of [[16, 1 << 16, 11], [256, 1 << 18, 12], [512, 1 << 19, 13]]) {
+  for (const [minBlockBytes, sizeBytes, seed] of [
+    [16, 1 << 16, 11],
+    [256, 1 << 18, 12],
+    [512, 1 << 19, 13],
+  ]) {
     it(`seeded run against a map model, minBlockBytes ${minBlockBytes}: alloc / free / realloc / stale and interior offsets`, () => {
       const a = new BuddyArena({ sizeBytes, minBlockBytes });
       const model = new Map<number, number>(); // live offset -> requested bytes

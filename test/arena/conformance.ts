@@ -50,13 +50,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Allocator, AllocatorStats } from '../../src/arena/allocator.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
-import {
-  IntervalModel,
-  findPatternMismatch,
-  mulberry32,
-  writePattern,
-  type ModelBlock,
-} from './interval-model.ts';
+import { IntervalModel, findPatternMismatch, mulberry32, writePattern, type ModelBlock } from './interval-model.ts';
 
 /** Options the suite passes to the factory. */
 export interface ArenaFactoryOptions {
@@ -319,12 +313,17 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
     const granted = a.sizeOf(offset);
     const cap = a.stats().capacityBytes;
     const msg =
-      !Number.isInteger(offset) || offset < 0 ? `offset ${offset} is not a non-negative integer`
-      : offset % a.alignBytes !== 0 ? `offset ${offset} not aligned to ${a.alignBytes}`
-      : granted < requested ? `sizeOf(${offset}) = ${granted} < requested ${requested}`
-      : granted > cap - offset ? `block ${offset}+${granted} runs past ${cap}`
-      : fixed !== undefined && granted !== fixed ? `sizeOf(${offset}) = ${granted}, not the fixed ${fixed}`
-      : caps.checkBlock?.(offset, granted, requested);
+      !Number.isInteger(offset) || offset < 0
+        ? `offset ${offset} is not a non-negative integer`
+        : offset % a.alignBytes !== 0
+          ? `offset ${offset} not aligned to ${a.alignBytes}`
+          : granted < requested
+            ? `sizeOf(${offset}) = ${granted} < requested ${requested}`
+            : granted > cap - offset
+              ? `block ${offset}+${granted} runs past ${cap}`
+              : fixed !== undefined && granted !== fixed
+                ? `sizeOf(${offset}) = ${granted}, not the fixed ${fixed}`
+                : caps.checkBlock?.(offset, granted, requested);
     if (msg) throw new Error(msg);
     return granted;
   };
@@ -397,8 +396,10 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
       const p = pair(65536);
       const bad: unknown[] = [NaN, 1.5, -1, -0.5, Infinity, -Infinity, '16', undefined, null, 16n, {}, [16], true];
       for (const v of bad) {
-        for (const e of [p.rejects((a) => a.alloc(v as number), [TypeError, RangeError]),
-          p.rejects((a) => a.tryAlloc(v as number), [TypeError, RangeError])]) {
+        for (const e of [
+          p.rejects((a) => a.alloc(v as number), [TypeError, RangeError]),
+          p.rejects((a) => a.tryAlloc(v as number), [TypeError, RangeError]),
+        ]) {
           expect(e, `alloc(${String(v)}) is not out of memory`).not.toBeInstanceOf(OutOfMemoryError);
         }
       }
@@ -515,7 +516,12 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
     }
 
     if (caps.boundaryTags) {
-      for (const order of [['C', 'B'], ['B', 'C'], ['A', 'C', 'B'], ['C', 'A', 'B']]) {
+      for (const order of [
+        ['C', 'B'],
+        ['B', 'C'],
+        ['A', 'C', 'B'],
+        ['C', 'A', 'B'],
+      ]) {
         it(`C10 coalescing both ways: free ${order.join(' then ')} gives one free block`, () => {
           const a = make(4096);
           const blocks: Record<string, number> = {};
@@ -572,7 +578,7 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
       const rng = mulberry32(12);
       const sizes: number[] = [];
       for (let s = Math.ceil(caps.minArenaBytes / 8) * 8; s <= 4096; s += 8) sizes.push(s);
-      for (let i = 0; i < 50; i++) sizes.push(Math.floor(4096 * 2 ** (rng() * 12) / 8) * 8);
+      for (let i = 0; i < 50; i++) sizes.push(Math.floor((4096 * 2 ** (rng() * 12)) / 8) * 8);
       const isPow2 = (n: number) => Number.isInteger(Math.log2(n));
       for (const size of sizes) {
         if (caps.acceptsAnySize === false && !isPow2(size)) {
@@ -939,7 +945,7 @@ function randomRun(
         let j = 0;
         for (const b of model.list()) {
           while (j < w.length && w[j][0] + w[j][1] <= b.offset) j++;
-          if (!(w[j] && w[j][2] && w[j][0] <= b.offset && b.offset + b.grantedBytes <= w[j][0] + w[j][1])) {
+          if (!(w[j]?.[2] && w[j][0] <= b.offset && b.offset + b.grantedBytes <= w[j][0] + w[j][1])) {
             throw new Error(`live block ${b.offset}+${b.grantedBytes} not inside a used walk visit`);
           }
         }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FreeListArena, type FitPolicy } from '../../src/arena/free-list-arena.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
-import { describeArenaConformance, walkList } from './conformance.ts';
+import { describeArenaConformance } from './conformance.ts';
 import { expectNoGcInChurn, runModelChurn } from './boundary-tag-churn.ts';
 
 for (const fit of ['first', 'next', 'best'] as const) {

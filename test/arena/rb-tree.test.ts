@@ -104,7 +104,7 @@ describe('RedBlackTree', () => {
             nodes.delete(`${s},${o}`);
             nodes.set(`${s2},${o2}`, id);
             expect(t.find(s2, o2)).toBe(id);
-          } else if ((rng() < (grow ? 0.65 : 0.35) || model.keys.length === 0)) {
+          } else if (rng() < (grow ? 0.65 : 0.35) || model.keys.length === 0) {
             const s = Math.floor(rng() * 200) * 8;
             const o = Math.floor(rng() * 100000) * 8;
             if (model.has(s, o)) continue;
@@ -134,7 +134,9 @@ describe('RedBlackTree', () => {
           }
           if (step % 500 === 0) {
             const inOrder: Array<[number, number]> = [];
-            t.forEach((s, o) => inOrder.push([s, o]));
+            t.forEach((s, o) => {
+              inOrder.push([s, o]);
+            });
             expect(inOrder).toEqual(model.keys);
           }
         }

@@ -47,31 +47,32 @@ describe('TreeArena best fit', () => {
   for (const { alignBytes, minBytes, maxBytes, seed } of [
     { alignBytes: 8, minBytes: 1, maxBytes: 3000, seed: 21 },
     { alignBytes: 16, minBytes: 3800, maxBytes: 4400, seed: 22 },
-  ]) it(`chooses exactly what FreeListArena best fit chooses on a random trace (alignBytes ${alignBytes}, ${minBytes}..${maxBytes} B)`, () => {
-    const tree = new TreeArena({ sizeBytes: 1 << 18, alignBytes });
-    const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best', alignBytes });
-    const rng = mulberry32(seed);
-    const live: number[] = [];
-    for (let step = 0; step < 20_000; step++) {
-      if (rng() < 0.55 || live.length === 0) {
-        const n = minBytes + Math.floor(rng() * rng() * (maxBytes - minBytes + 1));
-        const a = tree.tryAlloc(n);
-        expect(list.tryAlloc(n), `step ${step}`).toBe(a);
-        if (a !== -1) live.push(a);
-      } else {
-        const i = Math.floor(rng() * live.length);
-        const o = live[i];
-        live[i] = live[live.length - 1];
-        live.pop();
-        tree.free(o);
-        list.free(o);
+  ])
+    it(`chooses exactly what FreeListArena best fit chooses on a random trace (alignBytes ${alignBytes}, ${minBytes}..${maxBytes} B)`, () => {
+      const tree = new TreeArena({ sizeBytes: 1 << 18, alignBytes });
+      const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best', alignBytes });
+      const rng = mulberry32(seed);
+      const live: number[] = [];
+      for (let step = 0; step < 20_000; step++) {
+        if (rng() < 0.55 || live.length === 0) {
+          const n = minBytes + Math.floor(rng() * rng() * (maxBytes - minBytes + 1));
+          const a = tree.tryAlloc(n);
+          expect(list.tryAlloc(n), `step ${step}`).toBe(a);
+          if (a !== -1) live.push(a);
+        } else {
+          const i = Math.floor(rng() * live.length);
+          const o = live[i];
+          live[i] = live[live.length - 1];
+          live.pop();
+          tree.free(o);
+          list.free(o);
+        }
+        if (step % 100 === 0) {
+          tree.check();
+          expect(tree.stats()).toEqual(list.stats());
+        }
       }
-      if (step % 100 === 0) {
-        tree.check();
-        expect(tree.stats()).toEqual(list.stats());
-      }
-    }
-  });
+    });
 
   it('big free blocks (>= 16 MiB) stay whole and are found by size', () => {
     const arena = new TreeArena({ sizeBytes: 64 * 2 ** 20 });
@@ -108,7 +109,11 @@ describe('TreeArena index validation', () => {
 describe('TreeArena model runs and GC', () => {
   for (const alignBytes of [8, 16, 64]) {
     it(`alignBytes ${alignBytes}: seeded alloc/free/realloc against the interval model, check() every step`, () => {
-      runModelChurn(() => new TreeArena({ sizeBytes: 1 << 18, alignBytes }), { seed: 40 + alignBytes, steps: 3000, maxBytes: 4096 });
+      runModelChurn(() => new TreeArena({ sizeBytes: 1 << 18, alignBytes }), {
+        seed: 40 + alignBytes,
+        steps: 3000,
+        maxBytes: 4096,
+      });
     });
   }
 

@@ -28,7 +28,11 @@ describe('ECS example (bitECS + steadyheap, PixiJS v8)', () => {
       if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
     });
     await browser.page.goto(`${inject('demoUrl')}examples/ecs/`);
-    await browser.page.waitForFunction(() => window.steadyheapEcs?.ready === true && window.steadyheapEcs.frame > 5, null, { timeout: 60_000 });
+    await browser.page.waitForFunction(
+      () => window.steadyheapEcs?.ready === true && window.steadyheapEcs.frame > 5,
+      null,
+      { timeout: 60_000 },
+    );
   });
 
   afterAll(async () => {

@@ -96,7 +96,13 @@ function countForegroundPixels(
   let considered = 0;
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
-      if (exclude && x >= exclude.x && x < exclude.x + exclude.width && y >= exclude.y && y < exclude.y + exclude.height) {
+      if (
+        exclude &&
+        x >= exclude.x &&
+        x < exclude.x + exclude.width &&
+        y >= exclude.y &&
+        y < exclude.y + exclude.height
+      ) {
         continue;
       }
       considered++;
@@ -142,7 +148,10 @@ describe('particle demo in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // Precise (unquantized) performance.memory, for the allocation-rate test.
-    browser = await launchChromium({ viewport: { width: 960, height: 600 }, extraArgs: ['--enable-precise-memory-info'] });
+    browser = await launchChromium({
+      viewport: { width: 960, height: 600 },
+      extraArgs: ['--enable-precise-memory-info'],
+    });
     browser.page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
       if (msg.type() === 'warning') warnings.push(msg.text());

@@ -68,7 +68,16 @@ describe('npm run profile (short run)', () => {
     expect(json.meta.browser).toMatch(/Chrome/);
     expect(json.meta.renderer).toMatch(/webgl/i);
     expect(Object.keys(json.medians)).toEqual(MODES);
-    for (const key of ['p50Ms', 'p99Ms', 'p999Ms', 'low1PctFps', 'low1PctFpsFromP99', 'hitches.any', 'gcCount', 'heapMaxMB']) {
+    for (const key of [
+      'p50Ms',
+      'p99Ms',
+      'p999Ms',
+      'low1PctFps',
+      'low1PctFpsFromP99',
+      'hitches.any',
+      'gcCount',
+      'heapMaxMB',
+    ]) {
       expect(typeof json.medians.pooled[key], key).toBe('number');
     }
     expect(json.definitions.percentile).toMatch(/type 7/);

@@ -7,10 +7,23 @@ import { randomInts } from '../support/random.ts';
 
 function scene(layout: 'entity' | 'slot') {
   const world = createWorld();
-  const Position = definePoolComponent(world, { x: 'f32', y: 'f32' }, { layout, membership: 'pool', capacity: 1024, maxCapacity: 1024 });
-  const Life = definePoolComponent(world, { frames: 'i32' }, { layout, membership: 'pool', capacity: 1024, maxCapacity: 1024 });
+  const Position = definePoolComponent(
+    world,
+    { x: 'f32', y: 'f32' },
+    { layout, membership: 'pool', capacity: 1024, maxCapacity: 1024 },
+  );
+  const Life = definePoolComponent(
+    world,
+    { frames: 'i32' },
+    { layout, membership: 'pool', capacity: 1024, maxCapacity: 1024 },
+  );
   const Bullet = {};
-  const bullets = new EntityPool(world, { components: [Position, Life], tags: [Bullet], capacity: 512, maxCapacity: 512 });
+  const bullets = new EntityPool(world, {
+    components: [Position, Life],
+    tags: [Bullet],
+    capacity: 512,
+    maxCapacity: 512,
+  });
   return { world, Position, Life, Bullet, bullets };
 }
 
@@ -75,8 +88,16 @@ describe('EntityPool', () => {
 
   it('a full component rolls the spawn back', () => {
     const world = createWorld();
-    const P = definePoolComponent(world, { x: 'f32' }, { membership: 'pool', layout: 'slot', capacity: 2, maxCapacity: 2 });
-    const Q = definePoolComponent(world, { x: 'f32' }, { membership: 'pool', layout: 'slot', capacity: 1, maxCapacity: 1 });
+    const P = definePoolComponent(
+      world,
+      { x: 'f32' },
+      { membership: 'pool', layout: 'slot', capacity: 2, maxCapacity: 2 },
+    );
+    const Q = definePoolComponent(
+      world,
+      { x: 'f32' },
+      { membership: 'pool', layout: 'slot', capacity: 1, maxCapacity: 1 },
+    );
     const pool = new EntityPool(world, { components: [P, Q] });
     pool.spawn();
     expect(() => pool.spawn()).toThrow(OutOfMemoryError);
@@ -150,7 +171,11 @@ describe('garbage-free churn (GC count)', () => {
 
   it('pool-membership add/remove of a component on 1,000 entities: zero GCs', async () => {
     const world = createWorld();
-    const B = definePoolComponent(world, { v: 'i32' }, { layout: 'slot', membership: 'pool', capacity: 1024, maxCapacity: 1024 });
+    const B = definePoolComponent(
+      world,
+      { v: 'i32' },
+      { layout: 'slot', membership: 'pool', capacity: 1024, maxCapacity: 1024 },
+    );
     const ids = new Int32Array(1000);
     for (let i = 0; i < 1000; i++) ids[i] = addEntity(world);
     const frame = () => {

@@ -26,7 +26,6 @@ const versionedWorld = () => createWorld(createEntityIndex(withVersioning()));
 const LAYOUTS: ComponentLayout[] = ['entity', 'slot'];
 const MEMBERSHIPS: ComponentMembership[] = ['bitecs', 'pool'];
 
-
 for (const layout of LAYOUTS) {
   for (const membership of MEMBERSHIPS) {
     describe(`PoolComponent layout=${layout} membership=${membership}`, () => {
@@ -49,11 +48,7 @@ for (const layout of LAYOUTS) {
       it('E2: every removal path frees the slot, and a handle taken before is dead', () => {
         const world = versionedWorld();
         const C = definePoolComponent(world, { v: 'i32' }, { layout, membership });
-        const paths: ((e: number) => void)[] = [
-          (e) => destroyEntity(world, e),
-          (e) => C.remove(e),
-          () => C.clear(),
-        ];
+        const paths: ((e: number) => void)[] = [(e) => destroyEntity(world, e), (e) => C.remove(e), () => C.clear()];
         if (membership === 'bitecs') paths.push((e) => removeComponent(world, e, C));
         for (const path of paths) {
           const e = createEntity(world);

@@ -12,10 +12,17 @@ import {
 import { countGc } from '../support/gc.ts';
 import { randomInts } from '../support/random.ts';
 
-
 const MIXES: [ComponentLayout, ComponentMembership][][] = [
-  [['entity', 'pool'], ['entity', 'pool'], ['entity', 'pool']],
-  [['slot', 'pool'], ['entity', 'bitecs'], ['slot', 'bitecs']],
+  [
+    ['entity', 'pool'],
+    ['entity', 'pool'],
+    ['entity', 'pool'],
+  ],
+  [
+    ['slot', 'pool'],
+    ['entity', 'bitecs'],
+    ['slot', 'bitecs'],
+  ],
 ];
 
 describe('PoolQuery', () => {
@@ -53,7 +60,10 @@ describe('PoolQuery', () => {
           }
         }
         if (rand(3) === 0) continue; // sometimes several changes between updates
-        for (const [query, members] of [[q, [0, 1, 2]], [q01, [0, 1]]] as const) {
+        for (const [query, members] of [
+          [q, [0, 1, 2]],
+          [q01, [0, 1]],
+        ] as const) {
           const n = query.update();
           query.check();
           const expected = [...model].filter(([, ks]) => members.every((k) => ks.has(k))).map(([e]) => e);
@@ -173,7 +183,11 @@ describe('PoolQuery', () => {
   it('1,000 frames of a joined system with entity churn each frame: zero GCs', async () => {
     const world = createWorld();
     const Pos = definePoolComponent(world, { x: 'f32' }, { membership: 'pool', capacity: 1024, maxCapacity: 1024 });
-    const Vel = definePoolComponent(world, { x: 'f32' }, { membership: 'pool', layout: 'slot', capacity: 1024, maxCapacity: 1024 });
+    const Vel = definePoolComponent(
+      world,
+      { x: 'f32' },
+      { membership: 'pool', layout: 'slot', capacity: 1024, maxCapacity: 1024 },
+    );
     const pool = new EntityPool(world, { components: [Pos, Vel], capacity: 512, maxCapacity: 512 });
     const q = definePoolQuery([Pos, Vel]);
     for (let i = 0; i < 400; i++) Vel.fields.x[Vel.indexOf(pool.spawn())] = 1;

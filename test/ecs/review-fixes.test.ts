@@ -160,12 +160,16 @@ describe('E2 seeded random run with world clears, against a model', () => {
         const rand = mulberry32(0xe2 + layout.length * 7 + membership.length);
         const world = versionedWorld();
         const released: number[] = [];
-        const C = definePoolComponent(world, { v: 'i32' }, {
-          layout,
-          membership,
-          capacity: 4,
-          onRemove: (eid, index) => released.push(C.fields.v[index] - eid),
-        });
+        const C = definePoolComponent(
+          world,
+          { v: 'i32' },
+          {
+            layout,
+            membership,
+            capacity: 4,
+            onRemove: (eid, index) => released.push(C.fields.v[index] - eid),
+          },
+        );
         const alive = new Map<number, boolean>(); // eid -> has C
         const dead = new Set<number>();
         for (let step = 0; step < 600; step++) {
@@ -215,14 +219,18 @@ describe('options.onRemove reads the data before the slot is freed (every remova
       it(`${layout}/${membership}`, () => {
         const world = versionedWorld();
         const released: number[] = [];
-        const Sprite = definePoolComponent(world, { spriteId: 'i32' }, {
-          layout,
-          membership,
-          onRemove: (eid, index) => {
-            expect(Sprite.indexOf(eid)).toBe(index);
-            released.push(Sprite.fields.spriteId[index]);
+        const Sprite = definePoolComponent(
+          world,
+          { spriteId: 'i32' },
+          {
+            layout,
+            membership,
+            onRemove: (eid, index) => {
+              expect(Sprite.indexOf(eid)).toBe(index);
+              released.push(Sprite.fields.spriteId[index]);
+            },
           },
-        });
+        );
         const paths: ((e: number) => void)[] = [
           (e) => Sprite.remove(e),
           (e) => destroyEntity(world, e),
@@ -251,12 +259,16 @@ describe('options.onRemove reads the data before the slot is freed (every remova
 
   it('a throwing callback still frees the slot, and the error propagates', () => {
     const world = versionedWorld();
-    const C = definePoolComponent(world, { v: 'f32' }, {
-      membership: 'pool',
-      onRemove: () => {
-        throw new Error('boom');
+    const C = definePoolComponent(
+      world,
+      { v: 'f32' },
+      {
+        membership: 'pool',
+        onRemove: () => {
+          throw new Error('boom');
+        },
       },
-    });
+    );
     const e = createEntity(world);
     C.add(e);
     expect(() => C.remove(e)).toThrow('boom');
@@ -292,7 +304,9 @@ describe('wide entity-layout columns name the options to lower', () => {
     const C = definePoolComponent(world, { m: ['f64', 64] }, { maxCapacity: 2 ** 32 / 512 });
     expect(C.capacity).toBe(1024);
     // The slot layout is not limited by this.
-    expect(() => definePoolComponent(world, { m: ['f64', 64] }, { layout: 'slot', maxCapacity: 2 ** 16 })).not.toThrow();
+    expect(() =>
+      definePoolComponent(world, { m: ['f64', 64] }, { layout: 'slot', maxCapacity: 2 ** 16 }),
+    ).not.toThrow();
   });
 });
 
@@ -304,7 +318,23 @@ describe('error policy at every entry point', () => {
         const C = definePoolComponent(world, { v: 'f32' }, { layout, membership });
         const e = createEntity(world);
         C.add(e);
-        const odd: unknown[] = [1n, BigInt(e), '1', String(e), null, undefined, {}, [e], Symbol('x'), true, NaN, 1.5, Infinity, -1, 2 ** 40];
+        const odd: unknown[] = [
+          1n,
+          BigInt(e),
+          '1',
+          String(e),
+          null,
+          undefined,
+          {},
+          [e],
+          Symbol('x'),
+          true,
+          NaN,
+          1.5,
+          Infinity,
+          -1,
+          2 ** 40,
+        ];
         for (const v of odd) {
           expect(C.has(v as number)).toBe(false);
           expect(C.indexOf(v as number)).toBe(-1);

@@ -46,7 +46,11 @@ describe('npm pack', () => {
        const oom = new sh.OutOfMemoryError('x', 1, 'bytes', {});
        console.log(JSON.stringify({ names, oomIsRange: oom instanceof RangeError, nullOffset: sh.NULL_OFFSET }));`,
     );
-    const out = JSON.parse(sh('node', ['main.js'], app)) as { names: string[]; oomIsRange: boolean; nullOffset: number };
+    const out = JSON.parse(sh('node', ['main.js'], app)) as {
+      names: string[];
+      oomIsRange: boolean;
+      nullOffset: number;
+    };
     expect(out.oomIsRange).toBe(true);
     expect(out.nullOffset).toBe(-1);
     // Every runtime export of src/index.ts, and nothing else, reaches the consumer.

@@ -48,9 +48,13 @@ describe('ObjectPool: cases', () => {
     const other = makePool({ capacity: 2 });
     const a = pool.acquire();
     const foreign = other.acquire();
-    expect(() => pool.release({ id: 0, value: 0 })).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }));
+    expect(() => pool.release({ id: 0, value: 0 })).toThrow(
+      expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }),
+    );
     expect(() => pool.release(undefined as unknown as Item)).toThrow(TypeError);
-    expect(() => pool.release(foreign)).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }));
+    expect(() => pool.release(foreign)).toThrow(
+      expect.objectContaining({ name: 'InvalidFreeError', reason: 'foreign' }),
+    );
     expectHonest(pool);
     expect(pool.size).toBe(1);
     const b = pool.acquire();

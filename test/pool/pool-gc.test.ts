@@ -20,7 +20,12 @@ const OPS = 2_000_000;
  * about one run in three (measured: the same churn on a growable pool alone, or with integer
  * stores, starts no GC).
  */
-function churn(pool: StructPool<{ x: 'f32'; v: ['f32', 2]; life: 'u16' }>, ring: Int32Array, frames: number, spawn: number): number {
+function churn(
+  pool: StructPool<{ x: 'f32'; v: ['f32', 2]; life: 'u16' }>,
+  ring: Int32Array,
+  frames: number,
+  spawn: number,
+): number {
   let ops = 0;
   let head = 0;
   const { x, v, life } = pool.fields;
@@ -81,7 +86,11 @@ function spawnChurn(pool: StructPool<{ life: 'f32' }>, frames: number, spawn: nu
   return ops;
 }
 
-function objectChurn(pool: ObjectPool<{ x: number; y: number }>, held: ({ x: number; y: number } | undefined)[], rounds: number): number {
+function objectChurn(
+  pool: ObjectPool<{ x: number; y: number }>,
+  held: ({ x: number; y: number } | undefined)[],
+  rounds: number,
+): number {
   let ops = 0;
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < held.length; i++) {
@@ -132,7 +141,12 @@ describe('pools: no garbage in steady state', () => {
   });
 
   it('ObjectPool: >= 2M acquire/release ops start no GC', async () => {
-    const pool = new ObjectPool({ create: () => ({ x: 0, y: 0 }), reset: (p) => { p.x = 0; } });
+    const pool = new ObjectPool({
+      create: () => ({ x: 0, y: 0 }),
+      reset: (p) => {
+        p.x = 0;
+      },
+    });
     const held = new Array<{ x: number; y: number } | undefined>(1000).fill(undefined);
     for (let w = 0; w < 20; w++) objectChurn(pool, held, 20);
     let ops = 0;

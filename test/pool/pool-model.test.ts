@@ -16,9 +16,24 @@ const structOp = (maxCapacity: number): fc.Arbitrary<StructOp> =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom<StructOp>({ op: 'alloc' }, { op: 'tryAlloc' }) },
     { weight: 5, arbitrary: fc.record({ op: fc.constant('free' as const), pick: fc.nat() }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('freeDead' as const, 'isAlive' as const, 'slotOf' as const, 'handleOf' as const), pick: fc.nat() }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('reserve' as const), capacity: fc.integer({ min: 1, max: maxCapacity }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('garbage' as const), value: fc.oneof(fc.integer({ min: -2, max: 2 ** 31 + 2 }), fc.double()) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constantFrom('freeDead' as const, 'isAlive' as const, 'slotOf' as const, 'handleOf' as const),
+        pick: fc.nat(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant('reserve' as const), capacity: fc.integer({ min: 1, max: maxCapacity }) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('garbage' as const),
+        value: fc.oneof(fc.integer({ min: -2, max: 2 ** 31 + 2 }), fc.double()),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant<StructOp>({ op: 'clear' }) },
   );
 
@@ -140,7 +155,10 @@ type ObjectOp =
 const objectOp: fc.Arbitrary<ObjectOp> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom<ObjectOp>({ op: 'acquire' }, { op: 'tryAcquire' }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('releaseFree' as const, 'releaseDropped' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constantFrom('releaseFree' as const, 'releaseDropped' as const), pick: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.constant<ObjectOp>({ op: 'stranger' }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('prefill' as const), count: fc.nat({ max: 6 }) }) },
 );

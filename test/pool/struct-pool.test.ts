@@ -327,7 +327,16 @@ describe('StructPool: behaviour', () => {
 
   it('stats() counts allocs, frees and peaks', () => {
     const { pool } = pooled();
-    expect(pool.stats()).toMatchObject({ size: 4, capacity: 8, maxCapacity: 64, free: 4, peakSize: 6, allocCount: 6, freeCount: 2, growCount: 1 });
+    expect(pool.stats()).toMatchObject({
+      size: 4,
+      capacity: 8,
+      maxCapacity: 64,
+      free: 4,
+      peakSize: 6,
+      allocCount: 6,
+      freeCount: 2,
+      growCount: 1,
+    });
   });
 });
 
@@ -362,9 +371,12 @@ describe('StructPool: error policy', () => {
     ['maxCapacity 2^32', { capacity: 1, maxCapacity: 2 ** 32 }, RangeError],
     ['maxCapacity -1', { maxCapacity: -1 }, RangeError],
     ['column above 2^32 bytes', { capacity: 1, maxCapacity: 2 ** 24 }, RangeError, { v: ['f64', 33] }],
-  ] as [string, unknown, ErrorConstructor, unknown?][])('bad options (%s) throw', (_name, options, type, schema = { x: 'f32' }) => {
-    expect(() => new StructPool(schema as never, options as never)).toThrow(type);
-  });
+  ] as [string, unknown, ErrorConstructor, unknown?][])(
+    'bad options (%s) throw',
+    (_name, options, type, schema = { x: 'f32' }) => {
+      expect(() => new StructPool(schema as never, options as never)).toThrow(type);
+    },
+  );
 
   it('messages name the argument, the value and the range', () => {
     expect(() => new StructPool({ x: 'f32' }, { capacity: 0 })).toThrow(/options\.capacity.*\[1, .*got 0/);

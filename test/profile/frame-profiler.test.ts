@@ -4,7 +4,6 @@ import { HITCH_RULES, countHitches } from '../../src/profile/hitches.ts';
 import { countGc } from '../support/gc.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 
-
 /** Reference percentile: type 7 on a sorted copy. */
 function refPercentile(values: number[], p: number): number {
   const s = [...values].sort((x, y) => x - y);
@@ -157,11 +156,7 @@ describe('FrameProfiler ring and queries', () => {
     now = 43;
     prof.endFrame(8, 1, 0);
     const csv = prof.toCSV().trim().split('\n');
-    expect(csv).toEqual([
-      FRAME_CSV_COLUMNS.join(','),
-      '0,16,16,4,7,2,1,0,0',
-      '1,40,24,3,8,1,0,0,0',
-    ]);
+    expect(csv).toEqual([FRAME_CSV_COLUMNS.join(','), '0,16,16,4,7,2,1,0,0', '1,40,24,3,8,1,0,0,0']);
     expect(() => prof.endFrame()).toThrow(/beginFrame/);
     prof.reset();
     expect(prof.frames).toBe(0);
@@ -188,7 +183,10 @@ describe('exports', () => {
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe('0,16.667,16.667,,100,5,4,0,0');
     expect(lines[2]).toBe('1,33.667,17,3.25,101,5,4,2,3');
-    const withGc = prof.toCSV({ count: [3, 0], ms: [1.5, 0] }).trim().split('\n');
+    const withGc = prof
+      .toCSV({ count: [3, 0], ms: [1.5, 0] })
+      .trim()
+      .split('\n');
     expect(withGc[1].endsWith(',3,1.5')).toBe(true);
     expect(() => prof.toCSV({ count: [1], ms: [1] })).toThrow(RangeError);
     expect(prof.summary()).toMatchObject({ gcCount: 2, gcMs: 3, cpuMeanMs: 3.25 });
@@ -280,7 +278,13 @@ describe('every public method applies the error policy (review fixes)', () => {
     for (const bad of [NaN, '5', undefined, Infinity]) {
       let t = 0;
       let broken = false;
-      const prof = new FrameProfiler({ clock: () => (broken ? (bad as number) : (t += 16)) });
+      const prof = new FrameProfiler({
+        clock: () => {
+          if (broken) return bad as number;
+          t += 16;
+          return t;
+        },
+      });
       prof.beginFrame();
       expect(prof.endFrame()).toBe(false);
       prof.beginFrame();

@@ -66,7 +66,12 @@ describe('trace: GC slices on the renderer main thread', () => {
 });
 
 describe('allocation sampling aggregation', () => {
-  const frame = (functionName: string, url: string, lineNumber: number) => ({ functionName, url, lineNumber, columnNumber: 0 });
+  const frame = (functionName: string, url: string, lineNumber: number) => ({
+    functionName,
+    url,
+    lineNumber,
+    columnNumber: 0,
+  });
   it('groups sites, classifies origins and divides by frames', () => {
     const head = {
       callFrame: frame('(root)', '', -1),
@@ -76,7 +81,11 @@ describe('allocation sampling aggregation', () => {
           callFrame: frame('frame', 'http://h/examples/particles/main.ts', 118),
           selfSize: 0,
           children: [
-            { callFrame: frame('render', 'http://h/node_modules/.vite/deps/RenderTargetSystem-Bd.js', 10), selfSize: 4000, children: [] },
+            {
+              callFrame: frame('render', 'http://h/node_modules/.vite/deps/RenderTargetSystem-Bd.js', 10),
+              selfSize: 4000,
+              children: [],
+            },
             { callFrame: frame('write', 'http://h/src/profile/frame-profiler.ts', 170), selfSize: 100, children: [] },
           ],
         },
@@ -97,7 +106,17 @@ describe('allocation sampling aggregation', () => {
 
 describe('options and tables', () => {
   it('parses the CLI flags and rejects bad ones', () => {
-    const o = parseArgs(['--runs', '5', '--spawn', '100', '--duration', '2.5', '--modes', 'naive,pooled', '--no-trace'])!;
+    const o = parseArgs([
+      '--runs',
+      '5',
+      '--spawn',
+      '100',
+      '--duration',
+      '2.5',
+      '--modes',
+      'naive,pooled',
+      '--no-trace',
+    ])!;
     expect(o).toMatchObject({ runs: 5, spawn: 100, durationMs: 2500, modes: ['naive', 'pooled'], trace: false });
     expect(o.capacity).toBe(DEFAULT_OPTIONS.capacity);
     expect(parseArgs(['--help'])).toBeNull();
@@ -110,11 +129,21 @@ describe('options and tables', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([NaN, 5])).toBe(5);
-    const m = medianFigures([{ p99Ms: 20, gc: 3 }, { p99Ms: 18, gc: 1 }, { p99Ms: 30, gc: 2 }]);
+    const m = medianFigures([
+      { p99Ms: 20, gc: 3 },
+      { p99Ms: 18, gc: 1 },
+      { p99Ms: 30, gc: 2 },
+    ]);
     expect(m).toEqual({ p99Ms: 20, gc: 2 });
     const table = formatComparisonTable(
-      [['pooled', { p99Ms: 17.5 }], ['naive', { p99Ms: 40.25 }]],
-      [{ key: 'p99Ms', label: 'p99 (ms)' }, { key: 'gc', label: 'GC', digits: 0 }],
+      [
+        ['pooled', { p99Ms: 17.5 }],
+        ['naive', { p99Ms: 40.25 }],
+      ],
+      [
+        { key: 'p99Ms', label: 'p99 (ms)' },
+        { key: 'gc', label: 'GC', digits: 0 },
+      ],
     );
     expect(table.split('\n')).toEqual([
       '          pooled  naive',

@@ -9,7 +9,6 @@ import {
 } from '../../src/profile/statistics.ts';
 import { mulberry32 as rng } from '../support/random.ts';
 
-
 describe('statistics', () => {
   it('percentiles by linear interpolation between closest ranks (hand-computed)', () => {
     const a = Float64Array.of(1, 2, 3, 4);

@@ -9,7 +9,9 @@ describe('parseDemoParams', () => {
   });
 
   it('reads every parameter', () => {
-    const { params, problems } = parseDemoParams('?mode=naive&capacity=5000&spawn=0&seed=4294967295&frames=600&overlay=0&cpu=0');
+    const { params, problems } = parseDemoParams(
+      '?mode=naive&capacity=5000&spawn=0&seed=4294967295&frames=600&overlay=0&cpu=0',
+    );
     expect(problems).toEqual([]);
     expect(params).toEqual({
       mode: 'naive',

@@ -87,8 +87,13 @@ describe('pooled and naive simulations', () => {
       naive.step(dtMs);
       pooled.check();
       naive.check();
-      expect([pooled.live, pooled.spawnedLastStep, pooled.freedLastStep, pooled.spawnedTotal, pooled.freedTotal])
-        .toEqual([naive.live, naive.spawnedLastStep, naive.freedLastStep, naive.spawnedTotal, naive.freedTotal]);
+      expect([
+        pooled.live,
+        pooled.spawnedLastStep,
+        pooled.freedLastStep,
+        pooled.spawnedTotal,
+        pooled.freedTotal,
+      ]).toEqual([naive.live, naive.spawnedLastStep, naive.freedLastStep, naive.spawnedTotal, naive.freedTotal]);
     }
     // Same particles, too: the sorted lives match (positions differ only by f32 rounding).
     const pooledLives = Array.from({ length: pooled.live }, (_, i) => pooled.pool.fields.lifeMs[pooled.pool.dense[i]]);
@@ -216,7 +221,12 @@ describe('stepUs (whole microseconds)', () => {
         a.stepUs(dtUs);
         b.step(dtUs / 1000);
         a.check();
-        expect([a.live, a.freedLastStep, a.spawnedTotal, a.steps]).toEqual([b.live, b.freedLastStep, b.spawnedTotal, b.steps]);
+        expect([a.live, a.freedLastStep, a.spawnedTotal, a.steps]).toEqual([
+          b.live,
+          b.freedLastStep,
+          b.spawnedTotal,
+          b.steps,
+        ]);
       }
       if (a instanceof PooledSimulation && b instanceof PooledSimulation) {
         expect(a.pool.fields.y).toEqual(b.pool.fields.y);
@@ -234,7 +244,9 @@ describe('stepUs (whole microseconds)', () => {
       expect(() => sim.stepUs(-1)).toThrow(/dtUs must be an integer in \[0, 9007199254740991\], got -1/);
       expect(() => sim.stepUs(NaN)).toThrow(RangeError);
       expect(() => sim.stepUs('16000' as never)).toThrow(TypeError);
-      expect(() => sim.stepUs(2 ** 53)).toThrow(/dtUs must be an integer in \[0, 9007199254740991\], got 9007199254740992/);
+      expect(() => sim.stepUs(2 ** 53)).toThrow(
+        /dtUs must be an integer in \[0, 9007199254740991\], got 9007199254740992/,
+      );
       expect(() => sim.stepUs(Infinity)).toThrow(RangeError);
       expect(() => sim.stepUs(null as never)).toThrow(TypeError);
       expect([sim.live, sim.spawnedTotal, sim.freedTotal, sim.steps]).toEqual(before);
