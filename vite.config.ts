@@ -1,7 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const root = import.meta.dirname;
+
+/**
+ * The package's entry points by name (`steadyheap`, `steadyheap/bitecs`, ...), pointed at their
+ * sources, so the demos, the benchmarks and the README import the library as a user would. One
+ * list for TypeScript and Vite: tsconfig.json's `compilerOptions.paths` (tsx, which runs the
+ * bench scripts, reads the same). Each name is matched exactly, so `steadyheap` does not catch
+ * `steadyheap/bitecs`.
+ */
+const tsconfigPaths = (
+  JSON.parse(readFileSync(resolve(root, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, string[]> };
+  }
+).compilerOptions.paths;
+const packageAlias = Object.entries(tsconfigPaths).map(([name, [target]]) => ({
+  find: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`),
+  replacement: resolve(root, target),
+}));
 
 /**
  * One Vite config for the demos (dev server and static build) and for Vitest.
@@ -15,6 +33,7 @@ const root = import.meta.dirname;
 export default defineConfig({
   root,
   base: './',
+  resolve: { alias: packageAlias },
   server: { host: '127.0.0.1', open: '/examples/particles/' },
   build: {
     outDir: resolve(root, 'dist-demo'),

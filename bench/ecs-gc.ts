@@ -6,13 +6,13 @@
  *
  * Method: build the workload, run warm-up frames (V8 optimizes the loops; pools reach their peak
  * population), force a full GC, then count the `gc` performance entries that start while 1,000
- * frames run (`countGc` from `test/support/gc.ts`). Writes `bench/results/ecs-gc.json`.
+ * frames run (`countGc` from `bench/lib/gc.ts`). Writes `bench/results/ecs-gc.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { countGc } from '../test/support/gc.ts';
+import { countGc } from './lib/gc.ts';
 import { VARIANTS, VARIANT_LABELS, WORKLOADS, createWorkload } from './ecs-workloads.ts';
 
 const quick = process.argv.includes('--quick');

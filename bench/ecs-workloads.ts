@@ -32,8 +32,8 @@ import {
   definePoolQuery,
   type PoolComponent,
   type PoolQuery,
-} from '../src/ecs/index.ts';
-import { StructPool } from '../src/pool/struct-pool.ts';
+} from 'steadyheap/bitecs';
+import { StructPool } from 'steadyheap';
 
 export type Variant = 'typed' | 'entity' | 'slot' | 'pooled' | 'structpool';
 export type Workload = 'packed_5' | 'simple_iter' | 'frag_iter' | 'entity_cycle' | 'add_remove';

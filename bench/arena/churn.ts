@@ -16,12 +16,12 @@
  * call is calibrated per case (the O(n) peers take milliseconds per op where our arenas take
  * nanoseconds), and the calibration doubles as warm-up and as a churn to steady state. Cases
  * that ask for it also count garbage collections over a replay after timing (with
- * `test/support/gc.ts`), outside tinybench.
+ * `bench/lib/gc.ts`, over the public `GcTracker`), outside tinybench.
  *
  * @module
  */
 import { runCases, type BenchOptions, type BenchRatio, type CaseResult, type RatioResult } from '../lib/harness.ts';
-import { countGc } from '../../test/support/gc.ts';
+import { countGc } from '../lib/gc.ts';
 import type { ChurnTarget } from './peers.ts';
 
 /** Free orders of the churn workload. */

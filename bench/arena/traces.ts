@@ -12,8 +12,7 @@
  * @module
  */
 
-/** mulberry32 (Tommy Ettinger, public domain), shared with the tests: uniform floats in [0, 1). */
-import { mulberry32 } from '../../test/support/random.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 /**
  * `count` request sizes in bytes, log-uniform in `[minBytes, maxBytes]` (integers).

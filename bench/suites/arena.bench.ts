@@ -23,7 +23,7 @@
  * the bench machine is shared, and a round that overlaps another job's burst is not the code's
  * cost. `--quick` runs one round. Arenas run `check()` after timing.
  */
-import { BuddyArena, FreeListArena, SlabArena, TreeArena, type Allocator, type FitPolicy } from '../../src/index.ts';
+import { BuddyArena, FreeListArena, SlabArena, TreeArena, type Allocator, type FitPolicy } from 'steadyheap';
 import type { BenchRatio, BenchSuite, CaseResult, SuiteResult } from '../lib/harness.ts';
 import {
   measureChurn,

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ObjectPool, StructPool } from '../../src/index.ts';
+import { ObjectPool, StructPool } from 'steadyheap';
 import { runCases, type BenchCase, type BenchRatio, type BenchSuite } from '../lib/harness.ts';
 
 const BATCH = 256;

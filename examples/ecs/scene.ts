@@ -12,7 +12,7 @@
  * @module
  */
 import { createWorld, query, type World } from 'bitecs';
-import { EntityPool, createEntity, definePoolComponent } from '../../src/ecs/index.ts';
+import { EntityPool, createEntity, definePoolComponent } from 'steadyheap/bitecs';
 
 /** Most bullets alive at once (pool capacity, fixed: no growth, plain typed arrays). */
 export const MAX_BULLETS = 2048;

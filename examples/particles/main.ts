@@ -24,7 +24,7 @@
  * @module
  */
 import { Application } from 'pixi.js';
-import { FrameProfiler, MAX_FRAME_US, UNKNOWN_CPU_US } from '../../src/profile/frame-profiler.ts';
+import { FrameProfiler, MAX_FRAME_US, UNKNOWN_CPU_US } from 'steadyheap';
 import { NaiveSimulation } from './naive-simulation.ts';
 import { FrameOverlay } from './overlay.ts';
 import type { SteadyheapDemo } from './page-contract.ts';

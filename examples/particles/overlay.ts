@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import type { FrameProfiler } from 'steadyheap';
 import { nextDemoMode, type DemoMode } from './simulation.ts';
 
 /** Text refresh period, milliseconds: at most 4 text updates per second. */

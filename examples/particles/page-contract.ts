@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { FrameProfiler } from '../../src/profile/frame-profiler.ts';
+import type { FrameProfiler } from 'steadyheap';
 import type { DemoMode } from './simulation.ts';
 
 /** `window.steadyheapDemo`. Counts are particles; totals restart on a mode switch. */

@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { checkInteger } from '../../src/errors.ts';
-import { MAX_PROFILER_CAPACITY } from '../../src/profile/frame-profiler.ts';
+import { MAX_PROFILER_CAPACITY } from 'steadyheap';
+import { checkInteger } from './checks.ts';
 import { MAX_CAPACITY, MAX_SPAWN_PER_FRAME } from './physics.ts';
 import { DEMO_MODES, isDemoMode, type DemoMode } from './simulation.ts';
 

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { checkInteger, describeValue } from '../../src/errors.ts';
+import { checkInteger, describeValue } from './checks.ts';
 
 /** Gravity, pixels per second squared (y grows downward, as on screen). */
 export const GRAVITY_PX_PER_S2 = 420;

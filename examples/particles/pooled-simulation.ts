@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { StructPool } from '../../src/pool/struct-pool.ts';
+import { StructPool } from 'steadyheap';
 import {
   Emitter,
   FLOOR_RESTITUTION,

@@ -21,7 +21,7 @@
  */
 import { NaiveSimulation } from './naive-simulation.ts';
 import { PooledSimulation } from './pooled-simulation.ts';
-import { describeValue } from '../../src/errors.ts';
+import { describeValue } from './checks.ts';
 import type { SimulationOptions } from './physics.ts';
 
 /**
