@@ -1,7 +1,7 @@
 /**
  * steadyheap: garbage-free memory for JavaScript games. Every public export is listed by name.
  *
- * @module
+ * @module steadyheap
  */
 
 // errors
@@ -45,7 +45,10 @@ export {
   type Columns,
   type ColumnOf,
   type ColumnTypes,
+  type AnyColumn,
+  type ColumnConstructor,
   type FieldLayout,
+  type KindOf,
 } from './pool/schema.js';
 
 // arena (src/arena/)

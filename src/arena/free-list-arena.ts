@@ -1,5 +1,5 @@
 /**
- * `FreeListArena`: boundary-tag blocks ({@link BoundaryTagArena}) with the free blocks on an
+ * `FreeListArena`: boundary-tag blocks (`BoundaryTagArena`, boundary-tags.ts) with the free blocks on an
  * explicit doubly linked free list stored inside the free blocks themselves, searched by first,
  * next or best fit.
  *
@@ -59,7 +59,7 @@ const NONE = -1;
  * arena.f32[p >> 2] = 1.5;
  * arena.free(p);
  * ```
- * Errors follow {@link BoundaryTagArena}: TypeError / RangeError for bad arguments,
+ * Errors: TypeError / RangeError for bad arguments,
  * OutOfMemoryError from `alloc`/`realloc`, -1 from `tryAlloc`, InvalidFreeError with a reason.
  */
 export class FreeListArena extends BoundaryTagArena {
@@ -75,7 +75,7 @@ export class FreeListArena extends BoundaryTagArena {
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31),
    *   `buffer` (an ArrayBuffer or SharedArrayBuffer), `alignBytes` (power of two in [8, 65536],
    *   default 8), `fit` (`'first' | 'next' | 'best'`, default `'first'`).
-   * @throws TypeError / RangeError for a bad option (see {@link BoundaryTagArena}).
+   * @throws TypeError / RangeError for a bad option, naming it.
    */
   constructor(options?: FreeListArenaOptions) {
     super('FreeListArena', options, ['fit']);

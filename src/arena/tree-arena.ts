@@ -1,5 +1,5 @@
 /**
- * `TreeArena`: the boundary-tag block layer ({@link BoundaryTagArena}) with its free blocks
+ * `TreeArena`: the boundary-tag block layer (`BoundaryTagArena`, boundary-tags.ts) with its free blocks
  * indexed for exact best fit in O(log n) however many free blocks there are: the smallest free
  * block whose whole size is at least the request's block size; among equal sizes the lowest
  * offset.
@@ -76,7 +76,7 @@ const EMPTY_BIN = new RedBlackTree(1);
  * arena.f32.fill(0, mesh >> 2, (mesh + 12 * 1024) >> 2);
  * arena.free(mesh);
  * ```
- * Errors follow {@link BoundaryTagArena}: TypeError / RangeError for bad arguments,
+ * Errors: TypeError / RangeError for bad arguments,
  * OutOfMemoryError from `alloc`/`realloc`, -1 from `tryAlloc`, InvalidFreeError with a reason.
  */
 export class TreeArena extends BoundaryTagArena {
@@ -99,7 +99,7 @@ export class TreeArena extends BoundaryTagArena {
    * @param options - `sizeBytes` (default: the buffer's length, else 1 MiB; at most 2^31),
    *   `buffer` (an ArrayBuffer or SharedArrayBuffer), `alignBytes` (power of two in [8, 65536],
    *   default 8).
-   * @throws TypeError / RangeError for a bad option (see {@link BoundaryTagArena}).
+   * @throws TypeError / RangeError for a bad option, naming it.
    */
   constructor(options?: TreeArenaOptions) {
     super('TreeArena', options, []);

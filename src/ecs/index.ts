@@ -4,7 +4,7 @@
  * entity pool, and entity-id helpers that key by the raw index and compare the version (working
  * around bitECS 0.4.0's versioned index fault). bitecs is an optional peer dependency: only this entry point imports it.
  *
- * @module
+ * @module steadyheap/bitecs
  */
 export {
   clearWorld,

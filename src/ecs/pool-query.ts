@@ -34,12 +34,10 @@
 import type { PoolComponent } from './pool-component.js';
 import type { Schema } from '../pool/schema.js';
 
-type AnyPoolComponent = PoolComponent<Schema>;
-
 /** A cached join of pool-backed components. See the module documentation. */
 export class PoolQuery {
   /** The joined components, in the order given (`indices[k]` belongs to `components[k]`). */
-  declare readonly components: readonly AnyPoolComponent[];
+  declare readonly components: readonly PoolComponent<Schema>[];
   /**
    * Ids of the matching entities in `[0, count)` after {@link PoolQuery.update}, ordered as the
    * smallest member's packed list. Replaced when it grows: read it after `update()`.
@@ -66,7 +64,7 @@ export class PoolQuery {
    * @throws TypeError when `components` is not a non-empty array of PoolComponents of one world,
    *   or lists one twice.
    */
-  constructor(components: readonly AnyPoolComponent[]) {
+  constructor(components: readonly PoolComponent<Schema>[]) {
     if (!Array.isArray(components) || components.length === 0) {
       throw new TypeError('components must be a non-empty array of PoolComponents');
     }

@@ -108,7 +108,7 @@ export interface FieldLayout {
  * @throws TypeError when `schema` is not a plain object, has symbol keys, or a field spec is
  *   neither a string nor a two-element array; when a kind is not a string.
  * @throws RangeError when the schema has no field or more than {@link MAX_FIELDS}, a field name
- *   is one of {@link RESERVED_FIELD_NAMES} (`"__proto__"`), a kind is
+ *   is reserved (`"__proto__"`), a kind is
  *   not one of {@link FIELD_KINDS}, or a vector length is not an integer in
  *   `[1, MAX_VECTOR_LENGTH]`.
  */
