@@ -1,22 +1,93 @@
 /**
- * `npm run bench [-- --quick] [-- name-filter...]`: runs every suite in `bench/suites/`, prints
- * its tables and writes `bench/results/latest.json` with the date and the machine.
+ * `npm run bench -- [options] [suite...]`: runs the suites in `bench/suites/` (all, or those whose
+ * file name contains one of the given words), prints a progress line per measured case and a
+ * table per suite, and writes the results as JSON with the date, the machine and the load.
+ *
+ * Where results go (`bench/lib/results.ts`): `bench/results/local/` (git-ignored) unless
+ * `--save`, which writes the tracked `bench/results/`: `latest.json` for a run of every suite,
+ * `<suite>.json` for a run of some. `--save` refuses `--quick`: quick figures are too short to
+ * cite. Run `npm run bench -- --help` for the options.
  */
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { printSuite, type BenchSuite, type SuiteResult } from './lib/harness.ts';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatProgress, formatSuite } from './lib/format.ts';
+import type { BenchSuite, SuiteResult } from './lib/harness.ts';
+import { writeResults } from './lib/results.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const filters = args.filter((a) => !a.startsWith('--'));
+const USAGE = `Usage: npm run bench -- [options] [suite...]
 
-const files = readdirSync(join(here, 'suites'))
+Runs the benchmark suites of bench/suites/ (all of them, or those whose name contains a given
+word: pool, arena, ecs) and prints a table per suite. Method and published figures:
+bench/README.md.
+
+Options:
+  --quick   short timings (about a minute for every suite); figures for a smoke test only
+  --save    write the tracked bench/results/ (latest.json for every suite, <suite>.json for
+            some): a deliberate full-length run whose figures bench/README.md will cite.
+            Without it, results go to bench/results/local/ (git-ignored).
+  --json    print the results as JSON on stdout (progress and tables go to stderr)
+  --help    this text
+
+Examples:
+  npm run bench -- --quick          every suite, short timings
+  npm run bench -- arena            one suite, full length, results in bench/results/local/
+  npm run bench -- --save           every suite, full length, into bench/results/latest.json`;
+
+const benchDir = import.meta.dirname;
+const { values, positionals, tokens } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    save: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+  strict: false,
+  tokens: true,
+});
+const fail = (message: string): never => {
+  console.error(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+};
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.save && values.quick) {
+  fail('--save keeps figures for bench/README.md, and --quick figures are too short for that: drop one of them');
+}
+const quick = values.quick === true;
+const save = values.save === true;
+const json = values.json === true;
+// Terminal output goes to stderr under --json, so that stdout is the JSON alone.
+const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+
+const available = readdirSync(join(benchDir, 'suites'))
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((q) => f.includes(q)))
   .sort();
+const files = available.filter((f) => positionals.length === 0 || positionals.some((q) => f.includes(q)));
+if (files.length === 0) {
+  fail(
+    `no suite matches ${positionals.join(', ')} (suites: ${available.map((f) => f.replace('.bench.ts', '')).join(', ')})`,
+  );
+}
+
+const suites: BenchSuite[] = [];
+for (const file of files) {
+  suites.push(((await import(pathToFileURL(join(benchDir, 'suites', file)).href)) as { default: BenchSuite }).default);
+}
+// Options neither run.ts nor a selected suite knows are mistakes (a typo would otherwise start a
+// full-length run).
+const suiteOptions = new Set(suites.flatMap((s) => s.options ?? []));
+const unknown = tokens
+  .filter(
+    (t) => t.kind === 'option' && !['quick', 'save', 'json', 'help'].includes(t.name) && !suiteOptions.has(t.name),
+  )
+  .map((t) => (t.kind === 'option' ? t.rawName : ''));
+if (unknown.length) fail(`unknown option ${unknown.join(', ')}`);
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -25,26 +96,42 @@ const machine = {
   os: `${platform()} ${release()}`,
   node: process.version,
 };
-console.log(
-  `steadyheap benchmarks ${quick ? '(quick) ' : ''}on ${machine.cpu} x${machine.cores}, Node ${machine.node}`,
+const load = () => loadavg().map((l) => +l.toFixed(2));
+const loadAtStart = load();
+say(
+  `steadyheap benchmarks${quick ? ' (quick)' : ''}: ${suites.map((s) => s.name).join(', ')}\n` +
+    `${machine.cpu} x${machine.cores}, Node ${machine.node}, load average ${loadAtStart.join(' ')}\n` +
+    (save
+      ? 'results: bench/results/ (--save)'
+      : 'results: bench/results/local/ (git-ignored; --save writes bench/results/ for bench/README.md)'),
 );
 
-const suites: SuiteResult[] = [];
-const started = Date.now();
-for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, 'suites', file)).href)) as { default: BenchSuite };
-  const result = await mod.default.run({ quick });
-  printSuite(result);
-  suites.push(result);
+const started = performance.now();
+const results: SuiteResult[] = [];
+for (const suite of suites) {
+  say(`\n${suite.name}: measuring (a line per case)`);
+  let index = 0;
+  const result = await suite.run({
+    quick,
+    save,
+    onCase: (name, c) => say(formatProgress(name, ++index, c, performance.now() - started)),
+  });
+  say(formatSuite(result));
+  results.push(result);
 }
 
-mkdirSync(join(here, 'results'), { recursive: true });
+const seconds = +((performance.now() - started) / 1000).toFixed(1);
 const out = {
   date: new Date().toISOString(),
   quick,
   machine,
-  seconds: (Date.now() - started) / 1000,
-  suites,
+  loadAverage: { start: loadAtStart, end: load() },
+  seconds,
+  suites: results,
 };
-writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\nwrote bench/results/latest.json (${out.seconds.toFixed(1)} s)`);
+const everySuite = files.length === available.length;
+const written = everySuite
+  ? [writeResults('latest', out, save)]
+  : results.map((r) => writeResults(r.suite, { ...out, suites: [r] }, save));
+say(`\nwrote ${written.join(', ')} (${seconds} s, load average ${out.loadAverage.end.join(' ')} at the end)`);
+if (json) console.log(JSON.stringify(out, null, 2));

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { runCases, type BenchOptions, type BenchRatio, type CaseResult, type RatioResult } from '../lib/harness.ts';
+import { runCases, type BenchOptions, type CaseResult } from '../lib/harness.ts';
 import { countGc } from '../lib/gc.ts';
 import type { ChurnTarget } from './peers.ts';
 
@@ -225,21 +225,4 @@ export async function measureChurn(suite: string, spec: ChurnSpec, options: Benc
   spec.after?.(target as never);
   target = null;
   return gc ? { ...result, batch, gc } : { ...result, batch };
-}
-
-/**
- * Ratios between measured cases, as `runCases` computes them (`numerator ns/op / denominator
- * ns/op`; lower is faster), for cases measured one `runCases` call at a time.
- *
- * @throws Error naming a ratio whose case is missing.
- */
-export function ratiosOf(cases: readonly CaseResult[], ratios: readonly BenchRatio[]): RatioResult[] {
-  const byName = new Map(cases.map((c) => [c.name, c]));
-  return ratios.map((ratio) => {
-    const a = byName.get(ratio.numerator);
-    const b = byName.get(ratio.denominator);
-    if (!a || !b) throw new Error(`ratio ${ratio.name}: unknown case ${!a ? ratio.numerator : ratio.denominator}`);
-    const value = a.nsPerOp / b.nsPerOp;
-    return { ...ratio, value, meetsTarget: ratio.targetMax === undefined ? null : value <= ratio.targetMax };
-  });
 }

@@ -20,14 +20,28 @@ export interface BenchCase {
   teardown?: () => void;
 }
 
-/** A ratio reported by a suite: `ns/op of numerator / ns/op of denominator` (lower is faster). */
+/**
+ * A ratio reported by a suite: `value` = ns/op of `numerator` / ns/op of `denominator` (lower
+ * means the numerator is faster), both cases measured in the same run.
+ */
 export interface BenchRatio {
-  /** For example `'StructPool vs Int32Array free-stack (floor)'`. */
+  /** For example `'StructPool / Int32Array free-stack (floor)'`. */
   name: string;
   numerator: string;
   denominator: string;
-  /** Optional target: the ratio should be at most this. Reported, never enforced. */
+  /**
+   * Optional target on `value`: at most this. Reported, never enforced. A target states what the
+   * project holds a structure to (for example "within 2x of a bare free-stack", "at least 300x
+   * faster than MemPool"), so a change that loses it shows in the table.
+   */
   targetMax?: number;
+  /**
+   * How the terminal table shows it. `'time'` (default): the numerator's time as a multiple of
+   * the denominator's (`2.24x`, target `<= 2x`). `'speed'`: the numerator's speed as a multiple of
+   * the denominator's, `1 / value` (`356x`, target `>= 300x`); name such a ratio `A vs B speed`.
+   * The JSON keeps `value` either way.
+   */
+  shownAs?: 'time' | 'speed';
 }
 
 /** Measured figures for one case. */
@@ -63,11 +77,24 @@ export interface SuiteResult {
 export interface BenchOptions {
   /** `--quick`: short timings so the whole run finishes within a minute. */
   quick: boolean;
+  /**
+   * `--save`: this run's figures go to the tracked `bench/results/` (a deliberate full-length
+   * run, for `bench/README.md`); otherwise results go to the git-ignored `bench/results/local/`
+   * (see `bench/lib/results.ts`). Suites that write files of their own follow it.
+   */
+  save?: boolean;
+  /** Called after each case is measured; `bench/run.ts` prints a progress line. */
+  onCase?: (suite: string, result: CaseResult) => void;
 }
 
 /** A suite module's default export. */
 export interface BenchSuite {
   name: string;
+  /**
+   * Command-line options of this suite's own (names without `--`), which `bench/run.ts` passes
+   * through instead of rejecting as unknown; the suite reads them from `process.argv`.
+   */
+  options?: readonly string[];
   run(options: BenchOptions): Promise<SuiteResult>;
 }
 
@@ -109,50 +136,32 @@ export async function runCases(
       throw new Error(`bench case ${c.name} failed: ${String(r?.error ?? r?.state)}`);
     }
     const nsPerOp = (r.latency.p50 * 1e6) / ops;
-    results.push({
+    const result: CaseResult = {
       name: c.name,
       nsPerOp,
       opsPerSec: 1e9 / nsPerOp,
       rmePct: r.latency.rme,
       samples: r.latency.samplesCount ?? r.latency.samples?.length ?? 0,
-    });
-  }
-  const byName = new Map(results.map((r) => [r.name, r]));
-  const ratioResults = ratios.map((ratio) => {
-    const a = byName.get(ratio.numerator);
-    const b = byName.get(ratio.denominator);
-    if (!a || !b) throw new Error(`ratio ${ratio.name}: unknown case`);
-    const value = a.nsPerOp / b.nsPerOp;
-    return {
-      ...ratio,
-      value,
-      meetsTarget: ratio.targetMax === undefined ? null : value <= ratio.targetMax,
     };
-  });
-  return { suite, cases: results, ratios: ratioResults, notes };
+    results.push(result);
+    options.onCase?.(suite, result);
+  }
+  return { suite, cases: results, ratios: ratiosOf(results, ratios), notes };
 }
 
-/** Prints a suite's cases and ratios as two terminal tables. */
-export function printSuite(result: SuiteResult): void {
-  console.log(`\n## ${result.suite}`);
-  console.table(
-    result.cases.map((c) => ({
-      case: c.name,
-      'ns/op (median)': +c.nsPerOp.toFixed(2),
-      'ops/s': Math.round(c.opsPerSec).toLocaleString('en-US'),
-      'rme %': +c.rmePct.toFixed(1),
-      samples: c.samples,
-    })),
-  );
-  if (result.ratios.length) {
-    console.table(
-      result.ratios.map((r) => ({
-        ratio: r.name,
-        value: +r.value.toFixed(3),
-        target: r.targetMax === undefined ? '' : `<= ${r.targetMax}`,
-        met: r.meetsTarget === null ? '' : r.meetsTarget ? 'yes' : 'NO',
-      })),
-    );
-  }
-  if (result.notes) console.log(JSON.stringify(result.notes, null, 2));
+/**
+ * Ratios between measured cases (`numerator ns/op / denominator ns/op`; lower is faster), each
+ * with its target verdict. O(cases + ratios).
+ *
+ * @throws Error naming a ratio whose case is missing.
+ */
+export function ratiosOf(cases: readonly CaseResult[], ratios: readonly BenchRatio[]): RatioResult[] {
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  return ratios.map((ratio) => {
+    const a = byName.get(ratio.numerator);
+    const b = byName.get(ratio.denominator);
+    if (!a || !b) throw new Error(`ratio ${ratio.name}: unknown case ${!a ? ratio.numerator : ratio.denominator}`);
+    const value = a.nsPerOp / b.nsPerOp;
+    return { ...ratio, value, meetsTarget: ratio.targetMax === undefined ? null : value <= ratio.targetMax };
+  });
 }

@@ -308,6 +308,8 @@ export default {
     ];
 
     const floor = 'Int32Array free-stack alloc+free (floor)';
+    // Target: StructPool within 2x of the bare free-stack. Handles, generations, validation and
+    // packed dense slots may cost something, but not more than the allocation itself.
     const ratios: BenchRatio[] = [
       {
         name: 'floor / floor as module constant',
