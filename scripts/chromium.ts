@@ -3,28 +3,13 @@
  * playwright-core. playwright-core never downloads a browser here: it drives the system Chromium
  * (Debian's `chromium` package, `/usr/bin/chromium`) or the one named by `CHROMIUM_PATH`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { CHROMIUM_HINT, findChromium } from '../src/profile/browser/chromium.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where a system Chromium usually lives, in the order they are tried after `CHROMIUM_PATH`. */
-export const CHROMIUM_CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-] as const;
-
-/** How to get a browser, printed when none is found. */
-export const CHROMIUM_HINT =
-  'Install one (Debian/Ubuntu: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.';
-
-/** The path of a Chromium binary, or `undefined` when none is installed. */
-export function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  return CHROMIUM_CANDIDATES.find((p) => existsSync(p));
-}
+// One list of places and one hint for the tests, `npm test` and the profiler.
+export { CHROMIUM_CANDIDATES, CHROMIUM_HINT, findChromium } from '../src/profile/browser/chromium.ts';
 
 /**
  * Flags for headless Chromium on a machine without a GPU and without outside network:

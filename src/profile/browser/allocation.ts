@@ -179,7 +179,10 @@ export function aggregateAllocations(
   const perNode = new Map<number, Sum>();
   for (const s of profile.samples ?? []) {
     let sum = perNode.get(s.nodeId);
-    if (!sum) perNode.set(s.nodeId, (sum = newSum()));
+    if (!sum) {
+      sum = newSum();
+      perNode.set(s.nodeId, sum);
+    }
     sum.bytes += s.size;
     sum.squares += sampleVariance(s.size, samplingIntervalBytes);
     sum.samples++;
@@ -189,7 +192,11 @@ export function aggregateAllocations(
     if (fromSamples && profile.samples) return { ...fromSamples, bytes: node.selfSize };
     // No samples list: treat the bytes as whole samples of one interval each.
     const n = Math.round(node.selfSize / samplingIntervalBytes);
-    return { bytes: node.selfSize, squares: n * sampleVariance(samplingIntervalBytes, samplingIntervalBytes), samples: n };
+    return {
+      bytes: node.selfSize,
+      squares: n * sampleVariance(samplingIntervalBytes, samplingIntervalBytes),
+      samples: n,
+    };
   };
   const sites = new Map<string, { site: AllocationSite; sum: Sum }>();
   const scripts = new Map<string, { entry: ScriptAllocation; sum: Sum }>();
@@ -278,14 +285,18 @@ export function aggregateAllocations(
   };
   visit(profile.head);
   const perFrame = (bytes: number) => (frames > 0 ? bytes / frames : NaN);
-  const fill = (into: { bytesPerFrame: number; error95BytesPerFrame: number; samples: number }, s: Sum) => {
+  const fill = <T extends { bytesPerFrame: number; error95BytesPerFrame: number; samples: number }>(
+    into: T,
+    s: Sum,
+  ): T => {
     into.bytesPerFrame = perFrame(s.bytes);
     into.error95BytesPerFrame = perFrame(Z95 * Math.sqrt(s.squares));
     into.samples = s.samples;
+    return into;
   };
   const heaviest = <T extends { bytesPerFrame: number }>(a: T, b: T) => b.bytesPerFrame - a.bytesPerFrame;
-  const siteList = [...sites.values()].map(({ site, sum }) => (fill(site, sum), site)).sort(heaviest);
-  const scriptList = [...scripts.values()].map(({ entry, sum }) => (fill(entry, sum), entry)).sort(heaviest);
+  const siteList = [...sites.values()].map(({ site, sum }) => fill(site, sum)).sort(heaviest);
+  const scriptList = [...scripts.values()].map(({ entry, sum }) => fill(entry, sum)).sort(heaviest);
   const ownerList = [...owners.values()]
     .map(({ entry, sum, scripts: s }) => {
       fill(entry, sum);

@@ -59,7 +59,7 @@ const CDN_RULES: ReadonlyArray<{ host: RegExp; package: (path: string) => string
     host: /^cdnjs\.cloudflare\.com$/,
     package: (p) => /^\/ajax\/libs\/([^/]+)\//.exec(p)?.[1],
   },
-  { host: /(^|\.)jspm\.io$/, package: (p) => (p.startsWith('/npm:') ? leadingPackage(p.slice(4)) : undefined) },
+  { host: /(^|\.)jspm\.io$/, package: (p) => (p.startsWith('/npm:') ? leadingPackage(`/${p.slice(5)}`) : undefined) },
 ];
 
 /** The package at the start of a CDN path: `/name@1.2.3/...`, `/@scope/name@1/...`, `/name/...`. */

@@ -71,7 +71,10 @@ type PlaywrightChromium = typeof import('playwright-core').chromium;
 export async function loadPlaywright(): Promise<PlaywrightChromium> {
   for (const name of ['playwright-core', 'playwright']) {
     try {
-      const mod = (await import(name)) as { chromium?: PlaywrightChromium; default?: { chromium?: PlaywrightChromium } };
+      const mod = (await import(name)) as {
+        chromium?: PlaywrightChromium;
+        default?: { chromium?: PlaywrightChromium };
+      };
       const chromium = mod.chromium ?? mod.default?.chromium;
       if (chromium) return chromium;
     } catch (error) {
@@ -120,7 +123,9 @@ export interface LaunchOptions {
  * @throws ProfilerSetupError when playwright-core or a browser is missing, or `CHROMIUM_PATH`
  *   names a file that does not exist.
  */
-export async function launchBrowser(options: LaunchOptions = {}): Promise<{ browser: Browser; executablePath: string }> {
+export async function launchBrowser(
+  options: LaunchOptions = {},
+): Promise<{ browser: Browser; executablePath: string }> {
   const chromium = await loadPlaywright();
   const executablePath = options.executablePath ?? findChromium(chromium);
   if (!executablePath) {

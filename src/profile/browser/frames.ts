@@ -3,9 +3,15 @@
  * trace's GC pauses and animation-frame callback slices, and the figures a game developer reads
  * first. Frame statistics (percentiles, lows, hitch rules) come from {@link FrameProfiler}.
  *
- * Frame k spans `[tMs[k], tMs[k + 1])`, from one animation-frame timestamp to the next: it starts
- * with the page's callbacks and ends when the next frame begins, so a frame that ran long had the
- * work that made it long (a slow callback, a GC, another task) inside that span.
+ * Frame k spans from the moment its animation-frame callbacks start to the moment the next
+ * frame's start (Blink's `ExecuteFrameCallbacks` trace slices, matched to the probe's frames in
+ * order), so a frame that ran long has the work that made it long (a slow callback, a GC, another
+ * task) inside its span. The animation-frame timestamps the page receives are not used for that:
+ * they are the display refresh a frame was scheduled for, and after a long task the browser may
+ * run the next frame with the stale timestamp of a refresh that went by during the task (measured:
+ * a 60 ms callback in frame k showed as a 16.6 ms frame k and a 50 ms frame k + 1 in about one
+ * long frame of ten). They are kept per frame (`timestampMs`) and used for the frames when the
+ * trace could not be aligned.
  *
  * A frame is **missed** when it is longer than 1.5 × the frame budget: at least one display
  * refresh went by without a new frame. The budget is the page's own cadence unless given: the
@@ -27,10 +33,12 @@ export const MISSED_FRAME_DEFINITION = `frame time > ${MISSED_FRAME_FACTOR} x th
 
 /** One frame of a measured window. */
 export interface FrameRow {
-  /** Frame begin (animation-frame timestamp), ms after the window's start. */
+  /** Frame begin (its callbacks' start), ms after the window's start. */
   beginMs: number;
   /** Frame time: to the next frame's begin, ms. */
   frameMs: number;
+  /** The animation-frame timestamp the page received, ms after the window's start. */
+  timestampMs: number;
   /** Time inside the page's animation-frame callbacks, ms (NaN when the trace was not aligned). */
   rafMs: number;
   /** Page callbacks run. */
@@ -157,21 +165,46 @@ export function analyzeFrames(input: WindowInput): WindowFrames {
   if (tMs.length !== callbacks.length) {
     throw new TypeError(`tMs and callbacks must have one entry per frame, got ${tMs.length} and ${callbacks.length}`);
   }
-  const n = Math.max(0, tMs.length - 1);
-  const frameMs: number[] = new Array(n);
-  for (let k = 0; k < n; k++) {
-    frameMs[k] = tMs[k + 1] - tMs[k];
-    if (!(frameMs[k] >= 0)) throw new RangeError(`timestamps go backwards at frame ${k}: ${tMs[k]} then ${tMs[k + 1]}`);
+  for (let k = 1; k < tMs.length; k++) {
+    if (!(tMs[k] >= tMs[k - 1]))
+      throw new RangeError(`timestamps go backwards at frame ${k}: ${tMs[k - 1]} then ${tMs[k]}`);
   }
+  // Each probe frame is one native animation-frame callback, so one ExecuteFrameCallbacks slice
+  // at or after its timestamp (1 ms of slack for the coarsened page clock).
+  const traced = timeline.aligned;
+  const matched: number[] = [];
+  if (traced) {
+    let j = 0;
+    for (let k = 0; k < tMs.length; k++) {
+      while (j < timeline.raf.length && timeline.raf[j].startMs < tMs[k] - 1) j++;
+      if (j >= timeline.raf.length || timeline.raf[j].startMs > tMs[k] + 1000) break;
+      matched.push(j++);
+    }
+  }
+  // Frames after the trace's end have no slice: left out. A frame in the middle without one means
+  // the trace lost events: then the timestamps are the frames' begins.
+  const useSlices =
+    traced && matched.length >= 2 && (matched.length === tMs.length || tMs[matched.length] > timeline.endMs - 1000);
+  const count = useSlices ? matched.length : tMs.length;
+  const begins: number[] = new Array(count);
+  for (let k = 0; k < count; k++) begins[k] = useSlices ? timeline.raf[matched[k]].startMs : tMs[k];
+  const n = Math.max(0, count - 1);
+  const frameMs: number[] = new Array(n);
+  for (let k = 0; k < n; k++) frameMs[k] = Math.max(0, begins[k + 1] - begins[k]);
   const sorted = sortedOf(frameMs);
   const budgetMs = input.budgetMs ?? (n > 0 ? percentileSorted(sorted, n, 50) : 1000 / 60);
-  if (!(budgetMs > 0 && budgetMs < Infinity)) throw new RangeError(`budgetMs must be a finite number > 0, got ${budgetMs}`);
-  const traced = timeline.aligned;
-  const raf = slicesPerFrame(timeline.raf, tMs);
-  const gc = slicesPerFrame(timeline.gc, tMs);
+  if (!(budgetMs > 0 && budgetMs < Infinity))
+    throw new RangeError(`budgetMs must be a finite number > 0, got ${budgetMs}`);
+  const rafOf = (k: number) => (k < matched.length ? timeline.raf[matched[k]].durationMs : NaN);
+  const gc = slicesPerFrame(timeline.gc, begins);
   const loafMs = new Array<number>(n).fill(0);
-  const loafStarts = input.longFrames.map((l) => ({ startMs: l.startMs, durationMs: l.durationMs }));
-  const loafPerFrame = slicesPerFrame(loafStarts, tMs);
+  // A Long Animation Frame is placed by its rendering start, when the frame's callbacks run (its
+  // startTime is that of the frame's first task, which may belong to the frame before).
+  const loafStarts = input.longFrames.map((l) => ({
+    startMs: l.renderStartMs > 0 ? l.renderStartMs : l.startMs,
+    durationMs: l.durationMs,
+  }));
+  const loafPerFrame = slicesPerFrame(loafStarts, begins);
   for (let i = 0; i < loafStarts.length; i++) {
     const f = loafPerFrame.frameOf[i];
     if (f >= 0) loafMs[f] = Math.max(loafMs[f], loafStarts[i].durationMs);
@@ -185,10 +218,11 @@ export function analyzeFrames(input: WindowInput): WindowFrames {
   let gcInMissed = 0;
   for (let k = 0; k < n; k++) {
     const isMissed = frameMs[k] > MISSED_FRAME_FACTOR * budgetMs;
-    const rafMs = traced ? raf.ms[k] : NaN;
+    const rafMs = rafOf(k);
     rows[k] = {
-      beginMs: tMs[k] - t0,
+      beginMs: begins[k] - t0,
       frameMs: frameMs[k],
+      timestampMs: tMs[k] - t0,
       rafMs,
       callbacks: callbacks[k],
       gcCount: gc.count[k],
@@ -219,12 +253,12 @@ export function analyzeFrames(input: WindowInput): WindowFrames {
   }));
   const inFrames = events.filter((e) => e.frame >= 0);
   const nan = traced ? 0 : NaN;
-  const longFrames = input.longFrames.filter((l) => l.startMs >= (n > 0 ? tMs[0] : Infinity) && l.startMs < tMs[n]);
+  const longFrames = input.longFrames.filter((_, i) => loafPerFrame.frameOf[i] >= 0);
   return {
     rows,
     summary,
     frames: {
-      count: summary.frames > n ? n : summary.frames,
+      count: n,
       seconds: summary.seconds,
       meanMs: summary.meanMs,
       p50Ms: summary.p50Ms,
@@ -279,6 +313,7 @@ export const FRAMES_CSV_COLUMNS = [
   'frame',
   'begin_ms',
   'frame_ms',
+  'timestamp_ms',
   'raf_ms',
   'callbacks',
   'gc_count',
@@ -295,7 +330,7 @@ export function framesCsv(runs: readonly (readonly FrameRow[])[]): string {
   runs.forEach((rows, i) => {
     rows.forEach((r, k) => {
       lines.push(
-        `${i + 1},${k},${r3(r.beginMs)},${r3(r.frameMs)},${r3(r.rafMs)},${r.callbacks},${r.gcCount},${r3(r.gcMs)},${r.missed ? 1 : 0},${r3(r.longAnimationFrameMs)}`,
+        `${i + 1},${k},${r3(r.beginMs)},${r3(r.frameMs)},${r3(r.timestampMs)},${r3(r.rafMs)},${r.callbacks},${r.gcCount},${r3(r.gcMs)},${r.missed ? 1 : 0},${r3(r.longAnimationFrameMs)}`,
       );
     });
   });

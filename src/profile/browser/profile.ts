@@ -14,7 +14,11 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, arch } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { HITCH_RULES } from '../hitches.js';
-import { LOW_FPS_PERCENTILE_DEFINITION, LOW_FPS_TIME_WEIGHTED_DEFINITION, PERCENTILE_DEFINITION } from '../statistics.js';
+import {
+  LOW_FPS_PERCENTILE_DEFINITION,
+  LOW_FPS_TIME_WEIGHTED_DEFINITION,
+  PERCENTILE_DEFINITION,
+} from '../statistics.js';
 import {
   aggregateAllocations,
   DEFAULT_SAMPLING_INTERVAL_BYTES,
@@ -387,9 +391,7 @@ export async function profilePage(options: ProfilePageOptions): Promise<PageProf
   }
 }
 
-type Resolved = Required<
-  Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>
-> &
+type Resolved = Required<Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>> &
   Pick<ProfilePageOptions, 'script' | 'budgetMs' | 'onProgress'> & { label: string };
 
 function checkNumber(name: string, value: unknown, min: number, max: number, integer = false): void {
