@@ -95,7 +95,8 @@ beforeAll(() => {
   // 1. A clean tree: what a clone would hold once the working changes are committed.
   const listed = sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root)
     .split('\0')
-    .filter((f) => f && existsSync(join(root, f)));
+    // A node_modules symlink is a file to git, so `node_modules/` in .gitignore does not hide it.
+    .filter((f) => f && f !== 'node_modules' && existsSync(join(root, f)));
   for (const f of listed) {
     mkdirSync(dirname(join(tree, f)), { recursive: true });
     cpSync(join(root, f), join(tree, f));
