@@ -4,7 +4,7 @@
  * textured quad read straight from the pool's columns. pixi.js is an optional peer dependency:
  * only this entry point imports it.
  *
- * @module
+ * @module steadyheap/pixi
  */
 export {
   PoolParticles,
