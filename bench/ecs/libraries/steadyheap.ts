@@ -20,7 +20,7 @@ import {
   entityIndexOf,
   type PoolComponent,
   type PoolQuery,
-} from '../../../src/ecs/index.ts';
+} from 'steadyheap/bitecs';
 import type { Cell, Counts, LibraryAdapter, Workload } from '../workloads.ts';
 
 type Value = PoolComponent<{ value: 'i32' }>;
