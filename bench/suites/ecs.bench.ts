@@ -3,17 +3,17 @@
  * frag_iter, entity_cycle, add_remove; one op = one frame) for steadyheap and its peers (piecs,
  * wolf-ecs, goodluck, bitECS 0.4 and 0.3, becsy, miniplex, EliCS, koota), each cell in its own
  * Node process, interleaved, with bytes per frame, GCs and pause per second, the no-op detector
- * and the semantics columns. The whole table (every process's figures, the controls, the load)
- * goes into this suite's `notes.table`, which `bench/run.ts` writes (`bench/results/ecs.json`
- * with `--save`).
+ * and the semantics columns. The whole table (every cell's figures, the controls, the load) is
+ * this suite result's `table` field, which `bench/run.ts` writes (`bench/results/ecs.json` with
+ * `--save`).
  *
  * Options of its own: `--libs=a,b`, `--workloads=a,b`, `--rounds=N`, `--window-ms=N`,
  * `--scale-rounds=N` narrow a run; `--save` of a narrowed run is refused (the saved table is the
  * whole one). `--quick`: 2 processes per cell and short windows. Method and results:
  * `bench/README.md`, section ECS.
  */
-import type { BenchSuite, CaseResult } from '../lib/harness.ts';
-import { TABLE_OPTIONS, formatTable, isFullRun, runTable, tableOptionsFrom } from '../ecs/table.ts';
+import type { BenchSuite, CaseResult, SuiteResult } from '../lib/harness.ts';
+import { TABLE_OPTIONS, formatTable, isFullRun, runTable, tableOptionsFrom, type TableResult } from '../ecs/table.ts';
 
 const suite: BenchSuite = {
   name: 'ecs',
@@ -41,16 +41,22 @@ const suite: BenchSuite = {
       cases.push(caseResult);
       options.onCase?.('ecs', caseResult);
     }
-    return {
+    // The whole table rides along as an extra field: bench/run.ts writes it into the results file,
+    // and formatSuite prints only the cases and these short notes.
+    const out: SuiteResult & { table: TableResult & { markdown: string } } = {
       suite: 'ecs',
       cases,
       ratios: [],
       notes: {
-        unit: 'one op = one frame of the workload; samples = processes; rmePct = half the min-max spread',
-        table: result,
-        markdown: formatTable(result),
+        unit: 'one op = one frame; samples = processes; ±% = half the min-max spread over them',
+        controls: result.controls
+          .map((c) => `${c.id} ${c.bytesPerFrame.median.toFixed(1)} B/frame ${c.ok ? 'ok' : 'OFF'}`)
+          .join(', '),
+        table: 'the whole table is the `table` field of this suite in the results file',
       },
+      table: { ...result, markdown: formatTable(result) },
     };
+    return out;
   },
 };
 
