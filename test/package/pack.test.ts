@@ -60,13 +60,21 @@ const tsconfigPaths = (
  * reads `navigator` at load (browser detection), which Node 20 lacks, so the `steadyheap/pixi`
  * import is checked with a stand-in `navigator` (its rendering is tested in the browser).
  */
-const ENTRY_PEERS: Record<string, { peers: string[]; runsInNode: boolean; nodePrelude?: string }> = {
+const ENTRY_PEERS: Record<string, {
+  peers: string[];
+  runsInNode: boolean;
+  nodePrelude?: string;
+  nodeTypes?: boolean;
+}> = {
   'steadyheap/bitecs': { peers: ['bitecs'], runsInNode: true },
   'steadyheap/pixi': {
     peers: ['pixi.js'],
     runsInNode: true,
     nodePrelude: "globalThis.navigator ??= { userAgent: 'node' };",
   },
+  // Node-only (the browser profiler): its declarations use Node's and playwright-core's types,
+  // so it is type-checked with @types/node, apart from the browser-safe entries.
+  'steadyheap/profile': { peers: ['playwright-core', 'chart.js'], runsInNode: true, nodeTypes: true },
 };
 
 /** `steadyheap`, `steadyheap/bitecs`, ...: the package's `exports` keys as import specifiers. */
@@ -123,6 +131,9 @@ beforeAll(() => {
   const peers = [...new Set(Object.values(ENTRY_PEERS).flatMap((e) => e.peers))];
   // --ignore-scripts: a peer installed from a folder runs its own `prepare` (pixi.js's is
   // `husky install`, a tool of its repository that is not installed here).
+  // Node-only (the browser profiler): its declarations use Node's and playwright-core's types,
+  // so it is type-checked with @types/node, apart from the browser-safe entries.
+  'steadyheap/profile': peers: ['playwright-core', 'chart.js'], runsInNode: true, nodeTypes: true ,
   sh(
     'npm',
     [
@@ -213,6 +224,36 @@ describe('npm pack from a clean tree', () => {
     expect(out).toEqual({ bytes: 12, blend: 'add', refused: 'TypeError' });
   });
 
+  it('installs the steadyheap command: `npx steadyheap profile --help` runs from the tarball', () => {
+    const help = sh('npx', ['--no-install', 'steadyheap', 'profile', '--help'], app);
+    expect(help).toMatch(/^Usage: steadyheap profile <url \| folder \| page\.html> \[options\]/);
+    expect(help).toContain('--max-bytes-per-frame <n>');
+  });
+
+  it('without playwright-core, `steadyheap profile <url>` exits 2 and names what to install', () => {
+    const bare = join(work, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'bare', type: 'module', private: true }));
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz')) as string;
+    sh('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, tarball)], bare);
+    let code = 0;
+    let stderr = '';
+    try {
+      execFileSync('npx', ['--no-install', 'steadyheap', 'profile', 'http://127.0.0.1:9/'], {
+        cwd: bare,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      const err = e as { status: number; stderr: string };
+      code = err.status;
+      stderr = err.stderr;
+    }
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/playwright-core, an optional peer dependency that is not installed here/);
+    expect(stderr).toContain('npm install --save-dev playwright-core chart.js');
+  });
+
   describe("the README's TypeScript blocks against the installed package", () => {
     const blocks = tsBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
     const base = {
@@ -233,10 +274,22 @@ describe('npm pack from a clean tree', () => {
     beforeAll(() => {
       mkdirSync(join(app, 'blocks'), { recursive: true });
       for (const b of blocks) writeFileSync(join(app, 'blocks', `${b.name}.ts`), b.code);
-      // Every entry's whole declaration tree, not only what the blocks touch.
+      // Every entry's whole declaration tree, not only what the blocks touch (Node-only entries
+      // apart, with Node's types).
+      const importAll = (list: string[]) =>
+        list.map((e, i) => `import * as entry${i} from '${e}';\nexport { entry${i} };\n`).join('');
+      writeFileSync(join(app, 'blocks', 'entries.ts'), importAll(entries.filter((e) => !ENTRY_PEERS[e]?.nodeTypes)));
+      mkdirSync(join(app, 'node-entries'), { recursive: true });
       writeFileSync(
-        join(app, 'blocks', 'entries.ts'),
-        entries.map((e, i) => `import * as entry${i} from '${e}';\nexport { entry${i} };\n`).join(''),
+        join(app, 'node-entries', 'entries.ts'),
+        importAll(entries.filter((e) => ENTRY_PEERS[e]?.nodeTypes)),
+      );
+      writeFileSync(
+        join(app, 'tsconfig.node-entries.json'),
+        JSON.stringify({
+          compilerOptions: { ...base, ...styles.nodenext, lib: ['ES2022', 'DOM'], types: ['node'] },
+          include: ['node-entries'],
+        }),
       );
       for (const [style, options] of Object.entries(styles)) {
         writeFileSync(
@@ -248,6 +301,11 @@ describe('npm pack from a clean tree', () => {
 
     it.each(Object.keys(styles))('type-check with moduleResolution %s', (style) => {
       const out = sh(process.execPath, [tsc, '-p', `tsconfig.${style}.json`, '--noEmit'], app);
+      expect(out).toBe('');
+    });
+
+    it('type-check the Node-only entries with Node types', () => {
+      const out = sh(process.execPath, [tsc, '-p', 'tsconfig.node-entries.json', '--noEmit'], app);
       expect(out).toBe('');
     });
 

@@ -21,6 +21,7 @@
  * @module
  */
 import { ownerOf, shortScript, type OwnerKind } from './attribution.js';
+import { PROBE_SCRIPT_URL } from './probe.js';
 import type { CdpSession } from './trace.js';
 
 /** Default mean bytes between samples: small enough to see a 16-byte-per-frame site in a few seconds. */
@@ -214,7 +215,7 @@ export function aggregateAllocations(
     if (node.selfSize > 0) {
       const f = node.callFrame;
       const sum = nodeSum(node);
-      const owner = ownerOf(f.url);
+      const owner = ownerOf(f.url, f.functionName);
       const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`;
       let site = sites.get(key);
       if (!site) {
@@ -242,12 +243,13 @@ export function aggregateAllocations(
         sites.set(key, site);
       }
       add(site.sum, sum);
-      let script = scripts.get(f.url);
+      const scriptKey = owner.kind === 'probe' ? PROBE_SCRIPT_URL : f.url;
+      let script = scripts.get(scriptKey);
       if (!script) {
         script = {
           entry: {
-            url: f.url,
-            script: shortScript(f.url, pageOrigin),
+            url: scriptKey,
+            script: shortScript(scriptKey, pageOrigin),
             owner: owner.name,
             ownerKind: owner.kind,
             bytesPerFrame: 0,
@@ -256,7 +258,7 @@ export function aggregateAllocations(
           },
           sum: newSum(),
         };
-        scripts.set(f.url, script);
+        scripts.set(scriptKey, script);
       }
       add(script.sum, sum);
       let own = owners.get(owner.name);
@@ -276,7 +278,7 @@ export function aggregateAllocations(
         owners.set(owner.name, own);
       }
       add(own.sum, sum);
-      own.scripts.add(f.url);
+      own.scripts.add(scriptKey);
       if (owner.kind !== 'probe') add(total, sum);
     }
     stack.push(node);

@@ -2,7 +2,8 @@
  * Who owns the code at a script URL: the npm package it came from, or the page's own script.
  *
  * Recognised, in this order:
- * - the profiler's own probe ({@link PROBE_SCRIPT_URL}): owner `(steadyheap probe)`;
+ * - the profiler's own probe ({@link PROBE_SCRIPT_URL}, or no URL and one of the probe's function
+ *   names when the caller gives the function name): owner `(steadyheap probe)`;
  * - no URL (V8 built-ins, the browser's own allocations, `(IDLE)` / `(program)` nodes): `(browser)`;
  * - Vite's dependency pre-bundles, `/node_modules/.vite/deps/<id>.js`, where Vite writes the
  *   import id with `/` as `_` and `.` as `__` (`pixi__js.js` is `pixi.js`,
@@ -19,7 +20,7 @@
  *
  * @module
  */
-import { PROBE_SCRIPT_URL } from './probe.js';
+import { PROBE_FUNCTION_NAMES, PROBE_SCRIPT_URL } from './probe.js';
 
 /** Owner of allocations with no script (V8 built-ins, the browser). */
 export const BROWSER_OWNER = '(browser)';
@@ -96,11 +97,17 @@ function hostAndPath(url: string): { host: string; path: string } {
  * The owner of the code at `url` (see the module comment for the rules).
  *
  * @param url - a script URL as a CPU or allocation profile reports it ('' for none).
+ * @param functionName - the function at the site, when known (tells the probe's URL-less
+ *   functions from the browser's).
  * @throws TypeError when `url` is not a string.
  */
-export function ownerOf(url: string): ScriptOwner {
+export function ownerOf(url: string, functionName = ''): ScriptOwner {
   if (typeof url !== 'string') throw new TypeError(`url must be a string, got ${typeof url}`);
-  if (url === '') return { kind: 'browser', name: BROWSER_OWNER };
+  if (url === '') {
+    return PROBE_FUNCTION_NAMES.test(functionName)
+      ? { kind: 'probe', name: PROBE_OWNER }
+      : { kind: 'browser', name: BROWSER_OWNER };
+  }
   if (url === PROBE_SCRIPT_URL || url.endsWith(`/${PROBE_SCRIPT_URL}`)) return { kind: 'probe', name: PROBE_OWNER };
   const { host, path } = hostAndPath(url);
   const vite = /\/node_modules\/\.vite\/deps(?:_temp_[^/]*)?\/([^/]+)\.m?js$/.exec(path);

@@ -9,7 +9,7 @@
  * console.log(p.frames.p99Ms, p.gc.missedFramesWithGc, p.allocation.bytesPerFrame);
  * ```
  *
- * @module
+ * @module steadyheap/profile
  */
 export {
   profilePage,
@@ -21,6 +21,7 @@ export {
   PROFILE_DEFINITIONS,
   SPREAD_FIGURES,
   type ProfilePageOptions,
+  type ResolvedProfileOptions,
   type PageProfile,
   type ProfileMeta,
   type RunFigures,
@@ -89,6 +90,7 @@ export {
 export {
   PROBE_SOURCE,
   PROBE_SCRIPT_URL,
+  PROBE_FUNCTION_NAMES,
   PROBE_GLOBAL,
   PROBE_CAPACITY_FRAMES,
   PROBE_MAX_LONG_FRAMES,
@@ -107,3 +109,43 @@ export {
   type LaunchOptions,
 } from './chromium.js';
 export { serveFolder, MIME_TYPES, type FolderServer } from './serve.js';
+export {
+  checkGates,
+  formatSummary,
+  formatComparison,
+  formatGates,
+  bytesPerFrameText,
+  fmt,
+  fmtBytes,
+  COMPARISON_ROWS,
+  type GateLimits,
+  type GateVerdict,
+} from './summary.js';
+export {
+  writeReport,
+  screenshotReport,
+  chartJsFile,
+  histogramPercent,
+  percentileCurve,
+  CURVE_PERCENTILES,
+  LABEL_COLORS,
+  type ReportEntry,
+} from './report.js';
+export {
+  writeProfile,
+  writeProfileFiles,
+  keptProfiles,
+  profileJson,
+  readProfileJson,
+  parseFramesCsv,
+} from './output.js';
+export {
+  runProfileCommand,
+  parseProfileArgs,
+  progressLine,
+  PROFILE_USAGE,
+  EXIT,
+  UsageError,
+  type ProfileCommand,
+  type CliIo,
+} from './cli.js';

@@ -31,8 +31,18 @@
  * @module
  */
 
-/** The `sourceURL` of the probe script: allocation sites with this URL are the probe's own. */
+/**
+ * The `sourceURL` of the probe script. The sampling heap profiler reports a script injected
+ * before the page's (CDP `Page.addScriptToEvaluateOnNewDocument`) with no URL, so the probe's
+ * allocation sites are told apart by their function names instead ({@link PROBE_FUNCTION_NAMES}).
+ */
 export const PROBE_SCRIPT_URL = 'steadyheap-probe.js';
+
+/**
+ * Matches the names of the probe's functions (all start with `steadyheapProbe`, plus the two
+ * wrappers it installs): a site with no script URL and such a name is the probe's.
+ */
+export const PROBE_FUNCTION_NAMES = /^(steadyheapProbe\w*|requestAnimationFrame|cancelAnimationFrame)$/;
 
 /** Global under which the probe's reader sits in the page. */
 export const PROBE_GLOBAL = '__steadyheapProbe';
@@ -101,7 +111,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
   var nextId = 1;
   var scheduled = false;
 
-  function dispatch(ts) {
+  function steadyheapProbeFrame(ts) {
     scheduled = false;
     var cbs = running; running = pending; pending = cbs;
     var ids = runningIds; runningIds = pendingIds; pendingIds = ids;
@@ -121,7 +131,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
     count++;
   }
 
-  function grow() {
+  function steadyheapProbeGrow() {
     var n = pending.length * 2;
     var cbs = new Array(n).fill(null);
     var ids = new Int32Array(n);
@@ -136,13 +146,13 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
 
   function requestAnimationFrame(callback) {
     if (typeof callback !== 'function') return nativeRaf.call(w, callback);
-    if (pendingN === pending.length) grow();
+    if (pendingN === pending.length) steadyheapProbeGrow();
     var id = nextId;
     nextId = nextId === 0x3fffffff ? 1 : nextId + 1;
     pending[pendingN] = callback;
     pendingIds[pendingN] = id;
     pendingN++;
-    if (!scheduled) { scheduled = true; nativeRaf.call(w, dispatch); }
+    if (!scheduled) { scheduled = true; nativeRaf.call(w, steadyheapProbeFrame); }
     return id;
   }
 
@@ -163,7 +173,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
   try {
     var types = w.PerformanceObserver && w.PerformanceObserver.supportedEntryTypes;
     if (types && types.indexOf('long-animation-frame') >= 0) {
-      new w.PerformanceObserver(function (list) {
+      new w.PerformanceObserver(function steadyheapProbeLongFrames(list) {
         var es = list.getEntries();
         for (var i = 0; i < es.length; i++) {
           if (longN < LCAP) longFrames[longN++] = es[i]; else longDropped++;
@@ -173,7 +183,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
     }
   } catch (e) { longSupported = false; }
 
-  function read(fromCount, sinceMs) {
+  function steadyheapProbeRead(fromCount, sinceMs) {
     var first = Math.max(fromCount, count - CAPACITY);
     var out = { count: count, first: first, tMs: [], callbacks: [], longFrames: [],
       longFramesDropped: longDropped, longFramesSupported: longSupported };
@@ -194,7 +204,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
     return out;
   }
 
-  function mark(name) {
+  function steadyheapProbeMark(name) {
     longN = 0;
     longDropped = 0;
     var m = perf.mark(name);
@@ -205,8 +215,8 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
   Object.defineProperty(w, 'cancelAnimationFrame', { value: cancelAnimationFrame, writable: true, configurable: true, enumerable: true });
   Object.defineProperty(w, '${PROBE_GLOBAL}', { value: Object.freeze({
     count: function () { return count; },
-    read: read,
-    mark: mark,
+    read: steadyheapProbeRead,
+    mark: steadyheapProbeMark,
     capacity: CAPACITY,
   }), enumerable: false });
 })();

@@ -391,8 +391,10 @@ export async function profilePage(options: ProfilePageOptions): Promise<PageProf
   }
 }
 
-type Resolved = Required<Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>> &
+/** {@link ProfilePageOptions} with every default filled in (what {@link resolveOptions} returns). */
+export type ResolvedProfileOptions = Required<Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>> &
   Pick<ProfilePageOptions, 'script' | 'budgetMs' | 'onProgress'> & { label: string };
+type Resolved = ResolvedProfileOptions;
 
 function checkNumber(name: string, value: unknown, min: number, max: number, integer = false): void {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);

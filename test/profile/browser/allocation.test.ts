@@ -23,7 +23,7 @@ function profile() {
   const update = node('update', 'http://127.0.0.1:8080/game.js', 9, 40 * I);
   const render = node('render', 'http://127.0.0.1:8080/node_modules/pixi.js/dist/pixi.mjs', 99, 8 * I);
   const load = node('loadLevel', 'http://127.0.0.1:8080/game.js', 50, 100_000);
-  const probe = node('dispatch', PROBE_SCRIPT_URL, 28, 2 * I);
+  const probe = node('steadyheapProbeLongFrames', '', 88, 2 * I);
   const idle = node('(IDLE)', '', -1, 1 * I);
   const frame = node('frame', 'http://127.0.0.1:8080/game.js', 3, 0, [update, render, load]);
   const head = node('(root)', '', -1, 0, [frame, probe, idle]);
@@ -49,7 +49,13 @@ describe('aggregateAllocations', () => {
   });
 
   it('sites: function, script, 1-based line, owner, callers; heaviest first', () => {
-    expect(a.sites.map((s) => s.functionName)).toEqual(['loadLevel', 'update', 'render', 'dispatch', '(IDLE)']);
+    expect(a.sites.map((s) => s.functionName)).toEqual([
+      'loadLevel',
+      'update',
+      'render',
+      'steadyheapProbeLongFrames',
+      '(IDLE)',
+    ]);
     const update = a.sites[1];
     expect(update).toMatchObject({
       url: 'http://127.0.0.1:8080/game.js',

@@ -55,6 +55,9 @@ describe('ownerOf: who owns the code at a script URL', () => {
     });
     expect(ownerOf('')).toEqual({ kind: 'browser', name: BROWSER_OWNER });
     expect(ownerOf(PROBE_SCRIPT_URL)).toEqual({ kind: 'probe', name: PROBE_OWNER });
+    expect(ownerOf('', 'steadyheapProbeLongFrames')).toEqual({ kind: 'probe', name: PROBE_OWNER });
+    expect(ownerOf('', '(IDLE)')).toEqual({ kind: 'browser', name: BROWSER_OWNER });
+    expect(ownerOf('http://h/game.js', 'steadyheapProbeFrame').kind).toBe('page');
     expect(() => ownerOf(undefined as never)).toThrow(TypeError);
   });
 
