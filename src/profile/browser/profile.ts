@@ -392,7 +392,9 @@ export async function profilePage(options: ProfilePageOptions): Promise<PageProf
 }
 
 /** {@link ProfilePageOptions} with every default filled in (what {@link resolveOptions} returns). */
-export type ResolvedProfileOptions = Required<Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>> &
+export type ResolvedProfileOptions = Required<
+  Omit<ProfilePageOptions, 'browser' | 'script' | 'budgetMs' | 'onProgress' | 'label'>
+> &
   Pick<ProfilePageOptions, 'script' | 'budgetMs' | 'onProgress'> & { label: string };
 type Resolved = ResolvedProfileOptions;
 
