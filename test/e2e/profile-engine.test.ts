@@ -86,13 +86,18 @@ describe('profiler engine on fixture pages', () => {
     // Truth: the blocked frames are the ones whose callbacks took the 60 ms (from the trace).
     const blocked = rows.filter((r) => r.rafMs >= 59);
     const expected = rows.length / 20;
-    expect(blocked.length).toBeGreaterThanOrEqual(Math.floor(expected) - 1);
-    expect(blocked.length).toBeLessThanOrEqual(Math.ceil(expected) + 1);
+    const what = `${blocked.length} blocked frames in ${rows.length}`;
+    expect(blocked.length, what).toBeGreaterThanOrEqual(Math.floor(expected) - 1);
+    expect(blocked.length, what).toBeLessThanOrEqual(Math.ceil(expected) + 1);
     // Animation-frame timestamps fall on display refreshes: 60 ms of work makes a 50 or 66.7 ms frame.
-    expect(blocked.every((r) => r.missed && r.frameMs >= 49)).toBe(true);
+    expect(
+      blocked.filter((r) => !(r.missed && r.frameMs >= 49)),
+      `budget ${p.frames.budgetMs}`,
+    ).toEqual([]);
     expect(p.frames.missed).toBeGreaterThanOrEqual(blocked.length);
     expect(p.frames.longAnimationFrames.supported).toBe(true);
-    expect(p.frames.longAnimationFrames.count).toBeGreaterThanOrEqual(blocked.length);
+    // The browser delivers Long Animation Frame entries a task later: the last may miss the read.
+    expect(p.frames.longAnimationFrames.count, what).toBeGreaterThanOrEqual(blocked.length - 1);
     expect(p.frames.raf.maxMs).toBeGreaterThanOrEqual(59);
   });
 
