@@ -59,13 +59,17 @@ const tsconfigPaths = (
  * Node (`runsInNode` false: type-checked only). `nodePrelude` is run before the import: pixi.js
  * reads `navigator` at load (browser detection), which Node 20 lacks, so the `steadyheap/pixi`
  * import is checked with a stand-in `navigator` (its rendering is tested in the browser).
+ * `nodeTypes`: a Node-only entry, type-checked with `@types/node` apart from the others.
  */
-const ENTRY_PEERS: Record<string, {
-  peers: string[];
-  runsInNode: boolean;
-  nodePrelude?: string;
-  nodeTypes?: boolean;
-}> = {
+const ENTRY_PEERS: Record<
+  string,
+  {
+    peers: string[];
+    runsInNode: boolean;
+    nodePrelude?: string;
+    nodeTypes?: boolean;
+  }
+> = {
   'steadyheap/bitecs': { peers: ['bitecs'], runsInNode: true },
   'steadyheap/pixi': {
     peers: ['pixi.js'],
@@ -128,12 +132,9 @@ beforeAll(() => {
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
   sh('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, packed[0].filename)], app);
-  const peers = [...new Set(Object.values(ENTRY_PEERS).flatMap((e) => e.peers))];
+  const peers = [...new Set(Object.values(ENTRY_PEERS).flatMap((e) => e.peers)), '@types/node'];
   // --ignore-scripts: a peer installed from a folder runs its own `prepare` (pixi.js's is
   // `husky install`, a tool of its repository that is not installed here).
-  // Node-only (the browser profiler): its declarations use Node's and playwright-core's types,
-  // so it is type-checked with @types/node, apart from the browser-safe entries.
-  'steadyheap/profile': peers: ['playwright-core', 'chart.js'], runsInNode: true, nodeTypes: true ,
   sh(
     'npm',
     [
