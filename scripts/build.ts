@@ -1,8 +1,8 @@
 /**
- * `npm run build` (and `npm ci`, `npm pack` and an install from git, through `prepare`): writes the library to `dist/` from a clean
- * slate, then checks that every file package.json promises (`main`, `types`, each `exports`
- * target, each `typesVersions` target) was built, so a renamed or new entry point cannot ship a
- * package that fails to resolve.
+ * `npm run build` (and `npm ci`, `npm pack` and an install from git, through `prepare`): writes
+ * the library to `dist/` from a clean slate, then checks that every file package.json promises
+ * (`main`, `types`, `bin`, each `exports` target, each `typesVersions` target) was built, so a
+ * renamed or new entry point cannot ship a package that fails to resolve.
  *
  * `dist/` is removed first: a module renamed or deleted under `src/` must not ship its stale copy.
  */
@@ -27,7 +27,7 @@ function pathsIn(value: unknown): string[] {
 }
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-const promised = [pkg.main, pkg.types, pkg.exports, pkg.typesVersions].flatMap(pathsIn);
+const promised = [pkg.main, pkg.types, pkg.bin, pkg.exports, pkg.typesVersions].flatMap(pathsIn);
 const missing = promised.filter((p) => !existsSync(join(root, p)));
 if (missing.length) {
   console.error(`build: package.json names files that were not built: ${missing.join(', ')}`);
