@@ -89,13 +89,5 @@ export {
   LOW_FPS_TIME_WEIGHTED_DEFINITION,
   LOW_FPS_PERCENTILE_DEFINITION,
 } from './profile/statistics.js';
-export {
-  figuresOf,
-  medianFigures,
-  formatComparisonTable,
-  percentileCurve,
-  type Figures,
-  type FigureRow,
-} from './profile/report.js';
 // GcTracker imports no Node module (it uses process.getBuiltinModule at run time): browser-safe.
 export { GcTracker, type GcKind, type GcStats, type GcSink, type GcTrackerOptions } from './profile/gc-tracker.js';

@@ -96,7 +96,7 @@ export interface AllocationFigures {
   /** Frames (animation-frame dispatches) while sampling. */
   frames: number;
   samplingIntervalBytes: number;
-  /** Sampled bytes over the window, every owner but the probe. */
+  /** Sampled bytes over the window, every owner (the whole JS heap's allocation). */
   totalBytes: number;
   /** `totalBytes / frames`. */
   bytesPerFrame: number;
@@ -156,8 +156,10 @@ const newSum = (): Sum => ({ bytes: 0, squares: 0, samples: 0 });
 
 /**
  * Aggregates a sampling profile over `frames` frames into sites, scripts and owners, with 95%
- * margins. Allocations of the profiler's probe are listed (owner `(steadyheap probe)`) but left
- * out of the totals. O(nodes + samples + sites log sites).
+ * margins. Sites in the profiler's probe are listed under their own owner, `(steadyheap probe)`,
+ * and counted in the total like everything else: the probe allocates nothing per frame (tested),
+ * but when V8 deoptimizes the probe's frame function it materializes the values it had kept
+ * unboxed, and the sampler reports those bytes there. O(nodes + samples + sites log sites).
  *
  * @param profile - `HeapProfiler.stopSampling`'s profile (its `samples` give the error; without
  *   them each node's bytes count as one sample per `samplingIntervalBytes`).
@@ -279,7 +281,7 @@ export function aggregateAllocations(
       }
       add(own.sum, sum);
       own.scripts.add(scriptKey);
-      if (owner.kind !== 'probe') add(total, sum);
+      add(total, sum);
     }
     stack.push(node);
     for (const child of node.children) visit(child);

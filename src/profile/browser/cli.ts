@@ -311,7 +311,7 @@ export async function runProfileCommand(argv: readonly string[], io: CliIo = pro
     const files = writeProfile(c.outDir, profile);
     const others = keptProfiles(c.outDir, profile.label);
     const entries = [...others, { profile, rows: profile.rows ?? [] }];
-    const report = writeReport(c.outDir, entries, verdicts, profile.label);
+    const report = writeReport(c.outDir, entries, { gates: verdicts, gatesLabel: profile.label });
     files.push(report.file);
     if (c.png) {
       const png = join(c.outDir, 'report.png');

@@ -13,6 +13,9 @@
  */
 export {
   profilePage,
+  aggregateRuns,
+  browserMetadata,
+  runOptionsOf,
   resolveOptions,
   medianOfShapes,
   mergeSamplingProfiles,
@@ -24,6 +27,7 @@ export {
   type ResolvedProfileOptions,
   type PageProfile,
   type ProfileMeta,
+  type BrowserMetadata,
   type RunFigures,
   type Spread,
 } from './profile.js';
@@ -130,6 +134,7 @@ export {
   CURVE_PERCENTILES,
   LABEL_COLORS,
   type ReportEntry,
+  type ReportOptions,
 } from './report.js';
 export {
   writeProfile,

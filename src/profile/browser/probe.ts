@@ -122,7 +122,7 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
       if (cb === null) continue;
       running[runningAt] = null;
       ran++;
-      try { cb(ts); } catch (e) { report(e); }
+      try { steadyheapProbeInvoke(cb, ts); } catch (e) { report(e); }
     }
     runningN = 0;
     var k = count & MASK;
@@ -130,6 +130,14 @@ export const PROBE_SOURCE = `(function installSteadyheapProbe() {
     callbacks[k] = ran > 65535 ? 65535 : ran;
     count++;
   }
+
+  // The page's callbacks are called from this one call site, made megamorphic at once (two
+  // different functions): an optimizing compiler then never inlines a page's callback into the
+  // probe. Inlined, the page's allocations would be reported under the probe's function, since
+  // the sampling heap profiler names the outermost function of an optimized frame.
+  function steadyheapProbeInvoke(cb, ts) { cb(ts); }
+  steadyheapProbeInvoke(function steadyheapProbeWarmA() {}, 0);
+  steadyheapProbeInvoke(function steadyheapProbeWarmB() {}, 0);
 
   function steadyheapProbeGrow() {
     var n = pending.length * 2;

@@ -29,7 +29,14 @@ import {
 import { launchBrowser } from './chromium.js';
 import { MISSED_FRAME_DEFINITION, type FrameFigures, type FrameRow, type GcEvent, type GcFigures } from './frames.js';
 import type { LongAnimationFrame } from './probe.js';
-import { profileRun, type HeapFigures, type ProfileProgress, type ProfileScript } from './run.js';
+import {
+  profileRun,
+  type HeapFigures,
+  type ProfileProgress,
+  type ProfileScript,
+  type RunOptions,
+  type RunProfile,
+} from './run.js';
 import { TRACE_CATEGORIES } from './trace.js';
 
 /** Identifies the profile.json format. */
@@ -225,7 +232,8 @@ function packageVersion(): string {
   }
 }
 
-async function browserMeta(browser: Browser) {
+/** The browser's version and the WebGL renderer a page of it sees (opens and closes a blank context). */
+export async function browserMetadata(browser: Browser): Promise<BrowserMetadata> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -275,6 +283,29 @@ export const PROFILE_DEFINITIONS: Record<string, unknown> = {
   runs: 'frames and gc: median of each figure over the runs (spread: min and max); allocation: all runs pooled; heap: range over all runs',
 };
 
+/** What {@link browserMetadata} returns: the browser and the WebGL renderer a page sees. */
+export type BrowserMetadata = Pick<ProfileMeta, 'browser' | 'v8' | 'userAgent' | 'renderer'>;
+
+/** The options of run `run` of a profile (what {@link profileRun} takes). */
+export function runOptionsOf(o: ResolvedProfileOptions, run: number): RunOptions {
+  return {
+    url: o.url,
+    label: o.label,
+    run,
+    runs: o.runs,
+    durationMs: o.durationMs,
+    warmupMs: o.warmupMs,
+    viewport: o.viewport,
+    samplingIntervalBytes: o.samplingIntervalBytes,
+    budgetMs: o.budgetMs,
+    navigationTimeoutMs: o.navigationTimeoutMs,
+    failOnPageError: o.failOnPageError,
+    script: o.script,
+    maxSites: o.maxSites,
+    onProgress: o.onProgress,
+  };
+}
+
 /**
  * Profiles a page: `runs` fresh loads, each warmed up and measured (see {@link profileRun}).
  *
@@ -289,106 +320,107 @@ export async function profilePage(options: ProfilePageOptions): Promise<PageProf
   const launched = options.browser ? undefined : await launchBrowser({ headed: o.headed });
   const browser = options.browser ?? (launched?.browser as Browser);
   try {
-    const bmeta = await browserMeta(browser);
-    const runs = [];
-    for (let run = 1; run <= o.runs; run++) {
-      runs.push(
-        await profileRun(browser, {
-          url: o.url,
-          label: o.label,
-          run,
-          runs: o.runs,
-          durationMs: o.durationMs,
-          warmupMs: o.warmupMs,
-          viewport: o.viewport,
-          samplingIntervalBytes: o.samplingIntervalBytes,
-          budgetMs: o.budgetMs,
-          navigationTimeoutMs: o.navigationTimeoutMs,
-          failOnPageError: o.failOnPageError,
-          script: o.script,
-          maxSites: o.maxSites,
-          onProgress: o.onProgress,
-        }),
-      );
-    }
-    const cpu = cpus();
-    const meta: ProfileMeta = {
-      url: o.url,
-      label: o.label,
-      date: started.toISOString(),
-      tool: `steadyheap ${packageVersion()}`,
-      ...bmeta,
-      viewport: o.viewport,
-      headed: o.headed,
-      durationS: o.durationMs / 1000,
-      warmupS: o.warmupMs / 1000,
-      runs: o.runs,
-      samplingIntervalBytes: o.samplingIntervalBytes,
-      traceCategories: TRACE_CATEGORIES,
-      machine: {
-        platform: platform(),
-        arch: arch(),
-        cpus: cpu.length,
-        cpuModel: cpu[0]?.model ?? '?',
-        loadAverage1m: { start: round2(loadStart), end: round2(loadavg()[0]) },
-        node: process.version,
-      },
-    };
-    const frames = medianOfShapes(runs.map((r) => r.frames));
-    const gcMedian = medianOfShapes(runs.map((r) => ({ ...r.gc, events: [] as GcEvent[] })));
-    const totalFrames = runs.reduce((s, r) => s + r.allocation.frames, 0);
-    const allocation = aggregateAllocations(
-      mergeSamplingProfiles(runs.map((r) => r.samplingProfile)),
-      totalFrames,
-      o.samplingIntervalBytes,
-      new URL(o.url).origin,
-      o.maxSites,
-    );
-    const heap: HeapFigures = {
-      minBytes: Math.min(...runs.map((r) => r.heap.minBytes)),
-      maxBytes: Math.max(...runs.map((r) => r.heap.maxBytes)),
-      startBytes: runs[0].heap.startBytes,
-      endBytes: runs[runs.length - 1].heap.endBytes,
-    };
-    const runFigures: RunFigures[] = runs.map((r) => ({
-      run: r.run,
-      frames: r.frames,
-      gc: r.gc,
-      allocation: {
-        frames: r.allocation.frames,
-        bytesPerFrame: r.allocation.bytesPerFrame,
-        error95BytesPerFrame: r.allocation.error95BytesPerFrame,
-        samples: r.allocation.samples,
-        upperBound95BytesPerFrame: r.allocation.upperBound95BytesPerFrame,
-      },
-      heap: r.heap,
-      longAnimationFrames: r.longAnimationFrames,
-      pageErrors: r.pageErrors,
-    }));
-    const spread: Record<string, Spread> = {};
-    for (const path of SPREAD_FIGURES) {
-      const values = runFigures.map((r) => figureAt(r, path)).filter((v): v is number => typeof v === 'number');
-      const finite = values.filter(Number.isFinite);
-      spread[path] = finite.length
-        ? { min: Math.min(...finite), max: Math.max(...finite) }
-        : { min: Number.NaN, max: Number.NaN };
-    }
-    return {
-      schema: PROFILE_SCHEMA,
-      label: o.label,
-      meta,
-      frames,
-      gc: { ...gcMedian, events: runs.flatMap((r) => r.gc.events.map((e) => ({ ...e, run: r.run }))) },
-      allocation,
-      heap,
-      spread,
-      runs: runFigures,
-      definitions: PROFILE_DEFINITIONS,
-      rows: runs.map((r) => r.rows),
-    };
+    const bmeta = await browserMetadata(browser);
+    const runs: RunProfile[] = [];
+    for (let run = 1; run <= o.runs; run++) runs.push(await profileRun(browser, runOptionsOf(o, run)));
+    return aggregateRuns(o, runs, bmeta, started, loadStart);
   } finally {
     if (launched) await launched.browser.close().catch(() => {});
   }
+}
+
+/**
+ * One profile from runs measured separately (`profilePage` does this; a caller that interleaves
+ * several pages' runs calls {@link profileRun} itself and then this). `frames` and `gc` are the
+ * medians over the runs, `spread` their range, `allocation` the runs' samples pooled.
+ *
+ * @param o - the profile's options (`resolveOptions`), `o.runs` being `runs.length`.
+ * @param startedAt - when the first run started; `loadStart` the 1-minute load average then.
+ * @throws RangeError when `runs` is empty.
+ */
+export function aggregateRuns(
+  o: ResolvedProfileOptions,
+  runs: readonly RunProfile[],
+  bmeta: BrowserMetadata,
+  startedAt: Date,
+  loadStart: number,
+): PageProfile {
+  if (runs.length === 0) throw new RangeError('aggregateRuns needs at least one run');
+  const cpu = cpus();
+  const meta: ProfileMeta = {
+    url: o.url,
+    label: o.label,
+    date: startedAt.toISOString(),
+    tool: `steadyheap ${packageVersion()}`,
+    ...bmeta,
+    viewport: o.viewport,
+    headed: o.headed,
+    durationS: o.durationMs / 1000,
+    warmupS: o.warmupMs / 1000,
+    runs: runs.length,
+    samplingIntervalBytes: o.samplingIntervalBytes,
+    traceCategories: TRACE_CATEGORIES,
+    machine: {
+      platform: platform(),
+      arch: arch(),
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? '?',
+      loadAverage1m: { start: round2(loadStart), end: round2(loadavg()[0]) },
+      node: process.version,
+    },
+  };
+  const frames = medianOfShapes(runs.map((r) => r.frames));
+  const gcMedian = medianOfShapes(runs.map((r) => ({ ...r.gc, events: [] as GcEvent[] })));
+  const totalFrames = runs.reduce((s, r) => s + r.allocation.frames, 0);
+  const allocation = aggregateAllocations(
+    mergeSamplingProfiles(runs.map((r) => r.samplingProfile)),
+    totalFrames,
+    o.samplingIntervalBytes,
+    new URL(o.url).origin,
+    o.maxSites,
+  );
+  const heap: HeapFigures = {
+    minBytes: Math.min(...runs.map((r) => r.heap.minBytes)),
+    maxBytes: Math.max(...runs.map((r) => r.heap.maxBytes)),
+    startBytes: runs[0].heap.startBytes,
+    endBytes: runs[runs.length - 1].heap.endBytes,
+  };
+  const runFigures: RunFigures[] = runs.map((r) => ({
+    run: r.run,
+    frames: r.frames,
+    gc: r.gc,
+    allocation: {
+      frames: r.allocation.frames,
+      bytesPerFrame: r.allocation.bytesPerFrame,
+      error95BytesPerFrame: r.allocation.error95BytesPerFrame,
+      samples: r.allocation.samples,
+      upperBound95BytesPerFrame: r.allocation.upperBound95BytesPerFrame,
+    },
+    heap: r.heap,
+    longAnimationFrames: r.longAnimationFrames,
+    pageErrors: r.pageErrors,
+  }));
+  const spread: Record<string, Spread> = {};
+  for (const path of SPREAD_FIGURES) {
+    const values = runFigures.map((r) => figureAt(r, path)).filter((v): v is number => typeof v === 'number');
+    const finite = values.filter(Number.isFinite);
+    spread[path] = finite.length
+      ? { min: Math.min(...finite), max: Math.max(...finite) }
+      : { min: Number.NaN, max: Number.NaN };
+  }
+  return {
+    schema: PROFILE_SCHEMA,
+    label: o.label,
+    meta,
+    frames,
+    gc: { ...gcMedian, events: runs.flatMap((r) => r.gc.events.map((e) => ({ ...e, run: r.run }))) },
+    allocation,
+    heap,
+    spread,
+    runs: runFigures,
+    definitions: PROFILE_DEFINITIONS,
+    rows: runs.map((r) => r.rows),
+  };
 }
 
 /** {@link ProfilePageOptions} with every default filled in (what {@link resolveOptions} returns). */

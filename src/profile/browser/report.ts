@@ -35,6 +35,19 @@ export interface ReportEntry {
   rows: readonly (readonly Pick<FrameRow, 'beginMs' | 'frameMs' | 'gcCount' | 'missed'>[])[];
 }
 
+/** Options of {@link writeReport}. */
+export interface ReportOptions {
+  /** Verdicts of the gates set for the profile labelled `gatesLabel` (default: the last entry's). */
+  gates?: readonly GateVerdict[];
+  gatesLabel?: string;
+  /** Allocation sites listed per label. Default 15. */
+  topSites?: number;
+  /** Report title. Default `steadyheap profile: <label> vs <label>`. */
+  title?: string;
+  /** HTML placed after the cards (a caller's own checks, for example). Trusted: not escaped. */
+  sectionHtml?: string;
+}
+
 /** The Chart.js UMD file, or undefined when chart.js is not installed. */
 export function chartJsFile(): string | undefined {
   try {
@@ -75,7 +88,7 @@ function card(p: PageProfile, color: string): string {
 }
 
 function sitesTable(p: PageProfile, topN: number): string {
-  const sites = p.allocation.sites.filter((s) => s.ownerKind !== 'probe').slice(0, topN);
+  const sites = p.allocation.sites.slice(0, topN);
   if (!sites.length) return `<p class="note">${esc(p.label)}: no allocation sampled.</p>`;
   return `<table class="sites"><tr><th>bytes/frame</th><th>±95%</th><th>function</th><th>where</th><th>owner</th><th>called from</th></tr>
 ${sites
@@ -90,16 +103,16 @@ ${sites
  * Writes `report.html` (and `chart.umd.min.js` when Chart.js is installed) into `outDir`.
  *
  * @param entries - the profiles to show, in column order (oldest first: before, then after).
- * @param gates - the verdicts of the gates set for the profile labelled `gatesLabel` (default the last).
  * @returns the HTML file's path and whether the charts could be included.
  */
 export function writeReport(
   outDir: string,
   entries: readonly ReportEntry[],
-  gates: readonly GateVerdict[] = [],
-  gatesLabel = entries[entries.length - 1]?.profile.label ?? '',
-  topSites = 15,
+  options: ReportOptions = {},
 ): { file: string; charts: boolean } {
+  const gates = options.gates ?? [];
+  const gatesLabel = options.gatesLabel ?? entries[entries.length - 1]?.profile.label ?? '';
+  const topSites = options.topSites ?? 15;
   const chartJs = chartJsFile();
   if (chartJs) copyFileSync(chartJs, join(outDir, 'chart.umd.min.js'));
   const color = (i: number) => LABEL_COLORS[i % LABEL_COLORS.length];
@@ -129,9 +142,7 @@ export function writeReport(
   const profiles = entries.map((e) => e.profile);
   const compare = `<table><tr><th></th>${profiles.map((p, i) => `<th style="color:${color(i)}">${esc(p.label)}</th>`).join('')}</tr>
 ${COMPARISON_ROWS.map((r) => `<tr><td${r.label.startsWith(' ') ? ' class="sub"' : ''}>${esc(r.label.trim())}</td>${profiles.map((p) => `<td class="num">${r.value(p)}</td>`).join('')}</tr>`).join('\n')}</table>`;
-  const owners = [
-    ...new Set(profiles.flatMap((p) => p.allocation.byPackage.filter((o) => o.kind !== 'probe').map((o) => o.package))),
-  ];
+  const owners = [...new Set(profiles.flatMap((p) => p.allocation.byPackage.map((o) => o.package)))];
   const ownerRows = owners
     .map((o) => ({
       o,
@@ -151,7 +162,7 @@ ${gates.map((g) => `<tr><td>${esc(g.label)} <code>${g.flag}</code></td><td class
       return `<div class="meta"><b style="color:${color(i)}">${esc(p.label)}</b> <span>${esc(m.url)}</span> <span>${esc(m.date)}</span> <span>${m.runs} run(s) × ${fmt(m.durationS, 1)} s after ${fmt(m.warmupS, 1)} s warm-up</span> <span>${esc(m.browser)}</span> <span>${esc(m.renderer.renderer || m.renderer.api)}${m.renderer.software ? ' (software)' : ''}</span> <span>${m.viewport.width}×${m.viewport.height}</span> <span>load ${fmt(m.machine.loadAverage1m.start, 2)}→${fmt(m.machine.loadAverage1m.end, 2)} on ${m.machine.cpus} CPUs</span> <span>${esc(m.tool)}</span></div>`;
     })
     .join('\n');
-  const title = `steadyheap profile: ${profiles.map((p) => p.label).join(' vs ')}`;
+  const title = options.title ?? `steadyheap profile: ${profiles.map((p) => p.label).join(' vs ')}`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -179,6 +190,7 @@ ${gates.map((g) => `<tr><td>${esc(g.label)} <code>${g.flag}</code></td><td class
 ${metaHtml}
 <div class="cards">${profiles.map((p, i) => card(p, color(i))).join('\n')}</div>
 ${gatesHtml}
+${options.sectionHtml ?? ''}
 ${
   chartJs
     ? `<div class="panel wide" style="margin-top:14px"><div class="chart"><canvas id="line"></canvas></div>

@@ -128,14 +128,14 @@ export function formatSummary(p: PageProfile, verdicts: readonly GateVerdict[] =
     `  hitches        ${fmt(f.hitches.any)} (over 2x the rolling median ${fmt(f.hitches.twiceRollingMedian)}, jumps over budget ${fmt(f.hitches.jumpOverBudget)}, over 50 ms ${fmt(f.hitches.over50Ms)}); long animation frames ${f.longAnimationFrames.supported ? fmt(f.longAnimationFrames.count) : 'not supported'}`,
   ];
   if (verdicts.length) lines.push('', '  gates', ...formatGates(verdicts));
-  const owners = a.byPackage.filter((o) => o.kind !== 'probe').slice(0, topN);
+  const owners = a.byPackage.slice(0, topN);
   if (owners.length) {
     lines.push('', '  allocating packages and scripts (bytes per frame, 95% margin)');
     for (const o of owners) {
       lines.push(`    ${fmt(o.bytesPerFrame).padStart(10)} ± ${fmt(o.error95BytesPerFrame).padEnd(8)} ${o.package}`);
     }
   }
-  const sites = a.sites.filter((s) => s.ownerKind !== 'probe').slice(0, topN);
+  const sites = a.sites.slice(0, topN);
   if (sites.length) {
     lines.push('', '  top allocation sites (bytes per frame)');
     for (const s of sites) {

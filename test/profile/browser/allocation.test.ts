@@ -41,10 +41,10 @@ function profile() {
 describe('aggregateAllocations', () => {
   const a = aggregateAllocations(profile(), 10, I, 'http://127.0.0.1:8080');
 
-  it('totals every owner but the probe, per frame', () => {
-    expect(a.totalBytes).toBe(40 * I + 8 * I + 100_000 + I);
+  it('totals every owner, per frame', () => {
+    expect(a.totalBytes).toBe(40 * I + 8 * I + 100_000 + 2 * I + I);
     expect(a.bytesPerFrame).toBe(a.totalBytes / 10);
-    expect(a.samples).toBe(50);
+    expect(a.samples).toBe(52);
     expect(a.upperBound95BytesPerFrame).toBeNaN();
   });
 
@@ -74,7 +74,7 @@ describe('aggregateAllocations', () => {
     expect(a.sites[0].error95BytesPerFrame).toBeLessThan(1e-6);
   });
 
-  it('byScript and byPackage roll the sites up; the probe is listed apart', () => {
+  it('byScript and byPackage roll the sites up; the probe is listed under its own owner', () => {
     expect(a.byScript.map((s) => [s.script, s.bytesPerFrame])).toEqual([
       ['/game.js', (40 * I + 100_000) / 10],
       ['/node_modules/pixi.js/dist/pixi.mjs', (8 * I) / 10],
