@@ -8,7 +8,7 @@
  * @module
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SAMPLING_INTERVAL_BYTES } from './allocation.js';
@@ -49,6 +49,9 @@ Options:
   --budget-ms <ms>            frame budget: a frame over 1.5x it is missed (default: the median
                               frame time, the page's own cadence)
   --sampling-interval <bytes> mean bytes between allocation samples (default ${DEFAULT_SAMPLING_INTERVAL_BYTES})
+  --root <folder>             with an .html file: serve this folder (it must hold the file)
+                              instead of the file's own, for pages that load files from above
+                              their folder (such as /node_modules/...)
   --port <n>                  port for serving a folder (default: any free port)
   --allow-page-errors         profile a page even when it throws uncaught exceptions
   --no-png                    do not write report.png
@@ -75,6 +78,8 @@ export interface ProfileCommand {
   gates: GateLimits;
   budgetMs?: number;
   samplingIntervalBytes: number;
+  /** Folder to serve for an .html target (default: the file's own folder). */
+  root?: string;
   port: number;
   allowPageErrors: boolean;
   png: boolean;
@@ -122,6 +127,7 @@ export function parseProfileArgs(argv: readonly string[]): ProfileCommand | 'hel
         'max-p99-ms': { type: 'string' },
         'budget-ms': { type: 'string' },
         'sampling-interval': { type: 'string' },
+        root: { type: 'string' },
         port: { type: 'string' },
         'allow-page-errors': { type: 'boolean' },
         'no-png': { type: 'boolean' },
@@ -181,6 +187,7 @@ export function parseProfileArgs(argv: readonly string[]): ProfileCommand | 'hel
       1 << 24,
       true,
     ),
+    root: str('root'),
     port: number('port', str('port'), 0, 0, 65535, true),
     allowPageErrors: v['allow-page-errors'] === true,
     png: v['no-png'] !== true,
@@ -203,8 +210,15 @@ const processIo: CliIo = {
 };
 
 /** Resolves the target: a URL as given, or a folder / HTML file served for the run. */
-async function resolveTarget(target: string, port: number): Promise<{ url: string; server?: FolderServer }> {
-  if (/^(https?|file):\/\//i.test(target)) return { url: target };
+async function resolveTarget(
+  target: string,
+  port: number,
+  root?: string,
+): Promise<{ url: string; server?: FolderServer }> {
+  if (/^(https?|file):\/\//i.test(target)) {
+    if (root !== undefined) throw new UsageError('--root serves a folder: give an .html file in it, not a URL');
+    return { url: target };
+  }
   if (/^[\w.-]+:\d+(\/|$)/.test(target)) {
     throw new UsageError(`${target} looks like a host and port: write it as a URL, http://${target}`);
   }
@@ -215,9 +229,13 @@ async function resolveTarget(target: string, port: number): Promise<{ url: strin
     return { url: server.url, server };
   }
   if (stat?.isFile() && /\.html?$/i.test(path)) {
-    const server = await serveFolder(dirname(path), port);
-    return { url: `${server.url}${encodeURIComponent(basename(path))}`, server };
+    const base = resolve(root ?? dirname(path));
+    const inside = relative(base, path);
+    if (inside.startsWith('..') || isAbsolute(inside)) throw new UsageError(`--root ${root} does not hold ${target}`);
+    const server = await serveFolder(base, port);
+    return { url: `${server.url}${inside.split(sep).map(encodeURIComponent).join('/')}`, server };
   }
+  if (root !== undefined) throw new UsageError('--root goes with an .html file target');
   throw new UsageError(`${target} is not a URL (http://, https://, file://), a folder or an .html file`);
 }
 
@@ -287,7 +305,7 @@ export async function runProfileCommand(argv: readonly string[], io: CliIo = pro
   let browser: Awaited<ReturnType<typeof launchBrowser>>['browser'] | undefined;
   try {
     const script = c.script ? await loadScript(c.script) : undefined;
-    const target = await resolveTarget(c.target, c.port);
+    const target = await resolveTarget(c.target, c.port, c.root);
     server = target.server;
     browser = (await launchBrowser({ headed: c.headed })).browser;
     const profile: PageProfile = await profilePage({

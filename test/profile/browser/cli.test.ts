@@ -23,6 +23,7 @@ describe('steadyheap profile: arguments', () => {
       gates: { maxBytesPerFrame: undefined, maxGcMs: undefined, maxP99Ms: undefined },
       budgetMs: undefined,
       samplingIntervalBytes: 1024,
+      root: undefined,
       port: 0,
       allowPageErrors: false,
       png: true,
@@ -57,6 +58,8 @@ describe('steadyheap profile: arguments', () => {
       '8.33',
       '--sampling-interval',
       '4096',
+      '--root',
+      '.',
       '--port',
       '8123',
       '--allow-page-errors',
@@ -76,6 +79,7 @@ describe('steadyheap profile: arguments', () => {
       gates: { maxBytesPerFrame: 512, maxGcMs: 4.5, maxP99Ms: 20 },
       budgetMs: 8.33,
       samplingIntervalBytes: 4096,
+      root: '.',
       port: 8123,
       allowPageErrors: true,
       png: false,
@@ -99,6 +103,7 @@ describe('steadyheap profile: arguments', () => {
       '--max-p99-ms',
       '--budget-ms',
       '--sampling-interval',
+      '--root',
       '--port',
       '--allow-page-errors',
       '--no-png',
@@ -136,6 +141,9 @@ describe('steadyheap profile: arguments', () => {
     expect(await runProfileCommand(['localhost:5173'], io)).toBe(EXIT.usageOrPage);
     expect(err.join('')).toMatch(/write it as a URL, http:\/\/localhost:5173/);
     expect(await runProfileCommand(['/no/such/folder'], io)).toBe(EXIT.usageOrPage);
+    expect(await runProfileCommand(['http://127.0.0.1:1/', '--root', '.'], io)).toBe(EXIT.usageOrPage);
+    expect(err.join('')).toMatch(/--root serves a folder/);
+    expect(await runProfileCommand(['README.md', '--root', 'test'], io)).toBe(EXIT.usageOrPage);
     expect(await runProfileCommand(['--help'], io)).toBe(EXIT.ok);
     expect(out.join('')).toBe(PROFILE_USAGE);
   });
