@@ -109,6 +109,29 @@ describe('steadyheap profile (command line)', () => {
     );
   });
 
+  it('--script drives the page: setup clicks Play (no frame before), play presses keys during the window', () => {
+    const page = join(fixtures, 'press-play.html');
+    const without = steadyheap('profile', page, '--warmup', '1', '--duration', '1', '--out', out, '--no-png');
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/no frames seen/);
+    const r = steadyheap(
+      'profile',
+      page,
+      ...short,
+      '--label',
+      'scripted',
+      '--no-png',
+      '--script',
+      join(fixtures, 'press-play.mjs'),
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const m = /press-play script: (\d+) presses sent, (\d+) seen by the page/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m?.[1])).toBeGreaterThan(5);
+    expect(Number(m?.[2])).toBe(Number(m?.[1]));
+    expect(JSON.parse(readFileSync(join(out, 'profile.json'), 'utf8')).frames.count).toBeGreaterThan(30);
+  });
+
   it('exit 2 for a usage error; the top-level help lists the command', () => {
     const r = steadyheap('profile', fixtures, '--frobnicate');
     expect(r.code).toBe(2);

@@ -39,6 +39,9 @@ describe('npm run profile (short run)', () => {
       expect(p.frames.count, mode).toBeGreaterThan(30);
       expect(p.gc.traced, `${mode}: trace aligned`).toBe(true);
       expect(p.frames.raf.p50Ms, mode).toBeGreaterThan(0);
+      // The demo's loop is never inlined into the probe, so next to nothing is reported there.
+      const probe = p.allocation.byPackage.find((o) => o.kind === 'probe')?.bytesPerFrame ?? 0;
+      expect(probe, `${mode}: bytes per frame reported in the probe`).toBeLessThan(0.05 * p.allocation.bytesPerFrame);
     }
   });
 

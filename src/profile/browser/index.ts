@@ -34,6 +34,7 @@ export {
 export {
   profileRun,
   PageNotProfilableError,
+  PLAY_GRACE_MS,
   type NotProfilableReason,
   type ProfileScript,
   type ScriptContext,

@@ -43,7 +43,8 @@ export interface ScriptContext {
 /**
  * A module that drives the game. `setup` is awaited after the page loads and before the warm-up
  * (click "Play", wait for a level); `play` starts with the warm-up and runs until `signal` aborts
- * (keys, clicks, mouse moves during the measurement). A module may export either or both; a
+ * (keys, clicks, mouse moves during the measurement); the page stays open up to
+ * {@link PLAY_GRACE_MS} after the abort for it to return. A module may export either or both; a
  * default export is taken as `setup`.
  */
 export interface ProfileScript {
@@ -110,6 +111,9 @@ export interface RunProfile {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How long a run waits for the script's `play` to return after the window ends, ms. */
+export const PLAY_GRACE_MS = 5000;
 
 /** Waits `ms` while reporting progress every 250 ms; `tick` may add figures. Rejects early on `failure`. */
 async function waitWithProgress(
@@ -195,8 +199,9 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
         throw new PageNotProfilableError('script-failed', `the script's setup failed: ${(error as Error).message}`);
       }
     }
+    let playing: Promise<unknown> = Promise.resolve();
     if (script?.play) {
-      Promise.resolve()
+      playing = Promise.resolve()
         .then(() => script.play?.(page, scriptContext))
         .catch((error: Error) => {
           if (!abort.signal.aborted) {
@@ -249,6 +254,8 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
     const events = await stopTracing();
     const samplingProfile = await stopSampling();
     abort.abort();
+    // The script's play sees the abort and returns; the page stays open for it a little while.
+    await Promise.race([playing, sleep(PLAY_GRACE_MS)]);
     progress({ phase: 'analysing', phaseElapsedMs: 0, phaseMs: 0 });
     const read = (await page.evaluate(`${PROBE_GLOBAL}.read(${mark.count}, ${mark.startMs})`)) as ProbeRead;
     await cdp.send('HeapProfiler.disable');
