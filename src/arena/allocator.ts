@@ -162,18 +162,6 @@ export function checkArenaBuffer(buffer: unknown): ArrayBuffer | SharedArrayBuff
   return buffer as ArrayBuffer | SharedArrayBuffer;
 }
 
-/**
- * Throws when the arena's buffer no longer has the length its views were made for (it was
- * transferred and detached). Called first by every arena's `check()`.
- */
-export function checkBufferIntact(className: string, u8: Uint8Array, capacityBytes: number): void {
-  if (u8.byteLength < capacityBytes) {
-    throw new Error(
-      `${className}.check: buffer is ${u8.byteLength} bytes, the arena manages ${capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
-    );
-  }
-}
-
 /** Whole-buffer views of one buffer, created once per arena. */
 export interface BufferViews {
   u8: Uint8Array;

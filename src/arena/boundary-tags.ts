@@ -8,17 +8,11 @@
  * Neely and Boles, "Dynamic Storage Allocation: A Survey and Critical Review" (1995), 3.2-3.4.
  * The subclass decides how free blocks are indexed (explicit free list, red-black tree).
  *
- * ## Block layout (all words little-endian `u32`, offsets in bytes)
- * ```
- * block start b                   b + 8 = payload (returned)       b + size - 8
- * | HDR_SIZE | HDR_TAG |  payload ... (user data, or free links)  | FTR_SIZE | FTR_REQUESTED |
- * ```
- * - `HDR_SIZE` / `FTR_SIZE`: the whole block size in bytes (tags included), a multiple of
- *   `alignBytes`, at least {@link BoundaryTagArena.minBlockBytes}. Sizes never share a word with
- *   a flag, so a block of 16 MiB or 1 GiB reads back as exactly that (case C11).
- * - `HDR_TAG`: {@link TAG_USED} or {@link TAG_FREE}, a magic word (not a bit).
- * - `FTR_REQUESTED`: the bytes the caller asked for (live block), 0 in a free block.
- * - A free block's first payload words belong to the free index (links or a tree node id).
+ * ## Block layout
+ * Every block has an 8-byte header (whole size, a magic tag) and an 8-byte footer (whole size,
+ * requested bytes) inside the buffer; the payload between them is the caller's, or the free
+ * index's links while the block is free. The layout, its constants and the walk that validates
+ * it are in `block-tags.ts`.
  *
  * ## Which offsets are live: the live map
  * A bitmap outside the buffer ({@link LiveMap}, `live-map.ts`) has one bit per `alignBytes`
@@ -36,37 +30,32 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_OFFSET, OutOfMemoryError, checkSize, describeValue } from '../errors.js';
+import { NULL_OFFSET, checkSize } from '../errors.js';
 import { LiveMap } from './live-map.js';
 import {
   MAX_REQUEST_BYTES,
-  checkBufferIntact,
   fragmentation,
   resolveArenaOptions,
-  type Allocator,
   type AllocatorStats,
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
+import {
+  FOOTER_BYTES,
+  FREE_LINK_BYTES,
+  FTR_REQUESTED,
+  FTR_SIZE,
+  HDR_SIZE,
+  HDR_TAG,
+  HEADER_BYTES,
+  TAG_BYTES,
+  TAG_FREE,
+  TAG_USED,
+  checkBlocks,
+} from './block-tags.js';
+import { ArenaChassis } from './chassis.js';
 
-/** Magic word in `HDR_TAG` of a live block. */
-export const TAG_USED = 0xa110c8ed;
-/** Magic word in `HDR_TAG` of a free block. */
-const TAG_FREE = 0xf4eeb10c;
-/** Bytes of the header (`HDR_SIZE`, `HDR_TAG`). */
-export const HEADER_BYTES = 8;
-/** Bytes of the footer (`FTR_SIZE`, `FTR_REQUESTED`). */
-const FOOTER_BYTES = 8;
-/** Header plus footer: a block's usable bytes are its size minus this. */
-const TAG_BYTES = HEADER_BYTES + FOOTER_BYTES;
-/** Payload bytes a free block needs for the free index (two links, or a node id and spare). */
-const FREE_LINK_BYTES = 8;
-/** Word offsets (in `u32` words) inside a block, from the block start. */
-const HDR_SIZE = 0;
-const HDR_TAG = 1;
-/** Word offsets of the footer, from the footer start (`b + size - FOOTER_BYTES`). */
-const FTR_SIZE = 0;
-const FTR_REQUESTED = 1;
+export { HEADER_BYTES, TAG_USED } from './block-tags.js';
 
 /**
  * Module-local copies of imported constants (`NULL_OFFSET`, `MAX_REQUEST_BYTES`) for the hot
@@ -91,32 +80,19 @@ function roundUp(value: number, step: number): number {
  * must not read tags: `indexReplace` runs before the new block's tags are written (they may
  * overlap the old block's links), `indexRemove` before the removed block's tags are rewritten.
  */
-export abstract class BoundaryTagArena implements Allocator {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
-  readonly u32: Uint32Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly alignBytes: number;
+export abstract class BoundaryTagArena extends ArenaChassis {
   /** `alignBytes - 1`: `(x & alignMask) === 0` tests alignment of an offset below 2^31. */
   protected readonly alignMask: number;
   /** `1 / alignBytes`, exact (a power of two): multiplying by it divides without a division. */
   private readonly granulesPerByte: number;
-  /** Bytes managed (`sizeBytes`). */
-  readonly capacityBytes: number;
   /** Smallest whole block: tags plus the free links, rounded up to `alignBytes`. */
   readonly minBlockBytes: number;
   /** Start of the first block: `alignBytes - HEADER_BYTES`, so payloads are aligned. */
   protected readonly firstBlock: number;
   /** End of the last block (exclusive); the bytes from here to `capacityBytes` are reserved. */
   protected readonly heapEnd: number;
-  /** Bytes no block can ever cover (head before the first block, tail after the last). */
-  readonly reservedBytes: number;
   /** One bit per granule, set at the payload offset of each live block (see the module doc). */
   private readonly liveMap: LiveMap;
-  /** The concrete arena's name (`'FreeListArena'`), for messages (not `constructor.name`: minifiers rename it). */
-  private readonly className: string;
 
   // Counters kept on every operation (AllocatorStats).
   protected usedBytes = 0;
@@ -140,29 +116,22 @@ export abstract class BoundaryTagArena implements Allocator {
    */
   protected constructor(className: string, options: ArenaOptions | undefined, extraOptionNames: readonly string[]) {
     // Smallest arena: the head before the first block plus one minimum block.
-    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
+    const parts = resolveArenaOptions(
       className,
       options,
       extraOptionNames,
       (align) => align - HEADER_BYTES + roundUp(TAG_BYTES + FREE_LINK_BYTES, align),
     );
-    const minBlockBytes = roundUp(TAG_BYTES + FREE_LINK_BYTES, alignBytes);
+    const { alignBytes, sizeBytes } = parts;
     const firstBlock = alignBytes - HEADER_BYTES;
-    this.className = className;
-    this.buffer = buffer;
-    this.u8 = views.u8;
-    this.i32 = views.i32;
-    this.u32 = views.u32;
-    this.f32 = views.f32;
-    this.f64 = views.f64;
-    this.alignBytes = alignBytes;
+    const heapEnd = firstBlock + Math.floor((sizeBytes - firstBlock) / alignBytes) * alignBytes;
+    // Reserved: the head before the first block and the tail after the last.
+    super(className, parts, sizeBytes - (heapEnd - firstBlock));
     this.alignMask = alignBytes - 1;
     this.granulesPerByte = 1 / alignBytes;
-    this.capacityBytes = sizeBytes;
-    this.minBlockBytes = minBlockBytes;
+    this.minBlockBytes = roundUp(TAG_BYTES + FREE_LINK_BYTES, alignBytes);
     this.firstBlock = firstBlock;
-    this.heapEnd = firstBlock + Math.floor((sizeBytes - firstBlock) / alignBytes) * alignBytes;
-    this.reservedBytes = sizeBytes - (this.heapEnd - firstBlock);
+    this.heapEnd = heapEnd;
     this.liveMap = new LiveMap(sizeBytes, alignBytes);
   }
 
@@ -223,20 +192,14 @@ export abstract class BoundaryTagArena implements Allocator {
   // --- Allocator ----------------------------------------------------------------------------
 
   /**
-   * Allocates at least `bytes` usable bytes: one index search, a split when the remainder is at
-   * least {@link BoundaryTagArena.minBlockBytes}, otherwise the whole block.
-   * Cost: the policy's search (list O(free blocks), tree O(log n)) plus O(1).
-   * @returns the payload offset, a multiple of `alignBytes`.
-   * @throws TypeError / RangeError when `bytes` is not an integer in [1, 2^31];
-   *   OutOfMemoryError when no free block fits (nothing changes but `failedAllocCount`).
+   * Allocates at least `bytes` usable bytes, or returns `NULL_OFFSET` (-1) when no free block
+   * fits (`alloc`, from the chassis, throws `OutOfMemoryError` instead): one index search, a
+   * split when the remainder is at least {@link BoundaryTagArena.minBlockBytes}, otherwise the
+   * whole block. Cost: the policy's search (list O(free blocks), tree O(log n)) plus O(1).
+   * @returns the payload offset, a multiple of `alignBytes`; -1 changes nothing but
+   *   `failedAllocCount`.
+   * @throws TypeError / RangeError when `bytes` is not an integer in [1, 2^31].
    */
-  alloc(bytes: number): number {
-    const offset = this.tryAlloc(bytes);
-    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
-    return offset;
-  }
-
-  /** As {@link BoundaryTagArena.alloc} but returns `NULL_OFFSET` (-1) when no block fits. */
   tryAlloc(bytes: number): number {
     // Inline test of exactly what checkSize accepts; checkSize throws the exact error otherwise.
     if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_BYTES && Number.isInteger(bytes))) {
@@ -292,42 +255,19 @@ export abstract class BoundaryTagArena implements Allocator {
    *   tags of a live block were overwritten (heap corruption: a write past a block's end).
    */
   private liveBlockAt(offset: number, method: string): number {
-    if (typeof offset !== 'number') {
-      throw new TypeError(`${method}: offset must be a number, got ${describeValue(offset)}`);
-    }
-    if (!Number.isInteger(offset)) {
-      throw new RangeError(`${method}: offset must be an integer byte offset, got ${describeValue(offset)}`);
-    }
-    if (offset < 0 || offset >= this.capacityBytes) {
-      throw new InvalidFreeError(
-        'out-of-range',
-        offset,
-        `${method}(${offset}): offset outside the arena [0, ${this.capacityBytes})`,
-      );
-    }
-    if ((offset & this.alignMask) !== 0) {
-      // offset is an integer in [0, capacityBytes), below 2^31: the mask is exact.
-      throw new InvalidFreeError(
-        'misaligned',
-        offset,
-        `${method}(${offset}): offset is not a multiple of alignBytes ${this.alignBytes}`,
-      );
-    }
-    if (!this.liveMap.has(offset)) {
-      // A live block covers [payload - HEADER_BYTES, payload - HEADER_BYTES + size).
-      const probe = Math.min(offset + HEADER_BYTES, this.capacityBytes - 1);
-      const live = this.liveMap.lastAtOrBelow(probe);
-      const inside =
-        live >= 0 &&
-        live - HEADER_BYTES <= offset &&
-        offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
-      throw new InvalidFreeError(
-        inside ? 'interior' : 'not-allocated',
-        offset,
-        inside
-          ? `${method}(${offset}): offset points inside the live block at ${live}`
-          : `${method}(${offset}): no live block at this offset (never allocated or already freed)`,
-      );
+    // Exactly the offsets the prelude accepts (`| 0` equality: an integer below 2^31, where the
+    // mask is exact) whose live-map bit is set; anything else goes to rejectOffset (cold).
+    if (
+      !(
+        typeof offset === 'number' &&
+        (offset | 0) === offset &&
+        offset >= 0 &&
+        offset < this.capacityBytes &&
+        (offset & this.alignMask) === 0 &&
+        this.liveMap.has(offset)
+      )
+    ) {
+      this.rejectOffset(offset, method);
     }
     const block = offset - HEADER_BYTES;
     const size = this.blockSize(block);
@@ -339,11 +279,28 @@ export abstract class BoundaryTagArena implements Allocator {
       this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_SIZE] !== size
     ) {
       throw new Error(
-        `${method}(${offset}): heap corruption: the tags of this live block were overwritten ` +
+        `${this.className}.${method}(${offset}): heap corruption: the tags of this live block were overwritten ` +
           `(a write past the end of the block before it?)`,
       );
     }
     return block;
+  }
+
+  /**
+   * Throws the exact error for an offset that is not a live block's payload: the chassis prelude
+   * (type, integer, range, alignment), then `'interior'` when it lies inside a live block (its
+   * tags included) or else `'not-allocated'`, found by scanning the live map backwards.
+   */
+  private rejectOffset(offset: number, method: string): never {
+    this.checkOffset(offset, method, this.capacityBytes);
+    // A live block covers [payload - HEADER_BYTES, payload - HEADER_BYTES + size).
+    const probe = Math.min(offset + HEADER_BYTES, this.capacityBytes - 1);
+    const live = this.liveMap.lastAtOrBelow(probe);
+    const inside =
+      live >= 0 && live - HEADER_BYTES <= offset && offset < live - HEADER_BYTES + this.blockSize(live - HEADER_BYTES);
+    throw inside
+      ? this.invalidFree('interior', offset, method, `inside the live block at ${live}`)
+      : this.invalidFree('not-allocated', offset, method, 'no live block here (never allocated or already freed)');
   }
 
   /**
@@ -545,60 +502,26 @@ export abstract class BoundaryTagArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
-    checkBufferIntact(this.className, this.u8, this.capacityBytes);
+    this.checkBufferIntact();
     const fail = (msg: string): never => {
       throw new Error(`${this.className}.check: ${msg}`);
     };
-    const u32 = this.u32;
-    let used = 0;
-    let free = 0;
-    let live = 0;
-    let freeCount = 0;
-    let requested = 0;
-    let largest = 0;
-    let prevFree = false;
-    const freeStarts = new Set<number>();
-    let b = this.firstBlock;
-    while (b < this.heapEnd) {
-      const size = u32[(b >>> 2) + HDR_SIZE];
-      if (size < this.minBlockBytes || size % this.alignBytes !== 0 || size > this.heapEnd - b) {
-        fail(`block at ${b} has bad size ${size}`);
-      }
-      const f = (b + size - FOOTER_BYTES) >>> 2;
-      if (u32[f + FTR_SIZE] !== size) fail(`block at ${b}: header size ${size} != footer size ${u32[f + FTR_SIZE]}`);
-      const tag = u32[(b >>> 2) + HDR_TAG];
-      const isLive = this.liveMap.has(b + HEADER_BYTES);
-      if (isLive) {
-        if (tag !== TAG_USED) fail(`live block at ${b} has tag ${tag.toString(16)}`);
-        const req = u32[f + FTR_REQUESTED];
-        if (req < 1 || req > size - TAG_BYTES) fail(`live block at ${b} records ${req} requested bytes in ${size}`);
-        requested += req;
-        used += size;
-        live++;
-        prevFree = false;
-      } else {
-        if (tag !== TAG_FREE) fail(`free block at ${b} has tag ${tag.toString(16)}`);
-        if (prevFree) fail(`free block at ${b} follows another free block (not coalesced)`);
-        if (u32[f + FTR_REQUESTED] !== 0) fail(`free block at ${b} records requested bytes`);
-        free += size;
-        freeCount++;
-        if (size > largest) largest = size;
-        freeStarts.add(b);
-        prevFree = true;
-      }
-      b += size;
-    }
-    if (b !== this.heapEnd) fail(`blocks end at ${b}, heap ends at ${this.heapEnd}`);
-    // Every live block has its bit (checked above); equal counts mean no stray bits anywhere.
-    const bits = this.liveMap.count();
-    if (bits !== live) fail(`live map has ${bits} bits set for ${live} live blocks`);
-    if (used !== this.usedBytes) fail(`usedBytes ${this.usedBytes}, walk says ${used}`);
-    if (free !== this.freeBytes) fail(`freeBytes ${this.freeBytes}, walk says ${free}`);
-    if (live !== this.liveBlocks) fail(`liveBlocks ${this.liveBlocks}, walk says ${live}`);
-    if (freeCount !== this.freeBlocks) fail(`freeBlocks ${this.freeBlocks}, walk says ${freeCount}`);
-    if (requested !== this.requestedBytes) fail(`requestedBytes ${this.requestedBytes}, walk says ${requested}`);
-    if (used - TAG_BYTES * live !== this.grantedBytes)
-      fail(`grantedBytes ${this.grantedBytes}, walk says ${used - TAG_BYTES * live}`);
+    const heap = {
+      firstBlock: this.firstBlock,
+      heapEnd: this.heapEnd,
+      minBlockBytes: this.minBlockBytes,
+      alignBytes: this.alignBytes,
+    };
+    const walked = checkBlocks(this.u32, this.liveMap, heap, fail);
+    const compare = (what: string, counter: number, actual: number) => {
+      if (counter !== actual) fail(`${what} ${counter}, walk says ${actual}`);
+    };
+    compare('usedBytes', this.usedBytes, walked.usedBytes);
+    compare('freeBytes', this.freeBytes, walked.freeBytes);
+    compare('liveBlocks', this.liveBlocks, walked.liveBlocks);
+    compare('freeBlocks', this.freeBlocks, walked.freeBlocks);
+    compare('requestedBytes', this.requestedBytes, walked.requestedBytes);
+    compare('grantedBytes', this.grantedBytes, walked.usedBytes - TAG_BYTES * walked.liveBlocks);
     if (this.usedBytes + this.freeBytes + this.reservedBytes !== this.capacityBytes) {
       fail('usedBytes + freeBytes + reservedBytes !== capacityBytes');
     }
@@ -606,20 +529,17 @@ export abstract class BoundaryTagArena implements Allocator {
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
       fail(`allocCount - freeCount = ${this.allocCount - this.freeCount}, liveBlocks ${this.liveBlocks}`);
     }
+    const largest = walked.largestFreeBytes;
+    const freeStarts = walked.freeStarts;
     const indexLargest = this.indexLargest();
     if (indexLargest !== largest) fail(`largest free block ${largest}, index says ${indexLargest}`);
     this.indexCheck(freeStarts);
   }
 
-  /** Builds the OutOfMemoryError for a failed request (failure path only). */
-  private outOfMemory(method: string, bytes: number): OutOfMemoryError {
-    const stats = this.stats();
-    return new OutOfMemoryError(
-      `${this.className}.${method}(${bytes}): no free block of ${this.blockBytesFor(bytes)} bytes ` +
-        `(largest free block ${stats.largestFreeBytes} of ${stats.freeBytes} free bytes); raise sizeBytes`,
-      bytes,
-      'bytes',
-      stats,
+  protected shortfall(bytes: number, stats: AllocatorStats): string {
+    return (
+      `no free block of ${this.blockBytesFor(bytes)} bytes (largest free block ${stats.largestFreeBytes} ` +
+      `of ${stats.freeBytes} free bytes); raise sizeBytes`
     );
   }
 }

@@ -7,32 +7,16 @@
  * is split in halves (buddies) on the way down, and a freed block coalesces with its buddy as long
  * as the buddy is free, all the way up.
  *
- * Structure: a complete binary tree stored as one byte per node in a `Uint8Array`, heap-ordered
- * (root at 1, children of `n` at `2n` and `2n + 1`), with no per-node objects. Each node's byte
- * says what its block is: {@link RESERVED} (masked tail), `USED + k` (a live block of order `k`),
- * {@link FULL} (split, nothing free below) or `FREE_BASE + j`: split or whole, with the largest free
- * block below of order `j`, the node itself being one free block exactly when `j` is its own
- * order. That "longest free block below" byte is the idea of cloudwu/buddy `buddy.c` and of the
- * `buddy2` allocator by wuwenbin (coolshell.cn, "buddy2.c"): a request fails at the root in O(1),
- * and the descent reads one byte per level. The tree state is canonical (a function of the live
- * blocks alone), which `check()` verifies node by node.
- *
- * Order of a live block per smallest block: the leaf (order-0 node) of a live block's first
- * smallest block holds `USED + k` too. Below a live block of order >= 1 that leaf is otherwise
- * stale (never read by the tree walks), so the byte is free for this; it is rewritten on every
- * alloc, free and realloc, so a leaf holds a `USED` code exactly when its smallest block starts a
- * live block. `free(offset)` therefore reads its block's order at its own leaf in O(1), starts at
- * its own node and climbs once; only an invalid offset descends from the root (to name the
- * exact reason).
+ * Structure: a complete binary tree stored as one byte per node in a `Uint8Array` (the encoding,
+ * its named index arithmetic and its whole-tree walks are in `buddy-tree.ts`). A node's byte says
+ * whether its block is masked, live (with its order), split, or free, and the order of the
+ * largest free block below it, so a request fails at the root in O(1) and the descent reads one
+ * byte per level. The leaf of a live block's first smallest block holds the block's order too,
+ * so `free(offset)` reads its order in O(1), starts at its own node and climbs once; only an
+ * invalid offset descends from the root (to name the exact reason).
  *
  * Metadata lives outside the buffer: 1 byte per tree node (2 per smallest block) plus each live
- * block's requested size (for `requestedBytes`, internal fragmentation and `realloc`), stored in
- * the slots of the smallest blocks the block covers. With `minBlockBytes <= 256` (the default 16)
- * that is 1 byte per smallest block: an order-0 block keeps `requested - 1` (< 256) in its byte,
- * an order-1 block its size (<= 512) in one 16-bit word over its two bytes, a larger block its
- * size in one 32-bit word over its first four; so 3 bytes per smallest block in all (3/16 of the
- * arena by default). With `minBlockBytes > 256`, 2 bytes per smallest block (`requested - 1` in
- * 16 bits for order 0, one 32-bit word for larger blocks): 4 bytes per smallest block, under 1%.
+ * block's requested size, 1 or 2 bytes per smallest block (`buddy-requested.ts`).
  *
  * Arena sizes that are not a power of two are managed, not rejected: the tree covers the next
  * power of two of smallest blocks, and the nodes wholly beyond the last whole smallest block are
@@ -56,23 +40,41 @@
  */
 import {
   MAX_REQUEST_BYTES,
-  checkBufferIntact,
   fragmentation,
   resolveArenaOptions,
-  type Allocator,
   type AllocatorStats,
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
+import { NULL_OFFSET, checkInteger, checkPowerOfTwo } from '../errors.js';
+import { popCount } from './bitset.js';
+import { RequestedSizes } from './buddy-requested.js';
+import { ArenaChassis } from './chassis.js';
 import {
-  InvalidFreeError,
-  NULL_OFFSET,
-  OutOfMemoryError,
-  checkInteger,
-  checkPowerOfTwo,
-  describeValue,
-  type ArenaFreeReason,
-} from '../errors.js';
+  FREE_BASE,
+  RESERVED,
+  ROOT,
+  USED,
+  ancestorAt,
+  blockStartOf,
+  buddyGeometry,
+  buddyOf,
+  checkTree,
+  dumpTree,
+  fillTree,
+  firstLeafOf,
+  fitsRightOf,
+  growthNodeOf,
+  isUsed,
+  leftChildOf,
+  markLive,
+  parentOf,
+  raiseLargestFree,
+  shrinkInPlace,
+  splitPathTo,
+  walkTree,
+  type BuddyGeometry,
+} from './buddy-tree.js';
 
 /** Options of {@link BuddyArena}. */
 export interface BuddyArenaOptions extends ArenaOptions {
@@ -83,81 +85,11 @@ export interface BuddyArenaOptions extends ArenaOptions {
   minBlockBytes?: number;
 }
 
-/** Node code: wholly beyond the managed bytes (masked tail). Never allocated, never walked. */
-const RESERVED = 0;
-/**
- * Node code base: `USED + k` is a live block of order `k`, at its node and at the leaf of its
- * first smallest block. Its other descendants are stale and never read. All used codes are
- * below {@link FULL}, so the largest-free-block maximum ignores them.
- */
-const USED = 1;
-/** Largest possible order (2^31 bytes / 8-byte blocks is 2^28 leaves; 31 leaves room). */
-const ORDER_LIMIT = 31;
-/** Node code: split, with no free block anywhere below. */
-const FULL = USED + ORDER_LIMIT + 1;
-/** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
-const FREE_BASE = FULL + 1;
-/** Added to a child's code in the alloc descent when it cannot fit: above every code. */
-const NO_FIT = 256;
-/** `minBlockBytes` up to which requested sizes take 1 byte per smallest block (else 2). */
-const NARROW_MAX_BLOCK_BYTES = 256;
 /** Largest `minBlockBytes`: 2^16 (64 KiB). */
 const MAX_MIN_BLOCK_BYTES = 2 ** 16;
 
-/**
- * Which child the alloc descent takes: 1 for the right one, 0 for the left, given the children's
- * codes `left`, `right` and the code `need` a fitting child reaches (at least one does). The child
- * whose largest free block fits most tightly wins, the left one on ties. Branch-free (the choice
- * is data-dependent, so a branch would be mispredicted about half the time): a child that cannot
- * fit gets a key above every code, and the sign of the key difference picks. Codes are bytes.
- */
-function fitsRightOf(left: number, right: number, need: number): number {
-  const keyLeft = left + (((left - need) >> 31) & NO_FIT);
-  const keyRight = right + (((right - need) >> 31) & NO_FIT);
-  return (keyRight - keyLeft) >>> 31;
-}
-
-/** Number of 1-bits of `value`, an integer in [0, 2^31) (so 32-bit ops are exact). */
-function bitCount(value: number): number {
-  let count = 0;
-  for (let v = value; v !== 0; v &= v - 1) count++;
-  return count;
-}
-
-/** Whether a node code is a live block's (`USED + k`). */
-function isUsed(code: number): boolean {
-  return code >= USED && code < FULL;
-}
-
 /** Options of BuddyArena beyond the common {@link ArenaOptions}. */
 const EXTRA_OPTION_KEYS = ['minBlockBytes'] as const;
-
-/** Left child of a tree node (node indices stay below 2^29, so no wrap). */
-function leftChildOf(node: number): number {
-  return node * 2;
-}
-
-/** Parent of a tree node. */
-function parentOf(node: number): number {
-  return node >>> 1;
-}
-
-/** The other half of a node's parent: `node ^ 1`. */
-function buddyOf(node: number): number {
-  return node ^ 1;
-}
-
-/**
- * The code a split node must hold given its children's codes (both of order `childOrder`):
- * whole free when both children are whole free blocks (coalescing), else the larger child code,
- * at least {@link FULL}.
- */
-function combine(left: number, right: number, childOrder: number): number {
-  const whole = FREE_BASE + childOrder;
-  if (left === whole && right === whole) return whole + 1;
-  const best = left > right ? left : right;
-  return best > FULL ? best : FULL;
-}
 
 /**
  * A buddy-system arena over one `ArrayBuffer` / `SharedArrayBuffer` (see the module doc):
@@ -175,14 +107,7 @@ function combine(left: number, right: number, childOrder: number): number {
  * no free block of the needed order exists (-1 from `tryAlloc`); InvalidFreeError with reason
  * `'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`.
  */
-export class BuddyArena implements Allocator {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
-  readonly u32: Uint32Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly alignBytes: number;
+export class BuddyArena extends ArenaChassis {
   /** Bytes of an order-0 block. */
   readonly minBlockBytes: number;
   /** Largest order: the root's. Order `maxOrder` blocks are `minBlockBytes * 2^maxOrder` bytes. */
@@ -191,28 +116,15 @@ export class BuddyArena implements Allocator {
   readonly orderCount: number;
   /** Bytes of the root block, `minBlockBytes * 2^maxOrder` (>= sizeBytes when a tail is masked). */
   readonly maxBlockBytes: number;
-  /** Bytes managed (`sizeBytes`). */
-  readonly capacityBytes: number;
-  /** Bytes that can never be allocated: `sizeBytes % minBlockBytes`. */
-  readonly reservedBytes: number;
 
   /** One byte per node, heap-ordered; index 0 unused. */
   private readonly tree: Uint8Array;
-  /**
-   * Requested sizes: views of one buffer of 1 (narrow) or 2 bytes per smallest block. Narrow:
-   * order 0 `requested8[leaf] = requested - 1`, order 1 `requested16[leaf / 2]`, larger
-   * `requested32[leaf / 4]`. Wide: order 0 `requested16[leaf] = requested - 1`, larger
-   * `requested32[leaf / 2]`.
-   */
-  private readonly requested8: Uint8Array;
-  private readonly requested16: Uint16Array;
-  private readonly requested32: Uint32Array;
-  /** `minBlockBytes <= 256`: requested sizes in 1 byte per smallest block. */
-  private readonly narrow: boolean;
+  /** Requested size of each live block (`buddy-requested.ts`). */
+  private readonly requested: RequestedSizes;
+  /** The tree's shape (see `buddy-tree.ts`); its fields are copied below for the hot paths. */
+  private readonly geometry: BuddyGeometry;
   /** `orderBytes[k]`: bytes of an order-k block. */
   private readonly orderBytes: Float64Array;
-  /** `firstNode[k]`: index of the leftmost node of order k (`2^(maxOrder - k)`). */
-  private readonly firstNode: Float64Array;
   /** Smallest blocks covered by the tree, `2^maxOrder`: also the node index of leaf 0. */
   private readonly leafCount: number;
   /** `log2(minBlockBytes)`: bytes to smallest blocks by shift, for values below 2^31 only. */
@@ -244,7 +156,7 @@ export class BuddyArena implements Allocator {
    */
   constructor(options?: BuddyArenaOptions) {
     let minBlockBytes = 0;
-    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
+    const parts = resolveArenaOptions(
       'BuddyArena',
       options,
       EXTRA_OPTION_KEYS,
@@ -256,39 +168,20 @@ export class BuddyArena implements Allocator {
           MAX_MIN_BLOCK_BYTES,
         )), // at least one smallest block
     );
-    this.alignBytes = alignBytes;
+    const g = buddyGeometry(parts.sizeBytes, minBlockBytes);
+    // Bytes that can never be allocated: `sizeBytes % minBlockBytes`.
+    super('BuddyArena', parts, parts.sizeBytes - g.usableBytes);
     this.minBlockBytes = minBlockBytes;
-    this.capacityBytes = sizeBytes;
-    this.minBlockShift = Math.log2(this.minBlockBytes);
-    const usableLeaves = Math.floor(sizeBytes / this.minBlockBytes);
-    this.usableBytes = usableLeaves * this.minBlockBytes;
-    this.reservedBytes = sizeBytes - this.usableBytes;
-    let maxOrder = 0;
-    while (2 ** maxOrder < usableLeaves) maxOrder++;
-    this.maxOrder = maxOrder;
-    this.orderCount = maxOrder + 1;
-    this.leafCount = 2 ** maxOrder;
-    this.maxBlockBytes = this.leafCount * this.minBlockBytes;
-    this.orderBytes = new Float64Array(this.orderCount);
-    this.firstNode = new Float64Array(this.orderCount);
-    for (let k = 0; k <= maxOrder; k++) {
-      this.orderBytes[k] = this.minBlockBytes * 2 ** k;
-      this.firstNode[k] = 2 ** (maxOrder - k);
-    }
+    this.geometry = g;
+    this.minBlockShift = g.minBlockShift;
+    this.usableBytes = g.usableBytes;
+    this.maxOrder = g.maxOrder;
+    this.orderCount = g.maxOrder + 1;
+    this.leafCount = g.leafCount;
+    this.maxBlockBytes = g.leafCount * minBlockBytes;
+    this.orderBytes = g.orderBytes;
     this.tree = new Uint8Array(2 * this.leafCount);
-    this.narrow = this.minBlockBytes <= NARROW_MAX_BLOCK_BYTES;
-    const requestedBytesPerLeaf = this.narrow ? 1 : 2;
-    const requested = new ArrayBuffer(Math.ceil((this.leafCount * requestedBytesPerLeaf) / 4) * 4);
-    this.requested8 = new Uint8Array(requested);
-    this.requested16 = new Uint16Array(requested);
-    this.requested32 = new Uint32Array(requested);
-
-    this.buffer = buffer;
-    this.u8 = views.u8;
-    this.i32 = views.i32;
-    this.u32 = views.u32;
-    this.f32 = views.f32;
-    this.f64 = views.f64;
+    this.requested = new RequestedSizes(this.leafCount, minBlockBytes);
     this.reset();
   }
 
@@ -325,21 +218,14 @@ export class BuddyArena implements Allocator {
   }
 
   /**
-   * Allocates the smallest power-of-two block holding `bytes`. O(log N): one descent from the
-   * root to the tightest free block, one climb above it; O(1) when it fails.
-   * @returns the block's offset, a multiple of its size.
+   * Allocates the smallest power-of-two block holding `bytes` (`alloc`, from the chassis, throws
+   * `OutOfMemoryError` where this returns -1). O(log N): one descent from the root to the
+   * tightest free block, one climb above it; O(1) when it fails.
+   * @returns the block's offset, a multiple of its size, or `NULL_OFFSET` (-1) when no free block
+   *   of that order exists (the arena is unchanged except `failedAllocCount`).
    * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
    *   ({@link MAX_REQUEST_BYTES}).
-   * @throws OutOfMemoryError when no free block of that order exists (the arena is unchanged
-   *   except `failedAllocCount`).
    */
-  alloc(bytes: number): number {
-    const offset = this.tryAlloc(bytes);
-    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
-    return offset;
-  }
-
-  /** As {@link BuddyArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. */
   tryAlloc(bytes: number): number {
     // The usual request (an integer in [1, maxBlockBytes]) skips orderOf's checks, which would
     // only find it valid.
@@ -347,7 +233,7 @@ export class BuddyArena implements Allocator {
       typeof bytes === 'number' && bytes >= 1 && bytes <= this.maxBlockBytes && Number.isInteger(bytes)
         ? this.fittingOrder(bytes)
         : this.orderOf(bytes);
-    if (order < 0 || this.tree[1] < FREE_BASE + order) {
+    if (order < 0 || this.tree[ROOT] < FREE_BASE + order) {
       this.failedAllocCount++;
       return NULL_OFFSET;
     }
@@ -388,54 +274,40 @@ export class BuddyArena implements Allocator {
     const tree = this.tree;
     const leafNode = this.leafCount + leaf;
     if (newOrder === order) {
-      this.requestedBytes += bytes - this.requestedAt(leaf, order);
-      this.setRequested(leaf, order, bytes);
+      this.requestedBytes += bytes - this.requested.get(leaf, order);
+      this.requested.set(leaf, order, bytes);
       return offset;
     }
     if (newOrder >= 0 && newOrder < order) {
       // Shrink: keep the lowest descendant of the new order, free the upper halves.
-      let n = node;
-      for (let k = order; k > newOrder; k--) {
-        n = leftChildOf(n);
-        tree[n + 1] = FREE_BASE + k - 1;
-      }
-      tree[n] = USED + newOrder;
-      tree[leafNode] = USED + newOrder;
-      this.updateAncestors(n, newOrder, order - newOrder);
+      shrinkInPlace(tree, node, order, newOrder, leafNode);
       const freed = this.orderBytes[order] - this.orderBytes[newOrder];
       this.usedBytes -= freed;
       this.freeBytes += freed;
       this.freeBlocks += order - newOrder;
-      this.requestedBytes += bytes - this.requestedAt(leaf, order);
-      this.setRequested(leaf, newOrder, bytes);
+      this.requestedBytes += bytes - this.requested.get(leaf, order);
+      this.requested.set(leaf, newOrder, bytes);
       return offset;
     }
     if (newOrder > order) {
       // Grow in place: climb while this block is a lower half whose buddy is one free block.
-      let n = node;
-      let k = order;
-      while (k < newOrder && (n & 1) === 0 && tree[buddyOf(n)] === FREE_BASE + k) {
-        n = parentOf(n);
-        k++;
-      }
-      if (k === newOrder) {
-        tree[n] = USED + newOrder;
-        tree[leafNode] = USED + newOrder;
-        this.updateAncestors(n, newOrder);
+      const grownNode = growthNodeOf(tree, node, order, newOrder);
+      if (grownNode !== 0) {
+        markLive(tree, grownNode, newOrder, leafNode);
         const grown = this.orderBytes[newOrder] - this.orderBytes[order];
         this.usedBytes += grown;
         this.freeBytes -= grown;
         this.freeBlocks -= newOrder - order;
         if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
-        this.requestedBytes += bytes - this.requestedAt(leaf, order);
-        this.setRequested(leaf, newOrder, bytes);
+        this.requestedBytes += bytes - this.requested.get(leaf, order);
+        this.requested.set(leaf, newOrder, bytes);
         return offset;
       }
       // Move: free first (the buffer is untouched, metadata lives outside), then allocate.
-      const oldRequested = this.requestedAt(leaf, order);
+      const oldRequested = this.requested.get(leaf, order);
       const freeBlocksBefore = this.freeBlocks;
       this.release(node, order, leaf);
-      if (tree[1] >= FREE_BASE + newOrder) {
+      if (tree[ROOT] >= FREE_BASE + newOrder) {
         const dst = this.allocOrder(newOrder, bytes);
         this.u8.copyWithin(dst, offset, offset + this.orderBytes[order]);
         this.freeCount++;
@@ -461,19 +333,7 @@ export class BuddyArena implements Allocator {
 
   /** Frees everything and zeroes the counters: the arena is as when new. O(N). */
   reset(): void {
-    const tree = this.tree;
-    const leaves = this.leafCount;
-    const usableLeaves = this.usableBytes / this.minBlockBytes;
-    for (let i = 0; i < leaves; i++) tree[leaves + i] = i < usableLeaves ? FREE_BASE : RESERVED;
-    let order = 0;
-    for (let first = leaves / 2; first >= 1; first /= 2) {
-      order++;
-      for (let n = first; n < first * 2; n++) {
-        const l = tree[leftChildOf(n)];
-        const r = tree[leftChildOf(n) + 1];
-        tree[n] = l === RESERVED && r === RESERVED ? RESERVED : combine(l, r, order - 1);
-      }
-    }
+    fillTree(this.tree, this.geometry);
     this.usedBytes = 0;
     this.freeBytes = this.usableBytes;
     this.liveBlocks = 0;
@@ -483,12 +343,12 @@ export class BuddyArena implements Allocator {
     this.freeCount = 0;
     this.failedAllocCount = 0;
     // The free blocks of a fresh arena are the binary decomposition of its usable leaves.
-    this.freeBlocks = bitCount(this.usableBytes / this.minBlockBytes);
+    this.freeBlocks = popCount(this.usableBytes / this.minBlockBytes);
   }
 
   /** A snapshot of the counters. O(1). Allocates the returned object. */
   stats(): AllocatorStats {
-    const root = this.tree[1];
+    const root = this.tree[ROOT];
     const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
     return {
       capacityBytes: this.capacityBytes,
@@ -517,34 +377,36 @@ export class BuddyArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
-    checkBufferIntact('BuddyArena', this.u8, this.capacityBytes);
-    const totals = { used: 0, free: 0, nUsed: 0, nFree: 0, requested: 0 };
-    this.checkNode(1, this.maxOrder, totals);
-    const fail = (what: string, counter: number, walked: number) => {
-      if (counter !== walked)
-        throw new Error(`BuddyArena.check: ${what} counter ${counter} but the tree says ${walked}`);
+    this.checkBufferIntact();
+    const fail = (message: string): never => {
+      throw new Error(`BuddyArena.check: ${message}`);
     };
-    fail('usedBytes', this.usedBytes, totals.used);
-    fail('freeBytes', this.freeBytes, totals.free);
-    fail('liveBlocks', this.liveBlocks, totals.nUsed);
-    fail('freeBlocks', this.freeBlocks, totals.nFree);
-    fail('requestedBytes', this.requestedBytes, totals.requested);
-    fail('capacity', this.capacityBytes, this.usedBytes + this.freeBytes + this.reservedBytes);
-    // Each live block's first leaf holds its used code (checked per block): no other leaf may.
-    let marks = 0;
-    for (let n = this.leafCount; n < 2 * this.leafCount; n++) if (isUsed(this.tree[n])) marks++;
-    fail('liveBlocks (leaf order marks)', this.liveBlocks, marks);
-    if (this.peakUsedBytes < this.usedBytes) throw new Error('BuddyArena.check: peakUsedBytes below usedBytes');
+    let requested = 0;
+    const walked = checkTree(this.tree, this.geometry, fail, (leaf, k, bytes) => {
+      const r = this.requested.get(leaf, k);
+      if (r < 1 || r > bytes || (k > 0 && r <= bytes / 2)) {
+        fail(`live block [${leaf * this.minBlockBytes}:${bytes}]: requested ${r} bytes does not need order ${k}`);
+      }
+      requested += r;
+    });
+    const compare = (what: string, counter: number, actual: number) => {
+      if (counter !== actual) fail(`${what} counter ${counter} but the tree says ${actual}`);
+    };
+    compare('usedBytes', this.usedBytes, walked.usedBytes);
+    compare('freeBytes', this.freeBytes, walked.freeBytes);
+    compare('liveBlocks', this.liveBlocks, walked.liveBlocks);
+    compare('freeBlocks', this.freeBlocks, walked.freeBlocks);
+    compare('requestedBytes', this.requestedBytes, requested);
+    compare('capacity', this.capacityBytes, this.usedBytes + this.freeBytes + this.reservedBytes);
+    if (this.peakUsedBytes < this.usedBytes) fail('peakUsedBytes below usedBytes');
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
-      throw new Error(
-        `BuddyArena.check: ${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`,
-      );
+      fail(`${this.allocCount} allocs - ${this.freeCount} frees != ${this.liveBlocks} live`);
     }
   }
 
   /** Visits every block (live and free) in address order; masked nodes are skipped. O(N). */
   walk(visit: BlockVisitor): void {
-    this.walkNode(1, this.maxOrder, (offset, bytes, code) => {
+    walkTree(this.tree, this.geometry, (offset, bytes, code) => {
       if (code !== RESERVED) visit(offset, bytes, isUsed(code));
     });
   }
@@ -555,11 +417,7 @@ export class BuddyArena implements Allocator {
    * debugging (allocates a string). O(N).
    */
   dump(): string {
-    let out = '';
-    this.walkNode(1, this.maxOrder, (o, b, code) => {
-      out += code === RESERVED ? `{${o}:${b}}` : isUsed(code) ? `[${o}:${b}]` : `(${o}:${b})`;
-    });
-    return out;
+    return dumpTree(this.tree, this.geometry);
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -575,9 +433,9 @@ export class BuddyArena implements Allocator {
   private allocOrder(order: number, bytes: number): number {
     const tree = this.tree;
     const need = FREE_BASE + order;
-    let node = 1;
+    let node = ROOT;
     let k = this.maxOrder;
-    let code = tree[1];
+    let code = tree[ROOT];
     while (code !== FREE_BASE + k) {
       const left = leftChildOf(node);
       node = left + fitsRightOf(tree[left], tree[left + 1], need);
@@ -593,12 +451,12 @@ export class BuddyArena implements Allocator {
       tree[node + 1] = FREE_BASE + k;
     }
     tree[node] = USED + order;
-    const leafNode = node << order; // < 2^29: node indices, not sizes
+    const leafNode = firstLeafOf(node, order);
     tree[leafNode] = USED + order;
-    this.raiseLargestFree(top);
+    raiseLargestFree(tree, top);
     const leaf = leafNode - this.leafCount;
     const blockBytes = this.orderBytes[order];
-    this.setRequested(leaf, order, bytes);
+    this.requested.set(leaf, order, bytes);
     this.usedBytes += blockBytes;
     this.freeBytes -= blockBytes;
     this.liveBlocks++;
@@ -607,28 +465,6 @@ export class BuddyArena implements Allocator {
     this.allocCount++;
     if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
     return leaf * this.minBlockBytes;
-  }
-
-  /** Requested bytes of the live block of `order` starting at smallest block `leaf`. */
-  private requestedAt(leaf: number, order: number): number {
-    if (this.narrow) {
-      return order === 0
-        ? this.requested8[leaf] + 1
-        : order === 1
-          ? this.requested16[leaf >>> 1]
-          : this.requested32[leaf >>> 2];
-    }
-    return order === 0 ? this.requested16[leaf] + 1 : this.requested32[leaf >>> 1];
-  }
-
-  /** Records the requested bytes of the live block of `order` starting at smallest block `leaf`. */
-  private setRequested(leaf: number, order: number, bytes: number): void {
-    if (this.narrow) {
-      if (order === 0) this.requested8[leaf] = bytes - 1;
-      else if (order === 1) this.requested16[leaf >>> 1] = bytes;
-      else this.requested32[leaf >>> 2] = bytes;
-    } else if (order === 0) this.requested16[leaf] = bytes - 1;
-    else this.requested32[leaf >>> 1] = bytes;
   }
 
   /**
@@ -643,78 +479,31 @@ export class BuddyArena implements Allocator {
     // (the merged halves go stale: only the last node's code is written).
     let n = node;
     let k = order;
-    while (n > 1 && tree[buddyOf(n)] === FREE_BASE + k) {
+    while (n > ROOT && tree[buddyOf(n)] === FREE_BASE + k) {
       n = parentOf(n);
       k++;
     }
     const merges = k - order;
     if (merges > 0) tree[n] = FREE_BASE + k;
-    this.raiseLargestFree(n);
+    raiseLargestFree(tree, n);
     const blockBytes = this.orderBytes[order];
     this.usedBytes -= blockBytes;
     this.freeBytes += blockBytes;
     this.liveBlocks--;
     this.freeBlocks += 1 - merges;
-    this.requestedBytes -= this.requestedAt(leaf, order);
+    this.requestedBytes -= this.requested.get(leaf, order);
   }
 
   /** Undoes {@link BuddyArena.release}: splits down the path to `node` and marks it used again. */
   private reoccupy(node: number, order: number, leaf: number, requestedBytes: number): void {
-    const tree = this.tree;
-    for (let k = this.maxOrder; k > order; k--) {
-      const ancestor = Math.floor(node / 2 ** (k - order));
-      if (tree[ancestor] === FREE_BASE + k) {
-        const left = leftChildOf(ancestor);
-        tree[left] = FREE_BASE + k - 1;
-        tree[left + 1] = FREE_BASE + k - 1;
-      }
-    }
-    tree[node] = USED + order;
-    tree[this.leafCount + leaf] = USED + order;
-    this.updateAncestors(node, order);
+    splitPathTo(this.tree, node, order, this.maxOrder);
+    markLive(this.tree, node, order, this.leafCount + leaf);
     const blockBytes = this.orderBytes[order];
     this.usedBytes += blockBytes;
     this.freeBytes -= blockBytes;
     this.liveBlocks++;
-    this.setRequested(leaf, order, requestedBytes);
+    this.requested.set(leaf, order, requestedBytes);
     this.requestedBytes += requestedBytes;
-  }
-
-  /**
-   * Recomputes the codes of the ancestors of `node`, whose code just changed and whose buddy is
-   * not a whole free block of the same order while it is not one either (so no ancestor merges):
-   * each ancestor's code is the larger of its children's, at least {@link FULL}. Stops at the
-   * first ancestor whose code does not change (the ones above cannot change either).
-   * O(levels climbed); branch-free per level but for the stop test.
-   */
-  private raiseLargestFree(node: number): void {
-    const tree = this.tree;
-    let n = node;
-    while (n > 1) {
-      const parent = parentOf(n);
-      const code = Math.max(tree[n], tree[buddyOf(n)], FULL);
-      if (tree[parent] === code) return;
-      tree[parent] = code;
-      n = parent;
-    }
-  }
-
-  /**
-   * Recomputes the codes of `node`'s ancestors (node has order `order`), stopping early once a
-   * code is unchanged, but not within the first `forcedLevels` levels (whose codes may be stale,
-   * as below a block being split in place).
-   */
-  private updateAncestors(node: number, order: number, forcedLevels = 0): void {
-    const tree = this.tree;
-    let k = order;
-    while (node > 1) {
-      node = parentOf(node);
-      k++;
-      const left = leftChildOf(node);
-      const code = combine(tree[left], tree[left + 1], k - 1);
-      if (tree[node] === code && k - order > forcedLevels) break;
-      tree[node] = code;
-    }
   }
 
   /**
@@ -736,7 +525,7 @@ export class BuddyArena implements Allocator {
           const order = code - USED;
           this.foundOrder = order;
           this.foundLeaf = leafNode - this.leafCount;
-          return leafNode >>> order;
+          return ancestorAt(leafNode, order);
         }
       }
     }
@@ -749,25 +538,14 @@ export class BuddyArena implements Allocator {
    * @throws TypeError / RangeError / InvalidFreeError as {@link BuddyArena.free} documents.
    */
   private findLive(offset: number, what: string): number {
-    if (typeof offset !== 'number') {
-      throw new TypeError(`${what}: offset must be a number, got ${describeValue(offset)}`);
-    }
-    if (!Number.isInteger(offset)) {
-      throw new RangeError(`${what}: offset must be an integer, got ${describeValue(offset)}`);
-    }
-    if (offset < 0 || offset >= this.usableBytes) {
-      throw this.invalidFree('out-of-range', offset, what, `outside [0, ${this.usableBytes})`);
-    }
-    if (offset % this.alignBytes !== 0) {
-      throw this.invalidFree('misaligned', offset, what, `not a multiple of alignBytes ${this.alignBytes}`);
-    }
+    this.checkOffset(offset, what, this.usableBytes);
     const tree = this.tree;
     const leaf = Math.floor(offset / this.minBlockBytes);
-    let node = 1;
+    let node = ROOT;
     for (let k = this.maxOrder; ; k--) {
       const code = tree[node];
       if (isUsed(code)) {
-        const start = (node - this.firstNode[k]) * this.orderBytes[k];
+        const start = blockStartOf(this.geometry, node, k);
         if (start !== offset) {
           throw this.invalidFree('interior', offset, what, `inside the live block [${start}:${this.orderBytes[k]}]`);
         }
@@ -782,85 +560,12 @@ export class BuddyArena implements Allocator {
     }
   }
 
-  private invalidFree(reason: ArenaFreeReason, offset: number, what: string, detail: string): InvalidFreeError {
-    return new InvalidFreeError(reason, offset, `BuddyArena.${what}(${offset}): ${reason}, ${detail}`);
-  }
-
-  private outOfMemory(what: string, bytes: number): OutOfMemoryError {
-    const s = this.stats();
+  protected shortfall(bytes: number, s: AllocatorStats): string {
     const order = this.orderOf(bytes);
     const need =
       order < 0
         ? `more than the root block of ${this.maxBlockBytes} bytes`
         : `a free block of ${this.orderBytes[order]} bytes (order ${order})`;
-    return new OutOfMemoryError(
-      `BuddyArena.${what}(${bytes}): needs ${need}; largest free block is ${s.largestFreeBytes} bytes ` +
-        `of ${s.freeBytes} free (raise sizeBytes)`,
-      bytes,
-      'bytes',
-      s,
-    );
-  }
-
-  /**
-   * In-order traversal of the tree's blocks: masked, used and whole free nodes are reported with
-   * their code (`RESERVED`, `USED`, `FREE_BASE + k`); split nodes are descended.
-   */
-  private walkNode(node: number, k: number, visit: (offset: number, bytes: number, code: number) => void): void {
-    const code = this.tree[node];
-    if (code === RESERVED || isUsed(code) || code === FREE_BASE + k) {
-      visit((node - this.firstNode[k]) * this.orderBytes[k], this.orderBytes[k], code);
-    } else {
-      this.walkNode(leftChildOf(node), k - 1, visit);
-      this.walkNode(leftChildOf(node) + 1, k - 1, visit);
-    }
-  }
-
-  /** Validates the subtree at `node` (order `k`), adding its blocks to `totals`. */
-  private checkNode(
-    node: number,
-    k: number,
-    totals: { used: number; free: number; nUsed: number; nFree: number; requested: number },
-  ): void {
-    const code = this.tree[node];
-    const bytes = this.orderBytes[k];
-    const start = (node - this.firstNode[k]) * bytes;
-    const where = `node ${node} [${start}:${bytes}] code ${code}`;
-    const beyond = start >= this.usableBytes;
-    const partial = !beyond && start + bytes > this.usableBytes;
-    if (beyond !== (code === RESERVED)) {
-      throw new Error(`BuddyArena.check: ${where}: masked exactly when beyond ${this.usableBytes}`);
-    }
-    if (code === RESERVED) return;
-    if (isUsed(code) || code === FREE_BASE + k) {
-      if (partial) throw new Error(`BuddyArena.check: ${where} runs past the managed bytes`);
-      if (isUsed(code)) {
-        const leaf = start / this.minBlockBytes;
-        if (code !== USED + k || this.tree[this.leafCount + leaf] !== code) {
-          throw new Error(
-            `BuddyArena.check: ${where}: a live block of order ${k} must hold code ${USED + k} at its node and its first leaf`,
-          );
-        }
-        const r = this.requestedAt(leaf, k);
-        if (r < 1 || r > bytes || (k > 0 && r <= bytes / 2)) {
-          throw new Error(`BuddyArena.check: ${where}: requested ${r} bytes does not need order ${k}`);
-        }
-        totals.used += bytes;
-        totals.nUsed++;
-        totals.requested += r;
-      } else {
-        totals.free += bytes;
-        totals.nFree++;
-      }
-      return;
-    }
-    if (code > FREE_BASE + k || k === 0) throw new Error(`BuddyArena.check: ${where}: invalid code`);
-    const left = leftChildOf(node);
-    this.checkNode(left, k - 1, totals);
-    this.checkNode(left + 1, k - 1, totals);
-    const expected = combine(this.tree[left], this.tree[left + 1], k - 1);
-    if (code !== expected) {
-      throw new Error(`BuddyArena.check: ${where}: children imply code ${expected} (coalescing or largest-free wrong)`);
-    }
+    return `needs ${need}; largest free block is ${s.largestFreeBytes} bytes of ${s.freeBytes} free (raise sizeBytes)`;
   }
 }

@@ -14,8 +14,7 @@
  * @module
  */
 
-/** Bits per word of the map. */
-const WORD_BITS = 32;
+import { clearBit, countBits, hasBit, highestBitAtOrBelow, setBit, wordsFor } from './bitset.js';
 
 /**
  * A bitmap of live payload offsets over `[0, capacityBytes)`, one bit per `granuleBytes`.
@@ -23,7 +22,7 @@ const WORD_BITS = 32;
  * `clearAll` and `count` are O(words), `lastAtOrBelow` O(distance / 32 granules). None allocates.
  */
 export class LiveMap {
-  private readonly words: Uint32Array;
+  private readonly words: Int32Array;
   /** `log2(granuleBytes)`. */
   private readonly shift: number;
   /** Bytes per granule (a power of two >= 8). */
@@ -36,25 +35,22 @@ export class LiveMap {
   constructor(capacityBytes: number, granuleBytes: number) {
     this.granuleBytes = granuleBytes;
     this.shift = Math.round(Math.log2(granuleBytes));
-    this.words = new Uint32Array(Math.ceil(capacityBytes / granuleBytes / WORD_BITS));
+    this.words = new Int32Array(wordsFor(capacityBytes / granuleBytes));
   }
 
   /** True when `offset` (a multiple of `granuleBytes`) is marked live. O(1). */
   has(offset: number): boolean {
-    const granule = offset >>> this.shift;
-    return (this.words[granule >>> 5] & (1 << (granule & 31))) !== 0;
+    return hasBit(this.words, offset >>> this.shift);
   }
 
   /** Marks `offset` live. O(1). */
   set(offset: number): void {
-    const granule = offset >>> this.shift;
-    this.words[granule >>> 5] |= 1 << (granule & 31);
+    setBit(this.words, offset >>> this.shift);
   }
 
   /** Marks `offset` not live. O(1). */
   clear(offset: number): void {
-    const granule = offset >>> this.shift;
-    this.words[granule >>> 5] &= ~(1 << (granule & 31));
+    clearBit(this.words, offset >>> this.shift);
   }
 
   /** Clears every bit. O(words). */
@@ -66,24 +62,12 @@ export class LiveMap {
    * The highest live offset `<= offset`, or -1. O(distance / (32 granules)): for error paths.
    */
   lastAtOrBelow(offset: number): number {
-    let granule = offset >>> this.shift;
-    let word = granule >>> 5;
-    const bit = granule & 31;
-    let bits = this.words[word] & (bit === 31 ? -1 : (1 << (bit + 1)) - 1);
-    while (bits === 0) {
-      if (word === 0) return -1;
-      bits = this.words[--word];
-    }
-    granule = word * WORD_BITS + (31 - Math.clz32(bits));
-    return granule * this.granuleBytes;
+    const granule = highestBitAtOrBelow(this.words, offset >>> this.shift);
+    return granule < 0 ? -1 : granule * this.granuleBytes;
   }
 
   /** Number of live bits (for `check()`). O(words). */
   count(): number {
-    let n = 0;
-    for (let w = 0; w < this.words.length; w++) {
-      for (let x = this.words[w]; x !== 0; x = (x & (x - 1)) >>> 0) n++;
-    }
-    return n;
+    return countBits(this.words);
   }
 }

@@ -37,22 +37,14 @@
  */
 import {
   MAX_REQUEST_BYTES,
-  checkBufferIntact,
   fragmentation,
   resolveArenaOptions,
-  type Allocator,
   type AllocatorStats,
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
-import {
-  InvalidFreeError,
-  NULL_OFFSET,
-  OutOfMemoryError,
-  checkInteger,
-  describeValue,
-  type InvalidFreeReason,
-} from '../errors.js';
+import { NULL_OFFSET, checkInteger } from '../errors.js';
+import { ArenaChassis } from './chassis.js';
 
 /** Options of {@link SlabArena}. */
 export interface SlabArenaOptions extends ArenaOptions {
@@ -97,22 +89,11 @@ const MAX_BLOCK_BYTES = 2 ** 30;
  * no block is free or the request exceeds `blockBytes` (-1 from `tryAlloc`); InvalidFreeError
  * with reason `'out-of-range' | 'misaligned' | 'interior' | 'double-free' | 'not-allocated'`.
  */
-export class SlabArena implements Allocator {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
-  readonly u32: Uint32Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-  readonly alignBytes: number;
+export class SlabArena extends ArenaChassis {
   /** Bytes of every block (the option rounded up to `alignBytes`). */
   readonly blockBytes: number;
   /** Number of blocks. */
   readonly blockCount: number;
-  /** Bytes managed (`sizeBytes`). */
-  readonly capacityBytes: number;
-  /** Bytes past the last whole block: `sizeBytes % blockBytes`. */
-  readonly reservedBytes: number;
 
   /** Free block indices; `freeStack[0 .. freeTop)` are free, the top one is handed out next. */
   private readonly freeStack: Int32Array;
@@ -137,48 +118,27 @@ export class SlabArena implements Allocator {
    */
   constructor(options?: SlabArenaOptions) {
     let blockBytes = 0;
-    const { buffer, views, alignBytes, sizeBytes } = resolveArenaOptions(
-      'SlabArena',
-      options,
-      EXTRA_OPTION_KEYS,
-      (align, o) => {
-        const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, MAX_BLOCK_BYTES);
-        blockBytes = Math.ceil(asked / align) * align;
-        return blockBytes; // at least one block
-      },
-    );
-    this.alignBytes = alignBytes;
+    const parts = resolveArenaOptions('SlabArena', options, EXTRA_OPTION_KEYS, (align, o) => {
+      const asked = checkInteger('blockBytes', o.blockBytes ?? DEFAULT_BLOCK_BYTES, 1, MAX_BLOCK_BYTES);
+      blockBytes = Math.ceil(asked / align) * align;
+      return blockBytes; // at least one block
+    });
+    const blockCount = Math.floor(parts.sizeBytes / blockBytes);
+    // Bytes past the last whole block: `sizeBytes % blockBytes`.
+    super('SlabArena', parts, parts.sizeBytes - blockCount * blockBytes);
     this.blockBytes = blockBytes;
-    this.capacityBytes = sizeBytes;
-    this.blockCount = Math.floor(sizeBytes / this.blockBytes);
-    this.reservedBytes = sizeBytes - this.blockCount * this.blockBytes;
-    this.blocksEnd = this.blockCount * this.blockBytes;
-    this.freeStack = new Int32Array(this.blockCount);
-    this.state = new Int32Array(this.blockCount);
-    this.buffer = buffer;
-    this.u8 = views.u8;
-    this.i32 = views.i32;
-    this.u32 = views.u32;
-    this.f32 = views.f32;
-    this.f64 = views.f64;
+    this.blockCount = blockCount;
+    this.blocksEnd = blockCount * blockBytes;
+    this.freeStack = new Int32Array(blockCount);
+    this.state = new Int32Array(blockCount);
     this.reset();
   }
 
   /**
-   * Takes one block for a request of `bytes` (1 to `blockBytes`). O(1). Lowest offsets first on
-   * a fresh arena, then the most recently freed block first (LIFO, cache-warm).
-   * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
-   *   ({@link MAX_REQUEST_BYTES}).
-   * @throws OutOfMemoryError when no block is free or `bytes > blockBytes`.
-   */
-  alloc(bytes: number): number {
-    const offset = this.tryAlloc(bytes);
-    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
-    return offset;
-  }
-
-  /**
-   * As {@link SlabArena.alloc}, but returns `NULL_OFFSET` (-1) when no block fits. O(1).
+   * Takes one block for a request of `bytes` (1 to `blockBytes`), or returns `NULL_OFFSET` (-1)
+   * when no block is free or `bytes > blockBytes` (`alloc`, from the chassis, throws
+   * `OutOfMemoryError` instead). O(1). Lowest offsets first on a fresh arena, then the most
+   * recently freed block first (LIFO, cache-warm).
    * @throws TypeError / RangeError for a `bytes` that is not an integer in [1, 2^31]
    *   ({@link MAX_REQUEST_BYTES}).
    */
@@ -301,7 +261,7 @@ export class SlabArena implements Allocator {
    * @throws Error naming the first violation.
    */
   check(): void {
-    checkBufferIntact('SlabArena', this.u8, this.capacityBytes);
+    this.checkBufferIntact();
     const n = this.blockCount;
     const seen = new Uint8Array(n);
     for (let i = 0; i < this.freeTop; i++) {
@@ -339,17 +299,7 @@ export class SlabArena implements Allocator {
 
   /** Index of the live block at `offset`; throws as {@link SlabArena.free} documents. */
   private findLive(offset: number, what: string): number {
-    if (typeof offset !== 'number') {
-      throw new TypeError(`${what}: offset must be a number, got ${describeValue(offset)}`);
-    }
-    if (!Number.isInteger(offset)) {
-      throw new RangeError(`${what}: offset must be an integer, got ${describeValue(offset)}`);
-    }
-    const end = this.blocksEnd;
-    if (offset < 0 || offset >= end) throw this.invalidFree('out-of-range', offset, what, `outside [0, ${end})`);
-    if (offset % this.alignBytes !== 0) {
-      throw this.invalidFree('misaligned', offset, what, `not a multiple of alignBytes ${this.alignBytes}`);
-    }
+    this.checkOffset(offset, what, this.blocksEnd);
     const index = Math.floor(offset / this.blockBytes);
     const s = this.state[index];
     if (s <= 0) {
@@ -367,16 +317,9 @@ export class SlabArena implements Allocator {
     return index;
   }
 
-  private invalidFree(reason: InvalidFreeReason, offset: number, what: string, detail: string): InvalidFreeError {
-    return new InvalidFreeError(reason, offset, `SlabArena.${what}(${offset}): ${reason}, ${detail}`);
-  }
-
-  private outOfMemory(what: string, bytes: number): OutOfMemoryError {
-    const s = this.stats();
-    const why =
-      bytes > this.blockBytes
-        ? `${bytes} bytes is more than blockBytes ${this.blockBytes} (raise blockBytes)`
-        : `all ${this.blockCount} blocks are live (raise sizeBytes)`;
-    return new OutOfMemoryError(`SlabArena.${what}(${bytes}): ${why}`, bytes, 'bytes', s);
+  protected shortfall(bytes: number): string {
+    return bytes > this.blockBytes
+      ? `${bytes} bytes is more than blockBytes ${this.blockBytes} (raise blockBytes)`
+      : `all ${this.blockCount} blocks are live (raise sizeBytes)`;
   }
 }

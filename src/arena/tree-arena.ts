@@ -42,6 +42,7 @@
  * @module
  */
 import type { ArenaOptions } from './allocator.js';
+import { clearBit, hasBit, highestBitAtOrBelow, lowestBitFrom, setBit } from './bitset.js';
 import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
 import { NIL_NODE, RedBlackTree } from './rb-tree.js';
 
@@ -61,7 +62,7 @@ const BITMAP_WORDS = SMALL_BIN_COUNT / 32;
 const BIN_TREE_CAPACITY = 4;
 /** Initial node capacity of the large-block tree. */
 const LARGE_TREE_CAPACITY = 64;
-/** "No bin" from the bitmap scan. */
+/** "No bin" from the bitmap scan (the bitset's "no bit"). */
 const NO_BIN = -1;
 /** Stands for every bin whose tree has not been created yet (never written to). */
 const EMPTY_BIN = new RedBlackTree(1);
@@ -121,8 +122,7 @@ export class TreeArena extends BoundaryTagArena {
   /** Clears the bin's bitmap bit once its tree is empty. O(1). */
   private noteRemoved(sizeBytes: number, tree: RedBlackTree): void {
     if (tree !== this.large && tree.size === 0) {
-      const g = sizeBytes >>> this.granuleShift;
-      this.binMap[g >>> 5] &= ~(1 << (g & 31));
+      clearBit(this.binMap, sizeBytes >>> this.granuleShift);
     }
   }
 
@@ -130,7 +130,7 @@ export class TreeArena extends BoundaryTagArena {
   private insertNode(block: number, sizeBytes: number): number {
     if (sizeBytes < this.smallLimitBytes) {
       const g = sizeBytes >>> this.granuleShift;
-      this.binMap[g >>> 5] |= 1 << (g & 31);
+      setBit(this.binMap, g);
       let bin = this.bins[g];
       if (bin === EMPTY_BIN) bin = this.bins[g] = new RedBlackTree(BIN_TREE_CAPACITY); // first use of this size
       return bin.insert(sizeBytes, block);
@@ -178,21 +178,9 @@ export class TreeArena extends BoundaryTagArena {
     return this.insertNode(newBlock, newSizeBytes);
   }
 
-  /** The first non-empty bin at or above granule count `g` (< SMALL_BIN_COUNT), or NO_BIN. */
-  private firstBinFrom(g: number): number {
-    const map = this.binMap;
-    let word = g >>> 5;
-    let bits = map[word] & (-1 << (g & 31));
-    while (bits === 0) {
-      if (++word === BITMAP_WORDS) return NO_BIN;
-      bits = map[word];
-    }
-    return word * 32 + 31 - Math.clz32(bits & -bits); // lowest set bit
-  }
-
   protected indexFind(sizeBytes: number): number {
     if (sizeBytes < this.smallLimitBytes) {
-      const g = this.firstBinFrom(sizeBytes >>> this.granuleShift);
+      const g = lowestBitFrom(this.binMap, sizeBytes >>> this.granuleShift);
       if (g !== NO_BIN) {
         const bin = this.bins[g];
         return bin.offsetOf(bin.min());
@@ -205,11 +193,8 @@ export class TreeArena extends BoundaryTagArena {
   protected indexLargest(): number {
     const node = this.large.max();
     if (node !== NIL_NODE) return this.large.sizeOf(node);
-    for (let word = BITMAP_WORDS - 1; word >= 0; word--) {
-      const bits = this.binMap[word];
-      if (bits !== 0) return (word * 32 + 31 - Math.clz32(bits)) * this.alignBytes;
-    }
-    return 0;
+    const g = highestBitAtOrBelow(this.binMap, SMALL_BIN_COUNT - 1);
+    return g === NO_BIN ? 0 : g * this.alignBytes;
   }
 
   protected indexCheck(freeStarts: Set<number>): void {
@@ -237,7 +222,7 @@ export class TreeArena extends BoundaryTagArena {
     };
     if (EMPTY_BIN.size !== 0) fail('the shared empty bin holds nodes');
     for (let g = 0; g < SMALL_BIN_COUNT; g++) {
-      const marked = (this.binMap[g >>> 5] & (1 << (g & 31))) !== 0;
+      const marked = hasBit(this.binMap, g);
       if (marked !== this.bins[g].size > 0)
         fail(`bin ${g}: bitmap bit ${marked ? 'set' : 'clear'}, ${this.bins[g].size} nodes`);
       checkTree(this.bins[g], `bin ${g}`, g);

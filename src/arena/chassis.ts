@@ -1,0 +1,157 @@
+/**
+ * The arena chassis: what every arena shares, written once. `BuddyArena`, the boundary-tag
+ * arenas (`FreeListArena`, `TreeArena`) and `SlabArena` extend
+ * {@link ArenaChassis}, which holds:
+ *
+ * - the managed buffer and its five whole-buffer views, made once (`resolveArenaOptions`);
+ * - `alloc(bytes)` = `tryAlloc(bytes)` + an {@link OutOfMemoryError} when it returns -1;
+ * - the offset prelude of `free` / `realloc` / `sizeOf`: type, integer, range and alignment of
+ *   an offset, each with its exact error ({@link ArenaChassis.checkOffset});
+ * - the error builders: {@link InvalidFreeError} with the arena's name, the method, the offset
+ *   and the reason; {@link OutOfMemoryError} with the request, the arena's `stats()` and the
+ *   arena's own account of what was missing ({@link ArenaChassis.shortfall});
+ * - the start of every `check()`: a buffer transferred (detached) since construction.
+ *
+ * A new arena extends it, calls `resolveArenaOptions` then `super(...)`, and supplies the
+ * contract's other methods. Its hot paths test the valid case inline and call the prelude only
+ * when that test fails, so the prelude costs a valid call nothing (`bench/README.md`, section
+ * arena).
+ *
+ * @module
+ */
+import { InvalidFreeError, NULL_OFFSET, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
+import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
+
+/**
+ * Module-local copy of `NULL_OFFSET` for the hot path: some loaders (tsx) turn an imported
+ * binding into a getter call on every read.
+ */
+const NO_BLOCK: number = NULL_OFFSET;
+
+/** What an arena's constructor hands to {@link ArenaChassis}: `resolveArenaOptions`' result. */
+export interface ChassisParts {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  views: BufferViews;
+  alignBytes: number;
+  sizeBytes: number;
+}
+
+/** The shared part of every arena (see the module doc). Not part of the public API. */
+export abstract class ArenaChassis implements Allocator {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  /** Alignment of every returned offset, in bytes (a power of two >= 8). */
+  readonly alignBytes: number;
+  /** Bytes managed (`sizeBytes`). */
+  readonly capacityBytes: number;
+  /** Bytes that can never be allocated (sentinels, a masked tail). Constant for an arena. */
+  readonly reservedBytes: number;
+  /** The concrete arena's name, for messages (not `constructor.name`: minifiers rename it). */
+  protected readonly className: string;
+
+  /**
+   * @param className - the arena's name in messages (`'BuddyArena'`).
+   * @param parts - the validated buffer, views, alignment and size.
+   * @param reservedBytes - bytes of the buffer no block can ever cover.
+   */
+  protected constructor(className: string, parts: ChassisParts, reservedBytes: number) {
+    this.buffer = parts.buffer;
+    this.u8 = parts.views.u8;
+    this.i32 = parts.views.i32;
+    this.u32 = parts.views.u32;
+    this.f32 = parts.views.f32;
+    this.f64 = parts.views.f64;
+    this.alignBytes = parts.alignBytes;
+    this.capacityBytes = parts.sizeBytes;
+    this.reservedBytes = reservedBytes;
+    this.className = className;
+  }
+
+  /**
+   * Allocates at least `bytes` usable bytes: {@link Allocator.tryAlloc}, and an
+   * `OutOfMemoryError` when it finds no room (the arena then is unchanged except
+   * `failedAllocCount`).
+   * @returns the block's byte offset into `buffer`, a multiple of `alignBytes`.
+   * @throws TypeError / RangeError when `bytes` is not an integer in [1, 2^31]
+   *   (`MAX_REQUEST_BYTES`); OutOfMemoryError when no block fits.
+   */
+  alloc(bytes: number): number {
+    const offset = this.tryAlloc(bytes);
+    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
+    return offset;
+  }
+
+  abstract tryAlloc(bytes: number): number;
+  abstract free(offset: number): void;
+  abstract realloc(offset: number, bytes: number): number;
+  abstract sizeOf(offset: number): number;
+  abstract reset(): void;
+  abstract stats(): AllocatorStats;
+  abstract check(): void;
+  abstract walk(visit: BlockVisitor): void;
+
+  /**
+   * What a failed request of `bytes` lacked, in words, ending with the option to raise
+   * (`'needs a free block of 64 bytes (order 2); largest free block is 32 bytes of 96 free
+   * (raise sizeBytes)'`). Failure path only.
+   */
+  protected abstract shortfall(bytes: number, stats: AllocatorStats): string;
+
+  /**
+   * The offset prelude, for failure paths: throws the exact error for an `offset` that is not a
+   * number (TypeError), not an integer (RangeError), outside `[0, endBytes)` (InvalidFreeError
+   * `'out-of-range'`) or not a multiple of `alignBytes` (`'misaligned'`); returns normally for an
+   * offset that passes all four (the arena then names the remaining reason).
+   */
+  protected checkOffset(offset: unknown, method: string, endBytes: number): void {
+    if (typeof offset !== 'number') {
+      throw new TypeError(`${this.className}.${method}: offset must be a number, got ${describeValue(offset)}`);
+    }
+    if (!Number.isInteger(offset)) {
+      throw new RangeError(
+        `${this.className}.${method}: offset must be an integer byte offset, got ${describeValue(offset)}`,
+      );
+    }
+    if (offset < 0 || offset >= endBytes) {
+      throw this.invalidFree('out-of-range', offset, method, `outside the blocks [0, ${endBytes})`);
+    }
+    if (offset % this.alignBytes !== 0) {
+      throw this.invalidFree('misaligned', offset, method, `not a multiple of alignBytes ${this.alignBytes}`);
+    }
+  }
+
+  /** The `InvalidFreeError` of `method(offset)` for `reason`, with a detail. Failure path only. */
+  protected invalidFree(reason: ArenaFreeReason, offset: number, method: string, detail: string): InvalidFreeError {
+    return new InvalidFreeError(reason, offset, `${this.className}.${method}(${offset}): ${reason}, ${detail}`);
+  }
+
+  /**
+   * The `OutOfMemoryError` of a failed `method(bytes)`, carrying a `stats()` snapshot and the
+   * arena's {@link ArenaChassis.shortfall}. Failure path only.
+   */
+  protected outOfMemory(method: string, bytes: number): OutOfMemoryError {
+    const stats = this.stats();
+    return new OutOfMemoryError(
+      `${this.className}.${method}(${bytes}): ${this.shortfall(bytes, stats)}`,
+      bytes,
+      'bytes',
+      stats,
+    );
+  }
+
+  /**
+   * Throws when the buffer no longer has the length the views were made for (it was transferred
+   * and detached); called first by every `check()`.
+   */
+  protected checkBufferIntact(): void {
+    if (this.u8.byteLength < this.capacityBytes) {
+      throw new Error(
+        `${this.className}.check: buffer is ${this.u8.byteLength} bytes, the arena manages ${this.capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
+      );
+    }
+  }
+}
