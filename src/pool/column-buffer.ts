@@ -35,6 +35,28 @@ export function resizeColumnBuffer(buffer: ArrayBuffer, bytes: number): void {
 }
 
 /**
+ * Resizes every buffer of `buffers` (made resizable by {@link makeColumnBuffer}) from
+ * `oldRecords` to `newRecords` records of `bytesPerRecord[i]` bytes, all or none: when the
+ * runtime cannot commit the memory for one, the ones already resized are restored and it returns
+ * false. O(new bytes); allocates only the buffers' memory.
+ */
+export function resizeColumnBuffers(
+  buffers: readonly ArrayBuffer[],
+  bytesPerRecord: readonly number[],
+  oldRecords: number,
+  newRecords: number,
+): boolean {
+  let done = 0;
+  try {
+    for (; done < buffers.length; done++) resizeColumnBuffer(buffers[done], bytesPerRecord[done] * newRecords);
+  } catch {
+    for (let i = 0; i < done; i++) resizeColumnBuffer(buffers[i], bytesPerRecord[i] * oldRecords);
+    return false;
+  }
+  return true;
+}
+
+/**
  * The view that zeroes one record of a column in as few stores as possible, and its stores per
  * record: an `Int32Array` over `buffer` and `bytesPerRecord / 4` words when a record is whole
  * 32-bit words, else a `Uint8Array` and `bytesPerRecord` bytes. One element kind per zeroing

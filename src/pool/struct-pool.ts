@@ -4,102 +4,23 @@
  *
  * @module
  */
-import {
-  InvalidFreeError,
-  NULL_HANDLE,
-  OutOfMemoryError,
-  checkInteger,
-  checkOptions,
-  describeValue,
-} from '../errors.js';
-import {
-  HAS_RESIZABLE_BUFFER,
-  MAX_COLUMN_BYTES,
-  makeColumnBuffer,
-  resizeColumnBuffer,
-  zeroViewOf,
-} from './column-buffer.js';
-import { HANDLE_LIMIT, MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
+import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, checkInteger } from '../errors.js';
+import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
+import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
+import {
+  HANDLE,
+  HANDLE_MASK,
+  POSITION,
+  SLOT_SHIFT,
+  SLOT_STRIDE,
+  checkSlotTable,
+  initFreeSlots,
+  rejectHandle,
+} from './slot-table.js';
+import { resolveStructPoolOptions, type StructPoolOptions, type StructPoolStats } from './struct-pool-options.js';
 
-/** Options of {@link StructPool}. */
-export interface StructPoolOptions {
-  /**
-   * Slots available at construction. Integer in `[1, maxCapacity]`. Default:
-   * `min(1024, maxCapacity)`.
-   */
-  capacity?: number;
-  /**
-   * Hard limit on slots; the pool doubles its capacity up to this. Integer in
-   * `[capacity, MAX_POOL_CAPACITY]` (2^24). Default: `capacity` (no growth). It also fixes the
-   * handle layout: `indexBits = ceil(log2(maxCapacity))`, generation bits `31 - indexBits`.
-   */
-  maxCapacity?: number;
-  /**
-   * Zero a slot's fields in `alloc` / `tryAlloc` (default `true`), so a record starts at 0
-   * whatever its slot held before. `false` skips it: the slot keeps its previous occupant's
-   * values (or 0 if it never had one). Zeroing costs one typed-array store per scalar field per
-   * alloc (about 2.5-3.5 ns a field on the bench machine, `bench/README.md`), the largest part of
-   * `alloc`; code that writes every field right after `alloc` (a particle spawn) can turn it off.
-   */
-  zeroOnAlloc?: boolean;
-}
-
-/** Counters and sizes of a {@link StructPool}, from `stats()`. Counts are in slots. */
-export interface StructPoolStats {
-  /** Live slots. */
-  size: number;
-  /** Slots the columns hold now. */
-  capacity: number;
-  /** Hard limit on `capacity`. */
-  maxCapacity: number;
-  /** `capacity - size`: slots free without growing. */
-  free: number;
-  /** Highest `size` since construction or `clear()`. */
-  peakSize: number;
-  /** Successful `alloc`/`tryAlloc` calls since construction (`freeCount + clearedCount + size`). */
-  allocCount: number;
-  /** Successful `free` calls since construction (not counting `clear()`). */
-  freeCount: number;
-  /** Slots freed by `clear()` since construction. */
-  clearedCount: number;
-  /** `alloc`/`tryAlloc` calls that found the pool full at `maxCapacity`. */
-  failedAllocCount: number;
-  /** Times the pool grew (by `alloc` doubling, or by `reserve`, which can grow 4x or more at once). */
-  growCount: number;
-  /** Bytes of one slot over all columns. */
-  bytesPerSlot: number;
-  /** Bytes of all columns now: `capacity * bytesPerSlot`. */
-  columnBytes: number;
-  /** Slot bits of a handle. */
-  indexBits: number;
-  /** Generation bits of a handle. */
-  generationBits: number;
-  /** True when columns live in resizable `ArrayBuffer`s with length-tracking views. */
-  lengthTracking: boolean;
-  /** The `zeroOnAlloc` option. */
-  zeroOnAlloc: boolean;
-}
-
-/**
- * Int32 elements per slot in the slot table, as a shift: `slot << SLOT_SHIFT` is the slot's
- * entry (a shift, not `* 2`, so TurboFan needs no overflow check; slots are below 2^24). An
- * entry holds the slot's position in `dense`, then the handle of its current (live slot) or
- * next (free slot) occupant. One interleaved table instead of two arrays, so `free` validates
- * and updates a slot through one typed array.
- */
-const SLOT_SHIFT = 1;
-/** Int32 elements per slot in the slot table: `2 ** SLOT_SHIFT`. */
-const SLOT_STRIDE = 2 ** SLOT_SHIFT;
-/** Offset of a slot's position in `dense` within its slot-table entry. */
-const POSITION = 0;
-/** Offset of a slot's current handle within its slot-table entry. */
-const HANDLE = 1;
-/**
- * `2^31 - 1`: every handle bit. `(handle + generationStep) & HANDLE_MASK` bumps the generation
- * and wraps it to 0 past the largest one, leaving the slot bits alone.
- */
-const HANDLE_MASK = 0x7fffffff;
+export type { StructPoolOptions, StructPoolStats } from './struct-pool-options.js';
 
 /** A view used to zero one slot of a column in as few stores as possible. */
 type ZeroView = Int32Array | Uint8Array;
@@ -162,10 +83,8 @@ type ZeroView = Int32Array | Uint8Array;
  * that throws leaves the pool unchanged (except the `failedAllocCount` counter of a full pool).
  */
 export class StructPool<const S extends Schema> {
-  // Fields assigned in the constructor are `declare`d (no class-field definition), so V8 creates
-  // each with its first real value and keeps a precise representation (small integer, a known
-  // typed-array map). Declared without `declare`, they would start as `undefined` and every
-  // hot-path load would need a type check: measured about 2x slower alloc+free.
+  // Fields set in the constructor are `declare`d: see bench/README.md, section Pools, "Things
+  // that moved these figures" (as are the hidden-class order, `| 0` and `=== true` below).
 
   /**
    * The columns, one typed array per field, keyed by field name (`'f32'` -> `Float32Array`, ...).
@@ -225,39 +144,10 @@ export class StructPool<const S extends Schema> {
    */
   constructor(schema: S, options?: StructPoolOptions) {
     const layout = parseSchema(schema);
-    const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc']);
-    if (opts.zeroOnAlloc !== undefined && typeof opts.zeroOnAlloc !== 'boolean') {
-      throw new TypeError(`options.zeroOnAlloc must be a boolean, got ${describeValue(opts.zeroOnAlloc)}`);
-    }
-    let maxCapacity: number;
-    let capacity: number;
-    if (opts.maxCapacity !== undefined) {
-      maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity, 1, MAX_POOL_CAPACITY);
-      capacity =
-        opts.capacity === undefined
-          ? Math.min(1024, maxCapacity)
-          : checkInteger('options.capacity', opts.capacity, 1, maxCapacity);
-    } else {
-      capacity =
-        opts.capacity === undefined ? 1024 : checkInteger('options.capacity', opts.capacity, 1, MAX_POOL_CAPACITY);
-      maxCapacity = capacity;
-    }
-    for (const f of layout) {
-      if (f.bytesPerSlot * maxCapacity > MAX_COLUMN_BYTES) {
-        throw new RangeError(
-          `options.maxCapacity: column ${f.name} would need ${f.bytesPerSlot * maxCapacity} bytes, above ${MAX_COLUMN_BYTES}; lower maxCapacity (got ${maxCapacity})`,
-        );
-      }
-    }
-    const growable = capacity < maxCapacity;
-    const tracking = growable && HAS_RESIZABLE_BUFFER;
-    if (growable && !tracking) capacity = maxCapacity; // no resizable buffers: never grow
-
+    const { capacity, maxCapacity, zeroOnAlloc, tracking } = resolveStructPoolOptions(layout, options);
     const handles = handleLayoutFor(maxCapacity);
-    // Growable pools define their first two properties in the other order, so V8 gives them a
-    // hidden class of their own. Their arrays are length-tracking views (a different map from
-    // fixed views); sharing one hidden class would widen the field types of every pool and
-    // slow fixed pools about 2x whenever a growable pool exists (measured).
+    // Growable pools define their first two properties in the other order: a hidden class of
+    // their own (bench/README.md, section Pools).
     if (tracking) {
       this.lengthTracking = tracking;
       this.layout = layout;
@@ -268,13 +158,12 @@ export class StructPool<const S extends Schema> {
     this.maxCapacity = maxCapacity;
     this.indexBits = handles.indexBits;
     this.generationBits = handles.generationBits;
-    // `| 0` keeps these as small integers: `2 ** n - 1` is a heap number in V8, and a
-    // double-typed field makes every `handle & indexMask` convert (measured 3x slower free).
+    // `| 0` keeps these small integers, not heap numbers (bench/README.md, section Pools).
     this.indexMask = handles.indexMask | 0;
     this.generationMask = handles.generationMask | 0;
     this.generationStep = (2 ** handles.indexBits) | 0; // <= 2^24; `| 0` as for the masks above
     this.slotCapacity = capacity;
-    this.zeroOnAlloc = opts.zeroOnAlloc ?? true;
+    this.zeroOnAlloc = zeroOnAlloc;
 
     const fields: Record<string, AnyColumn> = {};
     this.buffers = [];
@@ -297,11 +186,7 @@ export class StructPool<const S extends Schema> {
     this.denseBuffer = makeColumnBuffer(4 * capacity, 4 * maxCapacity);
     this.denseArray = new Int32Array(this.denseBuffer);
     this.slots = new Int32Array(capacity * SLOT_STRIDE);
-    for (let i = 0; i < capacity; i++) {
-      this.denseArray[i] = i;
-      this.slots[(i << SLOT_SHIFT) + POSITION] = i;
-      this.slots[(i << SLOT_SHIFT) + HANDLE] = i; // generation 0
-    }
+    initFreeSlots(this.denseArray, this.slots, 0, capacity);
   }
 
   /** Live slots. */
@@ -347,8 +232,7 @@ export class StructPool<const S extends Schema> {
     const slot = this.denseArray[size];
     // The slot's POSITION is `size` already: dense and the positions are inverse permutations.
     this.liveCount = size + 1;
-    // `=== true` compiles to one pointer comparison; a bare truthiness test on a field V8 only
-    // knows as "any value" compiles to a generic ToBoolean (false, '', undetectable, ...).
+    // `=== true`, not a truthiness test: bench/README.md, section Pools.
     if (this.zeroOnAlloc === true) this.zeroSlot(slot);
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
@@ -550,16 +434,7 @@ export class StructPool<const S extends Schema> {
     if (slots.length !== cap * SLOT_STRIDE) {
       problems.push(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
     }
-    for (let i = 0; i < cap && problems.length < 20; i++) {
-      const slot = this.denseArray[i];
-      const at = slots[(slot << SLOT_SHIFT) + POSITION];
-      if (!(slot >= 0 && slot < cap)) problems.push(`dense[${i}] = ${slot} outside [0, ${cap})`);
-      else if (at !== i) problems.push(`position of slot ${slot} = ${at}, expected ${i}`);
-      const handle = slots[(i << SLOT_SHIFT) + HANDLE];
-      if (!(handle >= 0 && (handle & this.indexMask) === i)) {
-        problems.push(`handle of slot ${i} = ${handle}, not a handle of slot ${i}`);
-      }
-    }
+    checkSlotTable(this.denseArray, slots, cap, this.indexMask, (message) => problems.push(message));
     for (const f of this.layout) {
       const column = (this.fields as Record<string, AnyColumn>)[f.name];
       if (column.length !== cap * f.elementsPerSlot) {
@@ -575,8 +450,8 @@ export class StructPool<const S extends Schema> {
 
   /**
    * Zeroes every field of `slot`. O(bytesPerSlot / 4); scalar columns take one store each.
-   * `PoolComponent` has its own copy of this loop on purpose: one function shared by both
-   * measured slower (alloc+free 17.5 -> 26 ns, component add+remove 49 -> 59 ns, Node 20).
+   * `PoolComponent` has its own copy of this loop on purpose (measured: bench/README.md, section
+   * Pools, "Things that moved these figures").
    */
   private zeroSlot(slot: number): void {
     const views = this.zeroViews;
@@ -637,34 +512,7 @@ export class StructPool<const S extends Schema> {
 
   /** Throws the right error for a value that is not a live handle. Cold path. */
   private reject(handle: unknown, freeing: boolean): never {
-    const what = freeing ? 'free' : 'slotOf';
-    if (typeof handle !== 'number') {
-      throw new TypeError(`${what}: handle must be a number, got ${describeValue(handle)}`);
-    }
-    checkInteger(`${what}: handle`, handle, 0, HANDLE_LIMIT - 1);
-    const slot = handle & this.indexMask;
-    const generation = handle >>> this.indexBits;
-    if (slot >= this.slotCapacity) {
-      throw new InvalidFreeError(
-        'out-of-range',
-        handle,
-        `${what}: handle ${handle} names slot ${slot}, outside [0, ${this.slotCapacity})`,
-      );
-    }
-    const current = this.slots[(slot << SLOT_SHIFT) + HANDLE] >>> this.indexBits;
-    const slotLive = this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount;
-    if (freeing && !slotLive && ((generation + 1) & this.generationMask) === current) {
-      throw new InvalidFreeError(
-        'double-free',
-        handle,
-        `free: handle ${handle} (slot ${slot}, generation ${generation}) was already freed`,
-      );
-    }
-    throw new InvalidFreeError(
-      'stale-handle',
-      handle,
-      `${what}: handle ${handle} (slot ${slot}, generation ${generation}) is not live: the slot is ${slotLive ? 'live' : 'free'} at generation ${current}`,
-    );
+    rejectHandle(handle, freeing, this.slots, this.liveCount, this.slotCapacity, this.indexBits);
   }
 
   /**
@@ -686,25 +534,10 @@ export class StructPool<const S extends Schema> {
     const oldCap = this.slotCapacity;
     const slots = new Int32Array(newCap * SLOT_STRIDE);
     slots.set(this.slots);
-    const resized: number[] = [];
-    try {
-      this.layout.forEach((f, i) => {
-        resizeColumnBuffer(this.buffers[i], f.bytesPerSlot * newCap);
-        resized.push(i);
-      });
-      resizeColumnBuffer(this.denseBuffer, 4 * newCap);
-    } catch {
-      // The runtime could not commit the memory: undo, and report the pool as full.
-      for (const i of resized) {
-        resizeColumnBuffer(this.buffers[i], this.layout[i].bytesPerSlot * oldCap);
-      }
-      return false;
-    }
-    for (let i = oldCap; i < newCap; i++) {
-      this.denseArray[i] = i;
-      slots[(i << SLOT_SHIFT) + POSITION] = i;
-      slots[(i << SLOT_SHIFT) + HANDLE] = i; // generation 0
-    }
+    // The columns, then dense (4 bytes a slot); the runtime may refuse: then the pool is full.
+    const bytesPerSlot = [...this.layout.map((f) => f.bytesPerSlot), 4];
+    if (!resizeColumnBuffers([...this.buffers, this.denseBuffer], bytesPerSlot, oldCap, newCap)) return false;
+    initFreeSlots(this.denseArray, slots, oldCap, newCap);
     this.slots = slots;
     this.slotCapacity = newCap;
     this.growCount++;

@@ -1,0 +1,122 @@
+/**
+ * The options and the stats of {@link StructPool}, and the validation of its options.
+ *
+ * @module
+ */
+import { checkInteger, checkOptions, describeValue } from '../errors.js';
+import { HAS_RESIZABLE_BUFFER, MAX_COLUMN_BYTES } from './column-buffer.js';
+import { MAX_POOL_CAPACITY } from './handle.js';
+import type { FieldLayout } from './schema.js';
+// Referenced from the docs ({@link}) only.
+import type { StructPool } from './struct-pool.js';
+
+/** Options of {@link StructPool}. */
+export interface StructPoolOptions {
+  /**
+   * Slots available at construction. Integer in `[1, maxCapacity]`. Default:
+   * `min(1024, maxCapacity)`.
+   */
+  capacity?: number;
+  /**
+   * Hard limit on slots; the pool doubles its capacity up to this. Integer in
+   * `[capacity, MAX_POOL_CAPACITY]` (2^24). Default: `capacity` (no growth). It also fixes the
+   * handle layout: `indexBits = ceil(log2(maxCapacity))`, generation bits `31 - indexBits`.
+   */
+  maxCapacity?: number;
+  /**
+   * Zero a slot's fields in `alloc` / `tryAlloc` (default `true`), so a record starts at 0
+   * whatever its slot held before. `false` skips it: the slot keeps its previous occupant's
+   * values (or 0 if it never had one). Zeroing costs one typed-array store per scalar field per
+   * alloc (about 2.5-3.5 ns a field on the bench machine, `bench/README.md`), the largest part of
+   * `alloc`; code that writes every field right after `alloc` (a particle spawn) can turn it off.
+   */
+  zeroOnAlloc?: boolean;
+}
+
+/** Counters and sizes of a {@link StructPool}, from `stats()`. Counts are in slots. */
+export interface StructPoolStats {
+  /** Live slots. */
+  size: number;
+  /** Slots the columns hold now. */
+  capacity: number;
+  /** Hard limit on `capacity`. */
+  maxCapacity: number;
+  /** `capacity - size`: slots free without growing. */
+  free: number;
+  /** Highest `size` since construction or `clear()`. */
+  peakSize: number;
+  /** Successful `alloc`/`tryAlloc` calls since construction (`freeCount + clearedCount + size`). */
+  allocCount: number;
+  /** Successful `free` calls since construction (not counting `clear()`). */
+  freeCount: number;
+  /** Slots freed by `clear()` since construction. */
+  clearedCount: number;
+  /** `alloc`/`tryAlloc` calls that found the pool full at `maxCapacity`. */
+  failedAllocCount: number;
+  /** Times the pool grew (by `alloc` doubling, or by `reserve`, which can grow 4x or more at once). */
+  growCount: number;
+  /** Bytes of one slot over all columns. */
+  bytesPerSlot: number;
+  /** Bytes of all columns now: `capacity * bytesPerSlot`. */
+  columnBytes: number;
+  /** Slot bits of a handle. */
+  indexBits: number;
+  /** Generation bits of a handle. */
+  generationBits: number;
+  /** True when columns live in resizable `ArrayBuffer`s with length-tracking views. */
+  lengthTracking: boolean;
+  /** The `zeroOnAlloc` option. */
+  zeroOnAlloc: boolean;
+}
+
+/** A {@link StructPool}'s validated options. */
+export interface ResolvedStructPoolOptions {
+  /** Slots to create now: `capacity`, or `maxCapacity` on a runtime without resizable buffers. */
+  capacity: number;
+  maxCapacity: number;
+  zeroOnAlloc: boolean;
+  /** True when the pool can grow: its columns are length-tracking views over resizable buffers. */
+  tracking: boolean;
+}
+
+/**
+ * Validates a {@link StructPool}'s options against its parsed schema. O(fields).
+ *
+ * @throws TypeError for options of the wrong type, an unknown option, or a non-boolean
+ *   `zeroOnAlloc`; RangeError for `capacity` outside `[1, maxCapacity]`, `maxCapacity` outside
+ *   `[1, 2^24]`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
+ */
+export function resolveStructPoolOptions(
+  layout: readonly FieldLayout[],
+  options: StructPoolOptions | undefined,
+): ResolvedStructPoolOptions {
+  const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc']);
+  if (opts.zeroOnAlloc !== undefined && typeof opts.zeroOnAlloc !== 'boolean') {
+    throw new TypeError(`options.zeroOnAlloc must be a boolean, got ${describeValue(opts.zeroOnAlloc)}`);
+  }
+  let maxCapacity: number;
+  let capacity: number;
+  if (opts.maxCapacity !== undefined) {
+    maxCapacity = checkInteger('options.maxCapacity', opts.maxCapacity, 1, MAX_POOL_CAPACITY);
+    capacity =
+      opts.capacity === undefined
+        ? Math.min(1024, maxCapacity)
+        : checkInteger('options.capacity', opts.capacity, 1, maxCapacity);
+  } else {
+    capacity =
+      opts.capacity === undefined ? 1024 : checkInteger('options.capacity', opts.capacity, 1, MAX_POOL_CAPACITY);
+    maxCapacity = capacity;
+  }
+  for (const f of layout) {
+    if (f.bytesPerSlot * maxCapacity > MAX_COLUMN_BYTES) {
+      throw new RangeError(
+        `options.maxCapacity: column ${f.name} would need ${f.bytesPerSlot * maxCapacity} bytes, above ${MAX_COLUMN_BYTES}; lower maxCapacity (got ${maxCapacity})`,
+      );
+    }
+  }
+  const growable = capacity < maxCapacity;
+  const tracking = growable && HAS_RESIZABLE_BUFFER;
+  if (growable && !tracking) capacity = maxCapacity; // no resizable buffers: never grow
+
+  return { capacity, maxCapacity, zeroOnAlloc: opts.zeroOnAlloc ?? true, tracking };
+}
