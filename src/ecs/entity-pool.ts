@@ -35,6 +35,7 @@
  */
 import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
 import { NULL_HANDLE, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import { grownCopy } from '../pool/column-buffer.js';
 import { HANDLE_LIMIT, MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { StructPool } from '../pool/struct-pool.js';
 import {
@@ -380,9 +381,7 @@ export class EntityPool {
     const handles = new Int32Array(n).fill(-1);
     handles.set(this.handleOfSlot);
     this.handleOfSlot = handles;
-    const eids = new Int32Array(n);
-    eids.set(this.eidOfSlot);
-    this.eidOfSlot = eids;
+    this.eidOfSlot = grownCopy(this.eidOfSlot, n);
   }
 
   /**
@@ -397,9 +396,7 @@ export class EntityPool {
     if (raw >= this.slotOfRaw.length) {
       let n = this.slotOfRaw.length;
       while (n <= raw) n *= 2;
-      const next = new Int32Array(n);
-      next.set(this.slotOfRaw);
-      this.slotOfRaw = next;
+      this.slotOfRaw = grownCopy(this.slotOfRaw, n);
     }
     this.created++;
     this.eidOfSlot[slot] = eid;

@@ -2,27 +2,9 @@
  * Pool-backed bitECS components: component data in typed-array columns that steadyheap owns,
  * added and freed in O(1) through bitECS hooks that no add/remove path can bypass.
  *
- * Two layouts (choose per component):
- *
- * - `'entity'`: columns indexed by the entity's raw index (`eid & entityMask`), the form bitECS
- *   recommends. Fastest access (`fields.x[rawIndexOf(eid)]`, no indirection); memory grows with
- *   the highest raw index of any entity that ever had the component. Use it for components most
- *   entities carry (Position, Velocity).
- * - `'slot'`: columns of a {@link StructPool}, indexed by pool slot, with an id -> slot map
- *   (`Int32Array`, 4 bytes per raw index). Memory of the data grows with the number of
- *   components, not the highest id, and the live data is packed. Use it for wide or rare
- *   components (a 64-byte AI state on 1% of entities).
- *
- * Two memberships:
- *
- * - `'bitecs'` (default): the component object is a bitECS component. `addComponent`,
- *   `addEntity(world, C)`, `removeComponent`, `removeEntity` all work and fire
- *   `observe(world, onAdd(C) | onRemove(C))` hooks, which take and free the slot. It shows in
- *   `query(world, [C])`. Each add/remove pays bitECS's cost (which allocates a little).
- * - `'pool'`: membership lives in the component only; `add`/`remove` are O(1) and allocate
- *   nothing. bitECS sees a private tag ({@link PoolComponent.anchor}) added once per entity and
- *   never removed while the entity lives, so `removeEntity` still frees the slot through the
- *   tag's `onRemove` hook. Not visible to bitECS queries: systems iterate {@link PoolComponent.entities}.
+ * Two layouts, `'entity'` (columns indexed by raw entity index) and `'slot'` (a StructPool with an
+ * id -> slot map), and two memberships, `'bitecs'` (hooks; visible to bitECS queries) and `'pool'`
+ * (O(1), garbage-free): see {@link ComponentLayout} and {@link ComponentMembership}.
  *
  * Iteration contract (case E4): `entities[0..count)` and `indices[0..count)` are packed; a removal
  * swaps the last entry into the removed position. Iterate **backward** (`for (i = count - 1;
@@ -30,14 +12,6 @@
  * already-visited entry into `i`, so every entity present at the start is visited exactly once.
  * Adding during a backward pass appends at the end (not visited this pass). Removing an entity
  * other than the current one during a pass is not covered: defer it (collect ids, remove after).
- *
- * Growth: per-entity arrays (owner, packed position, id -> slot, and every `'entity'` column)
- * grow together by doubling up to `maxCapacity`, keeping every value. Views stay valid: a public
- * array that can grow (`fields`, `entities`, `indices`) is a length-tracking view over a resizable
- * `ArrayBuffer` (as in {@link StructPool}), so `const xs = C.fields.x` held across a growth sees
- * the new length. That access is slower in V8 11 than through a fixed array: give hot components
- * `capacity === maxCapacity` (then every public array is a plain fixed one and never grows). The
- * private per-entity arrays are always fixed arrays, replaced (copied) when they grow.
  *
  * Joins: to iterate the entities that have several components, use a {@link PoolQuery}
  * (`pool-query.ts`): a cached join, rebuilt only when a member's {@link PoolComponent.changeCount}
@@ -48,10 +22,6 @@
  * component throws the same error from inside the hook, after bitECS has set its mask (so bitECS
  * `query()` lists an entity that has no slot): prefer `add`; {@link PoolComponent.check} reports
  * that state.
- *
- * Removal cleanup: `options.onRemove(eid, index)` runs on every removal path before the slot is
- * freed (a bitECS `observe(world, onRemove(C))` hook runs after it: bitECS 0.4.0 calls observers
- * in subscription order, and the component subscribes when it is defined).
  *
  * Errors: predicates (`has`, `indexOf`) never throw; mutators (`add`, `remove`) throw TypeError
  * for a non-number id (a BigInt, a string) and RangeError for a non-integer or out-of-range one.
@@ -69,16 +39,9 @@
  * @module
  */
 import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
-import {
-  HAS_RESIZABLE_BUFFER,
-  MAX_COLUMN_BYTES,
-  makeColumnBuffer,
-  resizeColumnBuffer,
-  zeroViewOf,
-} from '../pool/column-buffer.js';
-import { MAX_POOL_CAPACITY } from '../pool/handle.js';
-import { parseSchema, type Columns, type FieldLayout, type Schema } from '../pool/schema.js';
+import { OutOfMemoryError, checkInteger } from '../errors.js';
+import { growColumnArray, grownCopy, makeColumnArray, zeroViewOf, type AnyTypedArray } from '../pool/column-buffer.js';
+import type { Columns, FieldLayout, Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
 import {
   carryVersionsAcrossReset,
@@ -91,90 +54,24 @@ import {
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
 import type { PoolQuery } from './pool-query.js';
+import {
+  DEFAULT_CAPACITY,
+  resolvePoolComponentOptions,
+  type ComponentLayout,
+  type ComponentMembership,
+  type PoolComponentOptions,
+  type PoolComponentStats,
+} from './pool-component-options.js';
 
-/** Where column data is indexed: by entity raw index, or by pool slot through an id -> slot map. */
-export type ComponentLayout = 'entity' | 'slot';
-
-/** Who records which entities have the component: bitECS (hooks) or the pool (direct, garbage-free). */
-export type ComponentMembership = 'bitecs' | 'pool';
-
-/** Options of {@link definePoolComponent}. */
-export interface PoolComponentOptions {
-  /** Column layout (default `'entity'`). */
-  layout?: ComponentLayout;
-  /** Membership (default `'bitecs'`). */
-  membership?: ComponentMembership;
-  /** Initial capacity: raw indices (`'entity'`) or slots (`'slot'`). Default 1024. */
-  capacity?: number;
-  /**
-   * Hard limit: raw index bound (`'entity'`) or slot count (`'slot'`); adding beyond it throws
-   * `OutOfMemoryError` naming `maxCapacity`. Default 2^24 (MUST be >= capacity).
-   */
-  maxCapacity?: number;
-  /**
-   * Called with `(eid, index)` when `eid` loses the component, on every path (`remove`, `clear`,
-   * bitECS `removeComponent`/`removeEntity`, `resetAfterWorldReset`), **before** the slot is
-   * freed: `fields.x[index]` (and `indexOf(eid)`) still read the entity's data. Use it for
-   * cleanup that needs the data ("release the sprite id stored in the component"). A hook a user
-   * registers with bitECS `observe(world, onRemove(C), ...)` runs *after* the slot is freed
-   * (bitECS 0.4.0 runs observers in subscription order and the component subscribes first), so
-   * `indexOf` is -1 there. The callback must not add or remove this component; if it throws, the
-   * slot is still freed and the error propagates.
-   */
-  onRemove?: (eid: number, index: number) => void;
-}
+export type {
+  ComponentLayout,
+  ComponentMembership,
+  PoolComponentOptions,
+  PoolComponentStats,
+} from './pool-component-options.js';
 
 /** Largest byte length of one column (V8's limit for a resizable `ArrayBuffer`'s `maxByteLength`). */
 export { MAX_COLUMN_BYTES } from '../pool/column-buffer.js';
-
-/** Counters of a {@link PoolComponent}. */
-export interface PoolComponentStats {
-  /** Entities that have the component. */
-  count: number;
-  /** Capacity of the columns (raw indices or slots). */
-  capacity: number;
-  /** Capacity of the per-entity arrays (raw indices). */
-  entityCapacity: number;
-  /**
-   * Adds and removes since construction. Never reset (`clear` and `resetAfterWorldReset` count each
-   * removal), so `adds + removes` ({@link PoolComponent.changeCount}) only grows.
-   */
-  adds: number;
-  removes: number;
-  /** Times the arrays grew. */
-  growths: number;
-}
-
-const DEFAULT_CAPACITY = 1024;
-const DEFAULT_MAX_CAPACITY = MAX_POOL_CAPACITY;
-const OPTION_KEYS = ['layout', 'membership', 'capacity', 'maxCapacity', 'onRemove'] as const;
-
-type AnyTypedArray =
-  | Int32Array
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Uint32Array;
-type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonly BYTES_PER_ELEMENT: number };
-
-/**
- * A typed array of `length` elements that can later grow to `maxLength` without being replaced:
- * a view over {@link makeColumnBuffer}'s buffer (length-tracking when `maxLength > length`, a
- * plain fixed array otherwise, the fastest element access in V8 11).
- */
-function makeArray<T extends AnyTypedArray>(ctor: TypedArrayConstructor, length: number, maxLength: number): T {
-  const bytesPerElement = ctor.BYTES_PER_ELEMENT;
-  return new ctor(makeColumnBuffer(length * bytesPerElement, maxLength * bytesPerElement)) as T;
-}
-
-/** Grows an array made by {@link makeArray} in place to `length` elements (new ones read 0). */
-function growArray(array: AnyTypedArray, length: number): void {
-  if (array.length >= length) return;
-  resizeColumnBuffer(array.buffer as ArrayBuffer, length * array.BYTES_PER_ELEMENT);
-}
 
 /**
  * A pool-backed component attached to one bitECS world. Construct with {@link definePoolComponent}.
@@ -182,9 +79,8 @@ function growArray(array: AnyTypedArray, length: number): void {
  * @typeParam S - the schema, for example `{ x: 'f32', y: 'f32', vel: ['f32', 2] }`.
  */
 export class PoolComponent<S extends Schema> {
-  // Fields assigned in the constructor are `declare`d (no class-field definition), so V8 creates
-  // each with its first real value and keeps a precise representation (as in StructPool): a
-  // field defined as `undefined` first makes every hot-path load pay a type check.
+  // Fields set in the constructor are `declare`d, as in StructPool (bench/README.md, section
+  // Pools, "Things that moved these figures").
 
   /** The world whose hooks this component listens to. */
   declare readonly world: World;
@@ -222,9 +118,8 @@ export class PoolComponent<S extends Schema> {
    */
   private readonly zeroViews: (Int32Array | Uint8Array)[] = [];
   private readonly zeroWords: number[] = [];
-  // The per-entity arrays below are private, so they are plain fixed Int32Arrays replaced on
-  // growth (V8 11 accesses those faster than length-tracking views, and every component then
-  // shares one element kind here whatever its capacity options).
+  // The private per-entity arrays are fixed Int32Arrays replaced on growth (bench/README.md,
+  // section Pools, "Decision on growth").
   /** [raw] -> full entity id that has the component, 0 when none (bitECS ids start at 1). */
   declare private ownerOf: Int32Array;
   /** [raw] -> packed position in `entities`/`indices`. */
@@ -247,40 +142,15 @@ export class PoolComponent<S extends Schema> {
   /** Use {@link definePoolComponent}. */
   constructor(world: World, schema: S, options?: PoolComponentOptions) {
     this.index = entityIndexOf(world);
-    const opts = checkOptions('options', options, OPTION_KEYS);
-    this.layouts = parseSchema(schema);
-    this.layout = checkOneOf('options.layout', opts.layout ?? 'entity', ['entity', 'slot'] as const);
-    this.membership = checkOneOf('options.membership', opts.membership ?? 'bitecs', ['bitecs', 'pool'] as const);
-    this.maxCapacity = checkInteger(
-      'options.maxCapacity',
-      opts.maxCapacity ?? DEFAULT_MAX_CAPACITY,
-      1,
-      DEFAULT_MAX_CAPACITY,
+    const { layouts, layout, membership, capacity, maxCapacity, onRemove } = resolvePoolComponentOptions(
+      schema,
+      options,
     );
-    let capacity = checkInteger(
-      'options.capacity',
-      opts.capacity ?? Math.min(DEFAULT_CAPACITY, this.maxCapacity),
-      1,
-      this.maxCapacity,
-    );
-    const onRemoveCallback = opts.onRemove ?? null;
-    if (onRemoveCallback !== null && typeof onRemoveCallback !== 'function') {
-      throw new TypeError(`options.onRemove must be a function, got ${describeValue(onRemoveCallback)}`);
-    }
-    if (this.layout === 'entity') {
-      // A resizable ArrayBuffer cannot exceed MAX_COLUMN_BYTES: say which options to lower.
-      for (const f of this.layouts) {
-        if (this.maxCapacity * f.bytesPerSlot > MAX_COLUMN_BYTES) {
-          throw new RangeError(
-            `definePoolComponent: column ${JSON.stringify(f.name)} would need options.maxCapacity (${this.maxCapacity}) * ${f.bytesPerSlot} bytes = ${this.maxCapacity * f.bytesPerSlot} bytes, over the ${MAX_COLUMN_BYTES}-byte column limit: lower options.maxCapacity to at most ${Math.floor(MAX_COLUMN_BYTES / f.bytesPerSlot)}, narrow the field, or use layout 'slot'`,
-          );
-        }
-      }
-    }
-    // No resizable buffers (pre-ES2024 runtime): take maxCapacity up front and never grow, as
-    // StructPool does, so public arrays never go stale.
-    if (!HAS_RESIZABLE_BUFFER) capacity = this.maxCapacity;
-    this.onRemoveCallback = onRemoveCallback;
+    this.layouts = layouts;
+    this.layout = layout;
+    this.membership = membership;
+    this.maxCapacity = maxCapacity;
+    this.onRemoveCallback = onRemove;
     this.world = world;
     this.capacityValue = capacity;
     const entityLimit = this.layout === 'entity' ? this.maxCapacity : this.index.entityMask + 1;
@@ -288,8 +158,8 @@ export class PoolComponent<S extends Schema> {
     this.ownerOf = new Int32Array(entityCapacity);
     this.packedOf = new Int32Array(entityCapacity);
     this.anchoredOf = new Int32Array(entityCapacity);
-    this.entities = makeArray(Int32Array, capacity, this.maxCapacity);
-    this.indices = makeArray(Int32Array, capacity, this.maxCapacity);
+    this.entities = makeColumnArray(Int32Array, capacity, this.maxCapacity);
+    this.indices = makeColumnArray(Int32Array, capacity, this.maxCapacity);
     if (this.layout === 'slot') {
       this.pool = new StructPool(schema, { capacity, maxCapacity: this.maxCapacity });
       this.fields = this.pool.fields as Columns<S>;
@@ -299,7 +169,7 @@ export class PoolComponent<S extends Schema> {
       this.slotMask = 0;
       const fields: Record<string, unknown> = {};
       for (const f of this.layouts) {
-        fields[f.name] = makeArray(f.ctor, capacity * f.elementsPerSlot, this.maxCapacity * f.elementsPerSlot);
+        fields[f.name] = makeColumnArray(f.ctor, capacity * f.elementsPerSlot, this.maxCapacity * f.elementsPerSlot);
       }
       this.fields = fields as Columns<S>;
       for (const f of this.layouts) {
@@ -679,7 +549,7 @@ export class PoolComponent<S extends Schema> {
     while (capacity <= raw) capacity = Math.min(capacity * 2, this.maxCapacity);
     if (capacity === this.capacityValue) return;
     const fields = this.fields as Record<string, AnyTypedArray>;
-    for (const f of this.layouts) growArray(fields[f.name], capacity * f.elementsPerSlot);
+    for (const f of this.layouts) growColumnArray(fields[f.name], capacity * f.elementsPerSlot);
     this.growPerEntity(capacity);
     this.growPacked(capacity);
     this.capacityValue = capacity;
@@ -698,20 +568,14 @@ export class PoolComponent<S extends Schema> {
   /** Replaces the per-entity arrays by copies of `length` elements (new entries read 0). */
   private growPerEntity(length: number): void {
     if (this.ownerOf.length >= length) return;
-    const owner = new Int32Array(length);
-    owner.set(this.ownerOf);
-    const packed = new Int32Array(length);
-    packed.set(this.packedOf);
-    const anchored = new Int32Array(length);
-    anchored.set(this.anchoredOf);
-    this.ownerOf = owner;
-    this.packedOf = packed;
-    this.anchoredOf = anchored;
+    this.ownerOf = grownCopy(this.ownerOf, length);
+    this.packedOf = grownCopy(this.packedOf, length);
+    this.anchoredOf = grownCopy(this.anchoredOf, length);
   }
 
   private growPacked(length: number): void {
-    growArray(this.entities, length);
-    growArray(this.indices, length);
+    growColumnArray(this.entities, length);
+    growColumnArray(this.indices, length);
   }
 }
 

@@ -70,3 +70,47 @@ export function zeroViewOf(
     ? { view: new Int32Array(buffer), words: bytesPerRecord / 4 }
     : { view: new Uint8Array(buffer), words: bytesPerRecord };
 }
+
+/** Every typed array a column can be. */
+export type AnyTypedArray =
+  | Int32Array
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Uint32Array;
+/** A constructor of one of them, over a whole buffer. */
+export type TypedArrayConstructor = { new (buffer: ArrayBuffer): AnyTypedArray; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A typed array of `length` elements that can later grow to `maxLength` without being replaced:
+ * a view over {@link makeColumnBuffer}'s buffer (length-tracking when `maxLength > length`, a
+ * plain fixed array otherwise). O(length); allocates the buffer.
+ */
+export function makeColumnArray<T extends AnyTypedArray>(
+  ctor: TypedArrayConstructor,
+  length: number,
+  maxLength: number,
+): T {
+  const bytesPerElement = ctor.BYTES_PER_ELEMENT;
+  return new ctor(makeColumnBuffer(length * bytesPerElement, maxLength * bytesPerElement)) as T;
+}
+
+/** Grows an array made by {@link makeColumnArray} in place to `length` elements (new ones read 0). */
+export function growColumnArray(array: AnyTypedArray, length: number): void {
+  if (array.length >= length) return;
+  resizeColumnBuffer(array.buffer as ArrayBuffer, length * array.BYTES_PER_ELEMENT);
+}
+
+/**
+ * A copy of `array` lengthened to `length` elements (new ones read 0), for private index arrays
+ * that are replaced, not resized, when they grow (fixed arrays: the fastest element access).
+ * O(length); allocates the copy.
+ */
+export function grownCopy(array: Int32Array, length: number): Int32Array {
+  const copy = new Int32Array(length);
+  copy.set(array);
+  return copy;
+}
