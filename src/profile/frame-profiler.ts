@@ -24,39 +24,27 @@
  * @module
  */
 import { checkInteger, checkOptions, describeValue } from '../errors.js';
+import { framesToCsv, type PerFrameGc } from './frame-export.js';
 import {
-  LOW_FPS_PERCENTILE_DEFINITION,
-  LOW_FPS_TIME_WEIGHTED_DEFINITION,
-  PERCENTILE_DEFINITION,
-  lowFpsTimeWeighted,
-  percentileSorted,
-  percentileUnsorted,
-  sortPrefix,
-} from './statistics.js';
-import { HITCH_RULES, countHitches, type HitchCounts } from './hitches.js';
+  MAX_COUNT,
+  MAX_FRAME_MS,
+  MAX_PROFILER_CAPACITY,
+  UNKNOWN_CPU_US,
+  checkCount,
+  checkMs,
+  isCount,
+  isUs,
+  rejectClock,
+  rejectFrame,
+  rejectFrameUs,
+} from './frame-limits.js';
+import { FrameRing } from './frame-ring.js';
+import { frameHistogram, summarizeFrames, type FrameHistogram, type FrameSummary } from './frame-summary.js';
+import { percentileUnsorted } from './statistics.js';
 
-/** Largest ring the profiler accepts, in frames (about 4.6 hours at 60 fps). */
-export const MAX_PROFILER_CAPACITY = 1 << 20;
-
-/**
- * Longest frame, CPU time or GC pause the profiler accepts, ms (one hour). A longer value is a
- * unit mistake or a suspended process; rejecting it keeps every sum (`seconds`, `meanMs`) finite:
- * even 2^53 frames of one hour sum to about 3e22 ms.
- */
-export const MAX_FRAME_MS = 3_600_000;
-
-/**
- * Longest frame or CPU time {@link FrameProfiler.recordUs} accepts, µs: {@link MAX_FRAME_MS} in
- * microseconds (3.6e9). Frame times in practice are far below 2^30 µs (18 minutes), the range of
- * V8's small integers.
- */
-export const MAX_FRAME_US = MAX_FRAME_MS * 1000;
-
-/** The `cpuUs` of {@link FrameProfiler.recordUs} that means "CPU time unknown" (recorded as NaN ms). */
-export const UNKNOWN_CPU_US = -1;
-
-/** Largest count a `live` / `spawned` / `freed` / GC-count column can hold (Uint32). */
-const MAX_COUNT = 0xffff_ffff;
+export { FRAME_CSV_COLUMNS, type PerFrameGc } from './frame-export.js';
+export { MAX_FRAME_MS, MAX_FRAME_US, MAX_PROFILER_CAPACITY, UNKNOWN_CPU_US } from './frame-limits.js';
+export type { FrameHistogram, FrameSummary } from './frame-summary.js';
 
 /** Options of {@link FrameProfiler}. */
 export interface FrameProfilerOptions {
@@ -69,86 +57,6 @@ export interface FrameProfilerOptions {
   /** Frames in the rolling median of the "twice the rolling median" hitch rule, [1, 10000]. Default 60. */
   rollingWindowFrames?: number;
 }
-
-/** What {@link FrameProfiler.summary} returns. Times in ms, rates in frames per second. */
-export interface FrameSummary {
-  /** Frames held in the ring (the summary covers these only). */
-  frames: number;
-  /** Sum of their frame times, in seconds. */
-  seconds: number;
-  meanMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  minMs: number;
-  maxMs: number;
-  /** Population standard deviation of frame times. */
-  stdDevMs: number;
-  /** frames / seconds. */
-  avgFps: number;
-  /** 1% low, time-weighted (CapFrameX / MSI Afterburner definition, see `statistics.ts`). */
-  low1PctFps: number;
-  /** 0.1% low, time-weighted (CapFrameX / MSI Afterburner definition). */
-  low01PctFps: number;
-  /** 1% low as 1000 / p99Ms. */
-  low1PctFpsFromP99: number;
-  /** 0.1% low as 1000 / p999Ms. */
-  low01PctFpsFromP999: number;
-  hitches: HitchCounts;
-  /** Share in [0, 1] of the total time spent in frames flagged by any hitch rule. */
-  stutterTimeShare: number;
-  /** Mean and p99 of the CPU time per frame (NaN when no CPU times were recorded). */
-  cpuMeanMs: number;
-  cpuP99Ms: number;
-  /** GC collections and pause time noted with `noteGc` over the held frames. */
-  gcCount: number;
-  gcMs: number;
-  /** Smallest and largest `live` count recorded. */
-  liveMin: number;
-  liveMax: number;
-  /** Budget and rolling window used by the hitch rules. */
-  budgetMs: number;
-  rollingWindowFrames: number;
-  /** The definitions behind the figures above. */
-  definitions: {
-    percentile: string;
-    lowFps: string;
-    lowFpsFromPercentile: string;
-    hitches: typeof HITCH_RULES;
-    stutterTimeShare: string;
-  };
-}
-
-/** What {@link FrameProfiler.histogram} returns. */
-export interface FrameHistogram {
-  /** Lower edge of the first bin, ms. */
-  minMs: number;
-  /** Width of every bin, ms. */
-  binMs: number;
-  /** Frames per bin; bin i covers [minMs + i*binMs, minMs + (i+1)*binMs), the last bin is closed. */
-  counts: number[];
-}
-
-/** Per-frame GC figures supplied from outside (for example from a Chromium trace), oldest held frame first. */
-export interface PerFrameGc {
-  count: ArrayLike<number>;
-  ms: ArrayLike<number>;
-}
-
-/** The CSV header written by {@link FrameProfiler.toCSV}. */
-export const FRAME_CSV_COLUMNS = [
-  'frame',
-  't_ms',
-  'frame_ms',
-  'cpu_ms',
-  'live',
-  'spawned',
-  'freed',
-  'gc_count',
-  'gc_ms',
-] as const;
 
 const defaultClock = () => performance.now();
 
@@ -164,68 +72,6 @@ const PENDING_GC_MS = 3;
 const WRITE_FRAME_MS = 4;
 /** Slot of `clocks`: CPU time (or NaN) of the validated frame being written to the ring, ms. */
 const WRITE_CPU_MS = 5;
-
-function checkMs(name: string, value: number, allowNaN: boolean): void {
-  // Hot path: a single comparison chain on success, the message only on failure.
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
-  if (value >= 0 && value <= MAX_FRAME_MS) return;
-  if (allowNaN && value !== value) return;
-  throw new RangeError(
-    `${name} must be a number of ms in [0, ${MAX_FRAME_MS}] (MAX_FRAME_MS, one hour)${allowNaN ? ' or NaN' : ''}, got ${describeValue(value)}`,
-  );
-}
-
-/** Throws the error owed for a clock reading that is not a finite number (failure path only). */
-function rejectClock(value: unknown): never {
-  if (typeof value !== 'number') {
-    throw new TypeError(`FrameProfiler: options.clock() must return a number of ms, got ${describeValue(value)}`);
-  }
-  throw new RangeError(`FrameProfiler: options.clock() must return a finite number of ms, got ${describeValue(value)}`);
-}
-
-function isCount(value: number): boolean {
-  return typeof value === 'number' && value >= 0 && value <= MAX_COUNT && Number.isInteger(value);
-}
-
-/** True for a whole number of µs in [0, MAX_FRAME_US]. */
-function isUs(value: number): boolean {
-  return typeof value === 'number' && value >= 0 && value <= MAX_FRAME_US && Number.isInteger(value);
-}
-
-/** Throws the error owed for a µs argument of `recordUs` (failure path only). */
-function checkUs(name: string, value: number, allowUnknown: boolean): void {
-  if (isUs(value) || (allowUnknown && value === UNKNOWN_CPU_US)) return;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of µs, got ${describeValue(value)}`);
-  throw new RangeError(
-    `${name} must be an integer number of µs in [0, ${MAX_FRAME_US}] (MAX_FRAME_US, one hour)` +
-      `${allowUnknown ? ' or -1 (UNKNOWN_CPU_US)' : ''}, got ${describeValue(value)}`,
-  );
-}
-
-/** Throws the error that `recordUs` owes for its arguments (failure path only). */
-function rejectFrameUs(frameUs: number, cpuUs: number, live: number, spawned: number, freed: number): never {
-  checkUs('frameUs', frameUs, false);
-  checkUs('cpuUs', cpuUs, true);
-  checkCount('live', live);
-  checkCount('spawned', spawned);
-  checkCount('freed', freed);
-  throw new RangeError('frame rejected'); // unreachable: one of the checks above throws
-}
-
-/** Throws the error that `record` owes for its arguments (failure path only). */
-function rejectFrame(frameMs: number, cpuMs: number, live: number, spawned: number, freed: number): never {
-  checkMs('frameMs', frameMs, false);
-  checkMs('cpuMs', cpuMs, true);
-  checkCount('live', live);
-  checkCount('spawned', spawned);
-  checkCount('freed', freed);
-  throw new RangeError('frame rejected'); // unreachable: one of the checks above throws
-}
-
-function checkCount(name: string, value: number): void {
-  if (isCount(value)) return;
-  checkInteger(name, value, 0, MAX_COUNT);
-}
 
 /**
  * Frame-time profiler over fixed-size ring buffers.
@@ -250,20 +96,8 @@ export class FrameProfiler {
   readonly rollingWindowFrames: number;
   private readonly clock: () => number;
 
-  // Ring columns, indexed by ring slot.
-  private readonly frameMsRing: Float64Array;
-  private readonly cpuMsRing: Float64Array;
-  private readonly tMsRing: Float64Array; // end of the frame, ms since the first recorded frame began
-  private readonly liveRing: Uint32Array;
-  private readonly spawnedRing: Uint32Array;
-  private readonly freedRing: Uint32Array;
-  private readonly gcCountRing: Uint32Array;
-  private readonly gcMsRing: Float64Array;
-  private readonly scratch: Float64Array;
-
-  private head = 0; // ring slot the next frame goes to
-  private held = 0; // frames in the ring
-  private recorded = 0; // frames recorded since construction or reset
+  /** The frames held, oldest overwritten first (`frame-ring.ts`). */
+  private readonly ring: FrameRing;
   /**
    * The profiler's running doubles, in a typed array rather than object fields: a typed-array
    * store never boxes a double, whatever representation V8 picked for a field. Slots:
@@ -291,26 +125,17 @@ export class FrameProfiler {
     const clock = o.clock ?? defaultClock;
     if (typeof clock !== 'function') throw new TypeError(`clock must be a function, got ${describeValue(clock)}`);
     this.clock = clock;
-    const n = this.capacity;
-    this.frameMsRing = new Float64Array(n);
-    this.cpuMsRing = new Float64Array(n);
-    this.tMsRing = new Float64Array(n);
-    this.liveRing = new Uint32Array(n);
-    this.spawnedRing = new Uint32Array(n);
-    this.freedRing = new Uint32Array(n);
-    this.gcCountRing = new Uint32Array(n);
-    this.gcMsRing = new Float64Array(n);
-    this.scratch = new Float64Array(n);
+    this.ring = new FrameRing(this.capacity);
   }
 
   /** Frames currently held (at most `capacity`). */
   get frames(): number {
-    return this.held;
+    return this.ring.held;
   }
 
   /** Frames recorded since construction or the last `reset()` (keeps counting past `capacity`). */
   get totalFrames(): number {
-    return this.recorded;
+    return this.ring.recorded;
   }
 
   /**
@@ -393,22 +218,21 @@ export class FrameProfiler {
    * from the arguments. O(1).
    */
   private write(live: number, spawned: number, freed: number): void {
-    const i = this.head;
+    const ring = this.ring;
+    const i = ring.head;
     const clocks = this.clocks;
     clocks[ELAPSED_MS] += clocks[WRITE_FRAME_MS];
-    this.frameMsRing[i] = clocks[WRITE_FRAME_MS];
-    this.cpuMsRing[i] = clocks[WRITE_CPU_MS];
-    this.tMsRing[i] = clocks[ELAPSED_MS];
-    this.liveRing[i] = live;
-    this.spawnedRing[i] = spawned;
-    this.freedRing[i] = freed;
-    this.gcCountRing[i] = Math.min(this.pendingGcCount, MAX_COUNT);
-    this.gcMsRing[i] = this.clocks[PENDING_GC_MS];
+    ring.frameMs[i] = clocks[WRITE_FRAME_MS];
+    ring.cpuMs[i] = clocks[WRITE_CPU_MS];
+    ring.tMs[i] = clocks[ELAPSED_MS];
+    ring.live[i] = live;
+    ring.spawned[i] = spawned;
+    ring.freed[i] = freed;
+    ring.gcCount[i] = Math.min(this.pendingGcCount, MAX_COUNT);
+    ring.gcMs[i] = clocks[PENDING_GC_MS];
     this.pendingGcCount = 0;
-    this.clocks[PENDING_GC_MS] = 0;
-    this.head = i + 1 === this.capacity ? 0 : i + 1;
-    if (this.held < this.capacity) this.held++;
-    this.recorded++;
+    clocks[PENDING_GC_MS] = 0;
+    ring.advance();
   }
 
   /**
@@ -486,20 +310,6 @@ export class FrameProfiler {
     this.clocks[PENDING_GC_MS] += pauseMs;
   }
 
-  /** Ring slot of the `k`-th held frame, oldest first. */
-  private slotOf(k: number): number {
-    const s = this.head - this.held + k;
-    return s < 0 ? s + this.capacity : s;
-  }
-
-  /** Copies the frame times of the newest `n` held frames into scratch[0..n); returns n. */
-  private loadRecent(lastFrames: number): number {
-    const n = Math.min(lastFrames, this.held);
-    const first = this.held - n;
-    for (let k = 0; k < n; k++) this.scratch[k] = this.frameMsRing[this.slotOf(first + k)];
-    return n;
-  }
-
   /**
    * The `p`-th percentile (definition: linear interpolation between closest ranks, see
    * `statistics.ts`) of the newest `lastFrames` frame times, ms. O(lastFrames) expected
@@ -514,8 +324,8 @@ export class FrameProfiler {
   windowPercentile(p: number, lastFrames: number = this.capacity): number {
     checkCount('lastFrames', lastFrames);
     // `p` is checked by percentileUnsorted; a bad one wastes only the copy into scratch (no state).
-    const n = this.loadRecent(lastFrames);
-    return percentileUnsorted(this.scratch, n, p);
+    const n = this.ring.loadRecent(lastFrames);
+    return percentileUnsorted(this.ring.scratch, n, p);
   }
 
   /**
@@ -526,10 +336,11 @@ export class FrameProfiler {
    */
   windowMax(lastFrames: number = this.capacity): number {
     checkCount('lastFrames', lastFrames);
-    const n = Math.min(lastFrames, this.held);
+    const ring = this.ring;
+    const n = Math.min(lastFrames, ring.held);
     let max = n === 0 ? NaN : -Infinity;
-    for (let k = this.held - n; k < this.held; k++) {
-      const v = this.frameMsRing[this.slotOf(k)];
+    for (let k = ring.held - n; k < ring.held; k++) {
+      const v = ring.frameMs[ring.slotOf(k)];
       if (v > max) max = v;
     }
     return max;
@@ -546,17 +357,12 @@ export class FrameProfiler {
     if (!(out instanceof Float64Array || out instanceof Float32Array)) {
       throw new TypeError(`out must be a Float32Array or Float64Array, got ${describeValue(out)}`);
     }
-    const n = Math.min(out.length, this.held);
-    const first = this.held - n;
-    for (let k = 0; k < n; k++) out[k] = this.frameMsRing[this.slotOf(first + k)];
-    return n;
+    return this.ring.copyRecent(out);
   }
 
   /** Empties the ring and restarts the clock pairing and the frame counter. O(1). */
   reset(): void {
-    this.head = 0;
-    this.held = 0;
-    this.recorded = 0;
+    this.ring.clear();
     this.clocks[ELAPSED_MS] = 0;
     this.clocks[BEGIN_MS] = NaN;
     this.clocks[PREV_BEGIN_MS] = NaN;
@@ -571,77 +377,7 @@ export class FrameProfiler {
    * allocates the result and O(n) temporaries. With no frames, times are NaN and counts 0.
    */
   summary(): FrameSummary {
-    const n = this.held;
-    const ordered = new Float64Array(n);
-    let totalMs = 0;
-    let cpuSum = 0;
-    let cpuN = 0;
-    let gcCount = 0;
-    let gcMs = 0;
-    let liveMin = n === 0 ? NaN : Infinity;
-    let liveMax = n === 0 ? NaN : -Infinity;
-    const cpu = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const s = this.slotOf(k);
-      const v = this.frameMsRing[s];
-      ordered[k] = v;
-      totalMs += v;
-      const c = this.cpuMsRing[s];
-      if (c === c) {
-        cpu[cpuN++] = c;
-        cpuSum += c;
-      }
-      gcCount += this.gcCountRing[s];
-      gcMs += this.gcMsRing[s];
-      const live = this.liveRing[s];
-      if (live < liveMin) liveMin = live;
-      if (live > liveMax) liveMax = live;
-    }
-    const meanMs = n === 0 ? NaN : totalMs / n;
-    let sq = 0;
-    for (let k = 0; k < n; k++) sq += (ordered[k] - meanMs) ** 2;
-    const hitches = countHitches(ordered, n, this.budgetMs, this.rollingWindowFrames);
-    const sorted = Float64Array.from(ordered);
-    sortPrefix(sorted, n);
-    sortPrefix(cpu, cpuN);
-    const pct = (p: number) => percentileSorted(sorted, n, p);
-    const p99Ms = pct(99);
-    const p999Ms = pct(99.9);
-    return {
-      frames: n,
-      seconds: totalMs / 1000,
-      meanMs,
-      p50Ms: pct(50),
-      p90Ms: pct(90),
-      p95Ms: pct(95),
-      p99Ms,
-      p999Ms,
-      minMs: n === 0 ? NaN : sorted[0],
-      maxMs: n === 0 ? NaN : sorted[n - 1],
-      stdDevMs: n === 0 ? NaN : Math.sqrt(sq / n),
-      avgFps: totalMs > 0 ? (n * 1000) / totalMs : NaN,
-      low1PctFps: lowFpsTimeWeighted(sorted, n, totalMs, 1),
-      low01PctFps: lowFpsTimeWeighted(sorted, n, totalMs, 0.1),
-      low1PctFpsFromP99: 1000 / p99Ms,
-      low01PctFpsFromP999: 1000 / p999Ms,
-      hitches: hitches.counts,
-      stutterTimeShare: totalMs > 0 ? hitches.hitchMs / totalMs : 0,
-      cpuMeanMs: cpuN === 0 ? NaN : cpuSum / cpuN,
-      cpuP99Ms: percentileSorted(cpu, cpuN, 99),
-      gcCount,
-      gcMs,
-      liveMin,
-      liveMax,
-      budgetMs: this.budgetMs,
-      rollingWindowFrames: this.rollingWindowFrames,
-      definitions: {
-        percentile: PERCENTILE_DEFINITION,
-        lowFps: LOW_FPS_TIME_WEIGHTED_DEFINITION,
-        lowFpsFromPercentile: LOW_FPS_PERCENTILE_DEFINITION,
-        hitches: HITCH_RULES,
-        stutterTimeShare: 'time in frames flagged by any hitch rule / total time',
-      },
-    };
+    return summarizeFrames(this.ring, this.budgetMs, this.rollingWindowFrames);
   }
 
   /**
@@ -654,23 +390,7 @@ export class FrameProfiler {
    *   `maxMs <= minMs` / non-finite.
    */
   histogram(binCount = 50, minMs = 0, maxMs?: number): FrameHistogram {
-    checkInteger('binCount', binCount, 1, 10_000);
-    if (typeof minMs !== 'number') throw new TypeError(`minMs must be a number, got ${describeValue(minMs)}`);
-    if (maxMs !== undefined && typeof maxMs !== 'number') {
-      throw new TypeError(`maxMs must be a number or undefined, got ${describeValue(maxMs)}`);
-    }
-    const top = maxMs ?? Math.max(this.held === 0 ? 0 : this.windowMax(), minMs + 1);
-    if (!(top > minMs && top < Infinity && minMs >= 0)) {
-      throw new RangeError(`histogram range must satisfy 0 <= minMs < maxMs < Infinity, got [${minMs}, ${top}]`);
-    }
-    const binMs = (top - minMs) / binCount;
-    const counts = new Array<number>(binCount).fill(0);
-    for (let k = 0; k < this.held; k++) {
-      const v = this.frameMsRing[this.slotOf(k)];
-      const b = Math.min(binCount - 1, Math.max(0, Math.floor((v - minMs) / binMs)));
-      counts[b]++;
-    }
-    return { minMs, binMs, counts };
+    return frameHistogram(this.ring, binCount, minMs, maxMs);
   }
 
   /**
@@ -685,28 +405,14 @@ export class FrameProfiler {
    *   fractional (count) or non-finite value.
    */
   toCSV(gc?: PerFrameGc): string {
-    const n = this.held;
-    if (gc !== undefined) checkPerFrameGc(gc, n);
-    const lines: string[] = [FRAME_CSV_COLUMNS.join(',')];
-    const firstFrame = this.recorded - n;
-    for (let k = 0; k < n; k++) {
-      const s = this.slotOf(k);
-      const cpu = this.cpuMsRing[s];
-      const gcCount = gc ? gc.count[k] : this.gcCountRing[s];
-      const gcMs = gc ? gc.ms[k] : this.gcMsRing[s];
-      lines.push(
-        `${firstFrame + k},${round3(this.tMsRing[s])},${round3(this.frameMsRing[s])},${cpu === cpu ? round3(cpu) : ''},` +
-          `${this.liveRing[s]},${this.spawnedRing[s]},${this.freedRing[s]},${gcCount},${round3(gcMs)}`,
-      );
-    }
-    return `${lines.join('\n')}\n`;
+    return framesToCsv(this.ring, gc);
   }
 
   /** Summary JSON (called by `JSON.stringify(profiler)`): `{ capacity, totalFrames, summary, histogram }`. */
   toJSON(): { capacity: number; totalFrames: number; summary: FrameSummary; histogram: FrameHistogram } {
     return {
       capacity: this.capacity,
-      totalFrames: this.recorded,
+      totalFrames: this.ring.recorded,
       summary: this.summary(),
       histogram: this.histogram(),
     };
@@ -718,44 +424,19 @@ export class FrameProfiler {
    * O(n). Throws Error naming the first violation.
    */
   check(): void {
-    if (this.held > this.capacity || this.held > this.recorded) throw new Error(`held ${this.held} out of range`);
-    if (!(this.head >= 0 && this.head < this.capacity)) throw new Error(`head ${this.head} out of range`);
+    const ring = this.ring;
+    if (ring.held > ring.capacity || ring.held > ring.recorded) throw new Error(`held ${ring.held} out of range`);
+    if (!(ring.head >= 0 && ring.head < ring.capacity)) throw new Error(`head ${ring.head} out of range`);
     let prevT = -Infinity;
-    for (let k = 0; k < this.held; k++) {
-      const s = this.slotOf(k);
-      const v = this.frameMsRing[s];
+    for (let k = 0; k < ring.held; k++) {
+      const s = ring.slotOf(k);
+      const v = ring.frameMs[s];
       if (!(v >= 0 && v <= MAX_FRAME_MS)) throw new Error(`frame ${k}: frame_ms ${v} invalid`);
-      const cpu = this.cpuMsRing[s];
+      const cpu = ring.cpuMs[s];
       if (!((cpu >= 0 && cpu <= MAX_FRAME_MS) || cpu !== cpu)) throw new Error(`frame ${k}: cpu_ms ${cpu} invalid`);
-      if (!(this.tMsRing[s] < Infinity)) throw new Error(`frame ${k}: t_ms ${this.tMsRing[s]} not finite`);
-      if (!(this.tMsRing[s] >= prevT)) throw new Error(`frame ${k}: t_ms ${this.tMsRing[s]} before ${prevT}`);
-      prevT = this.tMsRing[s];
+      if (!(ring.tMs[s] < Infinity)) throw new Error(`frame ${k}: t_ms ${ring.tMs[s]} not finite`);
+      if (!(ring.tMs[s] >= prevT)) throw new Error(`frame ${k}: t_ms ${ring.tMs[s]} before ${prevT}`);
+      prevT = ring.tMs[s];
     }
   }
-}
-
-/** Validates the `gc` argument of `toCSV` (O(n)); throws TypeError / RangeError naming the entry. */
-function checkPerFrameGc(gc: unknown, n: number): void {
-  if (gc === null || typeof gc !== 'object')
-    throw new TypeError(`gc must be an object { count, ms }, got ${describeValue(gc)}`);
-  const { count, ms } = gc as { count?: unknown; ms?: unknown };
-  for (const [name, column] of [
-    ['gc.count', count],
-    ['gc.ms', ms],
-  ] as const) {
-    if (column === null || typeof column !== 'object' || typeof (column as { length?: unknown }).length !== 'number') {
-      throw new TypeError(`${name} must be an array or typed array of numbers, got ${describeValue(column)}`);
-    }
-  }
-  const counts = count as ArrayLike<unknown>;
-  const pauses = ms as ArrayLike<unknown>;
-  if (counts.length < n || pauses.length < n) {
-    throw new RangeError(`toCSV: gc.count and gc.ms need ${n} entries, got ${counts.length} and ${pauses.length}`);
-  }
-  for (let k = 0; k < n; k++) checkInteger(`gc.count[${k}]`, counts[k], 0, MAX_COUNT);
-  for (let k = 0; k < n; k++) checkMs(`gc.ms[${k}]`, pauses[k] as number, false);
-}
-
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }
