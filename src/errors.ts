@@ -87,6 +87,87 @@ export class InvalidFreeError extends Error {
   }
 }
 
+/** Most violations a {@link CorruptionError} lists; `count` counts them all. */
+export const MAX_LISTED_VIOLATIONS = 50;
+
+/**
+ * Thrown by `check()` when a structure's invariants do not hold: its memory was corrupted (a
+ * write through a stale view, a foreign write into its typed arrays or buffer) or it has a bug.
+ * Every structure's `check()` has this one shape, after tlsf's `tlsf_check`, which counts
+ * violations instead of stopping at the first: it validates everything it can reach, then throws
+ * once, listing what it found. A walk that meets a broken link stops there (it cannot go on
+ * safely), so `count` is a lower bound when the damage is structural.
+ *
+ * Source: M. Masmano et al., TLSF reference implementation (mattconte/tlsf `tlsf_check`).
+ */
+export class CorruptionError extends Error {
+  /** The structure that failed its check: `'StructPool'`, `'BuddyArena'`, ... */
+  readonly structure: string;
+  /** The violations found, in the order found, at most {@link MAX_LISTED_VIOLATIONS}. */
+  readonly violations: readonly string[];
+  /** How many violations were found (also those not listed). */
+  readonly count: number;
+
+  /**
+   * @param structure - the structure's class name.
+   * @param violations - the violations to list (at most {@link MAX_LISTED_VIOLATIONS} are kept).
+   * @param count - how many were found; default `violations.length`.
+   * @param method - what found them, for the message: `'check'` (default), or the operation
+   *   that met the damage (`'free(1032)'`).
+   */
+  constructor(structure: string, violations: readonly string[], count: number = violations.length, method = 'check') {
+    const listed = violations.slice(0, MAX_LISTED_VIOLATIONS);
+    const more = count > listed.length ? `; and ${count - listed.length} more` : '';
+    super(`${structure}.${method}: ${count} violation${count === 1 ? '' : 's'}: ${listed.join('; ')}${more}`);
+    this.name = 'CorruptionError';
+    this.structure = structure;
+    this.violations = Object.freeze(listed);
+    this.count = count;
+  }
+}
+
+/**
+ * Collects the violations one `check()` finds and throws them as one {@link CorruptionError}.
+ * `report` is a bound function, so it can be handed to the walks that find them.
+ */
+export class Violations {
+  private readonly found: string[] = [];
+  private total = 0;
+
+  /** @param structure - the checked structure's class name. */
+  constructor(readonly structure: string) {}
+
+  /** Records one violation (the message lists at most {@link MAX_LISTED_VIOLATIONS}). */
+  readonly report = (violation: string): void => {
+    this.total++;
+    if (this.found.length < MAX_LISTED_VIOLATIONS) this.found.push(violation);
+  };
+
+  /** Violations recorded so far. */
+  get count(): number {
+    return this.total;
+  }
+
+  /**
+   * Runs the `check()` of a structure this one is built on, recording its violations under
+   * `prefix` (`'pool: '`) instead of letting its CorruptionError escape. Other errors propagate.
+   */
+  include(prefix: string, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof CorruptionError)) throw error;
+      for (const v of error.violations) this.report(`${prefix}${v}`);
+      this.total += error.count - error.violations.length;
+    }
+  }
+
+  /** Throws the {@link CorruptionError} when anything was recorded. */
+  throwIfAny(): void {
+    if (this.total > 0) throw new CorruptionError(this.structure, this.found, this.total);
+  }
+}
+
 /**
  * Renders any value for an error message without throwing (symbols, bigints, objects with
  * hostile `toString`). Only called on failure paths.

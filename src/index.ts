@@ -8,6 +8,8 @@
 export {
   OutOfMemoryError,
   InvalidFreeError,
+  CorruptionError,
+  MAX_LISTED_VIOLATIONS,
   NULL_OFFSET,
   NULL_HANDLE,
   type ArenaFreeReason,

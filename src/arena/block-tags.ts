@@ -62,6 +62,8 @@ export interface BlockTotals {
   largestFreeBytes: number;
   /** Start of every free block the walk found. */
   freeStarts: Set<number>;
+  /** False when a bad size stopped the walk: the sums cover the blocks before it only. */
+  complete: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ export function checkBlocks(
     requestedBytes: 0,
     largestFreeBytes: 0,
     freeStarts: new Set<number>(),
+    complete: false,
   };
   let prevFree = false;
   let b = heap.firstBlock;
@@ -121,6 +124,7 @@ export function checkBlocks(
     b += size;
   }
   if (b !== heap.heapEnd) report(`blocks end at ${b}, heap ends at ${heap.heapEnd}`);
+  totals.complete = true;
   // Every live block has its bit (tested above); equal counts mean no stray bits anywhere.
   const bits = liveMap.count();
   if (bits !== totals.liveBlocks) report(`live map has ${bits} bits set for ${totals.liveBlocks} live blocks`);

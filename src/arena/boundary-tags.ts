@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { NULL_OFFSET, checkSize } from '../errors.js';
+import { CorruptionError, NULL_OFFSET, Violations, checkSize } from '../errors.js';
 import { LiveMap } from './live-map.js';
 import {
   MAX_REQUEST_BYTES,
@@ -158,9 +158,10 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   protected abstract indexClear(): void;
   /**
    * Validates the index against the heap: `freeStarts` holds every free block start found by
-   * the walk. Throws on a missing, extra, duplicated or inconsistent entry.
+   * the walk. Reports each missing, extra, duplicated or inconsistent entry to `report`; stops
+   * walking a structure that loops.
    */
-  protected abstract indexCheck(freeStarts: Set<number>): void;
+  protected abstract indexCheck(freeStarts: Set<number>, report: (violation: string) => void): void;
 
   // --- tags ---------------------------------------------------------------------------------
 
@@ -278,9 +279,13 @@ export abstract class BoundaryTagArena extends ArenaChassis {
       (size & this.alignMask) !== 0 || // size <= heapEnd < 2^31 here: the mask is exact
       this.u32[((block + size - FOOTER_BYTES) >>> 2) + FTR_SIZE] !== size
     ) {
-      throw new Error(
-        `${this.className}.${method}(${offset}): heap corruption: the tags of this live block were overwritten ` +
-          `(a write past the end of the block before it?)`,
+      throw new CorruptionError(
+        this.className,
+        [
+          `heap corruption: the tags of the live block at ${block} were overwritten (a write past the end of the block before it?)`,
+        ],
+        1,
+        `${method}(${offset})`,
       );
     }
     return block;
@@ -499,13 +504,18 @@ export abstract class BoundaryTagArena extends ArenaChassis {
    * equals footer, tag agrees with the live map, no live-map bit outside a live payload, no two
    * adjacent free blocks, requested bytes within the usable size, every counter equal to the walk,
    * the accounting identity, and (through the subclass) the free index.
-   * @throws Error naming the first violation.
+   * @throws CorruptionError listing every violation found (a walk stops at a block whose size
+   *   is unusable: it cannot find the next one).
    */
   check(): void {
-    this.checkBufferIntact();
-    const fail = (msg: string): never => {
-      throw new Error(`${this.className}.check: ${msg}`);
-    };
+    const v = new Violations(this.className);
+    if (this.bufferIntact(v.report)) this.checkHeap(v);
+    v.throwIfAny();
+  }
+
+  /** The body of {@link BoundaryTagArena.check}. */
+  private checkHeap(v: Violations): void {
+    const fail = v.report;
     const heap = {
       firstBlock: this.firstBlock,
       heapEnd: this.heapEnd,
@@ -513,6 +523,7 @@ export abstract class BoundaryTagArena extends ArenaChassis {
       alignBytes: this.alignBytes,
     };
     const walked = checkBlocks(this.u32, this.liveMap, heap, fail);
+    if (!walked.complete) return; // the sums below would only repeat the damage
     const compare = (what: string, counter: number, actual: number) => {
       if (counter !== actual) fail(`${what} ${counter}, walk says ${actual}`);
     };
@@ -529,11 +540,13 @@ export abstract class BoundaryTagArena extends ArenaChassis {
     if (this.allocCount - this.freeCount !== this.liveBlocks) {
       fail(`allocCount - freeCount = ${this.allocCount - this.freeCount}, liveBlocks ${this.liveBlocks}`);
     }
-    const largest = walked.largestFreeBytes;
-    const freeStarts = walked.freeStarts;
+    const before = v.count;
+    this.indexCheck(walked.freeStarts, fail);
+    if (v.count > before) return; // the index may not be walkable (a cycle)
     const indexLargest = this.indexLargest();
-    if (indexLargest !== largest) fail(`largest free block ${largest}, index says ${indexLargest}`);
-    this.indexCheck(freeStarts);
+    if (indexLargest !== walked.largestFreeBytes) {
+      fail(`largest free block ${walked.largestFreeBytes}, index says ${indexLargest}`);
+    }
   }
 
   protected shortfall(bytes: number, stats: AllocatorStats): string {

@@ -46,7 +46,7 @@ import {
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
-import { NULL_OFFSET, checkInteger, checkPowerOfTwo } from '../errors.js';
+import { NULL_OFFSET, Violations, checkInteger, checkPowerOfTwo } from '../errors.js';
 import { popCount } from './bitset.js';
 import { RequestedSizes } from './buddy-requested.js';
 import { ArenaChassis } from './chassis.js';
@@ -374,13 +374,16 @@ export class BuddyArena extends ArenaChassis {
    * those beyond the managed bytes, each live block's requested size needs its order, each live
    * block's code is `USED + order` at its node and at its first leaf and no other leaf holds a
    * used code (the order marks free relies on), and the counters equal a full walk.
-   * @throws Error naming the first violation.
+   * @throws CorruptionError listing every violation found (and a buffer detached since).
    */
   check(): void {
-    this.checkBufferIntact();
-    const fail = (message: string): never => {
-      throw new Error(`BuddyArena.check: ${message}`);
-    };
+    const v = new Violations(this.className);
+    if (this.bufferIntact(v.report)) this.checkTreeAndCounters(v.report);
+    v.throwIfAny();
+  }
+
+  /** The body of {@link BuddyArena.check}: every violation goes to `fail`. */
+  private checkTreeAndCounters(fail: (violation: string) => void): void {
     let requested = 0;
     const walked = checkTree(this.tree, this.geometry, fail, (leaf, k, bytes) => {
       const r = this.requested.get(leaf, k);

@@ -10,7 +10,8 @@
  * - the error builders: {@link InvalidFreeError} with the arena's name, the method, the offset
  *   and the reason; {@link OutOfMemoryError} with the request, the arena's `stats()` and the
  *   arena's own account of what was missing ({@link ArenaChassis.shortfall});
- * - the start of every `check()`: a buffer transferred (detached) since construction.
+ * - the start of every `check()`: a buffer transferred (detached) since construction; every
+ *   `check()` collects its violations and throws one `CorruptionError` (`Violations`).
  *
  * A new arena extends it, calls `resolveArenaOptions` then `super(...)`, and supplies the
  * contract's other methods. Its hot paths test the valid case inline and call the prelude only
@@ -144,14 +145,15 @@ export abstract class ArenaChassis implements Allocator {
   }
 
   /**
-   * Throws when the buffer no longer has the length the views were made for (it was transferred
-   * and detached); called first by every `check()`.
+   * The start of every `check()`: reports a buffer that no longer has the length the views were
+   * made for (it was transferred and detached). Returns whether it is intact (the rest of the
+   * check reads it only then).
    */
-  protected checkBufferIntact(): void {
-    if (this.u8.byteLength < this.capacityBytes) {
-      throw new Error(
-        `${this.className}.check: buffer is ${this.u8.byteLength} bytes, the arena manages ${this.capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
-      );
-    }
+  protected bufferIntact(report: (violation: string) => void): boolean {
+    if (this.u8.byteLength >= this.capacityBytes) return true;
+    report(
+      `buffer is ${this.u8.byteLength} bytes, the arena manages ${this.capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
+    );
+    return false;
   }
 }

@@ -190,17 +190,21 @@ export class FreeListArena extends BoundaryTagArena {
     return this.largestKnown;
   }
 
-  protected indexCheck(freeStarts: Set<number>): void {
-    const fail = (msg: string): never => {
-      throw new Error(`FreeListArena.check: free list: ${msg}`);
-    };
+  protected indexCheck(freeStarts: Set<number>, report: (violation: string) => void): void {
+    const fail = (msg: string) => report(`free list: ${msg}`);
     const i32 = this.i32;
     const seen = new Set<number>();
     let prev = NONE;
     let roverSeen = this.rover === NONE;
     for (let b = this.head; b !== NONE; b = i32[(b >>> 2) + LINK_NEXT]) {
-      if (seen.has(b)) fail(`cycle at block ${b}`);
-      if (!freeStarts.has(b)) fail(`block ${b} on the list is not a free block`);
+      if (seen.has(b)) {
+        fail(`cycle at block ${b} (the walk stops there)`);
+        return;
+      }
+      if (!freeStarts.has(b)) {
+        fail(`block ${b} on the list is not a free block (the walk stops there)`);
+        return;
+      }
       if (i32[(b >>> 2) + LINK_PREV] !== prev)
         fail(`block ${b}: prev link ${i32[(b >>> 2) + LINK_PREV]}, expected ${prev}`);
       if (b === this.rover) roverSeen = true;

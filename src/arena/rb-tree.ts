@@ -18,7 +18,7 @@
  * @module
  */
 
-import { checkInteger } from '../errors.js';
+import { Violations, checkInteger } from '../errors.js';
 
 /** The sentinel node id (CLRS `T.nil`); returned by the queries when there is no such node. */
 export const NIL_NODE = 0;
@@ -324,59 +324,90 @@ export class RedBlackTree {
 
   /**
    * Validates the tree in O(n): parent links, strict BST order of `(size, offset)`, black root,
-   * no red node with a red child, the same black height on every path, and the node count.
-   * @returns the black height of the root (0 for an empty tree).
-   * @throws Error naming the first violation.
+   * no red node with a red child, the same black height on every path, the cached minimum and
+   * the node count.
+   * @throws CorruptionError listing every violation found.
    */
-  check(): number {
-    if (this.links[NIL_NODE * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: sentinel is not black');
+  check(): void {
+    const v = new Violations('RedBlackTree');
+    this.validate(v.report);
+    v.throwIfAny();
+  }
+
+  /**
+   * The body of {@link RedBlackTree.check}: reports each violation to `report` and returns
+   * whether there was none (then the tree can be walked: `forEach` ends). A node id out of range
+   * or more nodes reachable than `size` (a cycle) stop the descent there. O(n).
+   */
+  validate(report: (violation: string) => void): boolean {
+    let found = 0;
+    const fail = (violation: string): void => {
+      found++;
+      report(violation);
+    };
+    const links = this.links;
+    if (links[NIL_NODE * NODE_WORDS + COLOR] !== BLACK) fail('sentinel is not black');
     if (this.root === NIL_NODE) {
-      if (this.nodeCount !== 0) throw new Error(`RedBlackTree: empty tree but size ${this.nodeCount}`);
-      if (this.minNode !== NIL_NODE) throw new Error(`RedBlackTree: empty tree but cached minimum ${this.minNode}`);
-      return 0;
+      if (this.nodeCount !== 0) fail(`empty tree but size ${this.nodeCount}`);
+      if (this.minNode !== NIL_NODE) fail(`empty tree but cached minimum ${this.minNode}`);
+      return found === 0;
     }
-    if (this.links[this.root * NODE_WORDS + PARENT] !== NIL_NODE) throw new Error('RedBlackTree: root has a parent');
-    if (this.links[this.root * NODE_WORDS + COLOR] !== BLACK) throw new Error('RedBlackTree: root is red');
-    // Iterative post-order would be tidy; recursion depth is <= 2 log2(n + 1), so recursion is safe.
+    if (links[this.root * NODE_WORDS + PARENT] !== NIL_NODE) fail('root has a parent');
+    if (links[this.root * NODE_WORDS + COLOR] !== BLACK) fail('root is red');
+    // Recursion depth is <= 2 log2(n + 1) in a valid tree; a cycle is cut by the count.
     let seen = 0;
+    let stopped = false;
     let prevSize = -1;
     let prevOffset = -1;
     const visit = (x: number): number => {
-      if (x === NIL_NODE) return 1;
-      if (x < 1 || x >= this.nextFresh) throw new Error(`RedBlackTree: node id ${x} out of range`);
-      if (++seen > this.nodeCount) throw new Error('RedBlackTree: more nodes reachable than size (cycle?)');
-      const l = this.links[x * NODE_WORDS + LEFT];
-      const r = this.links[x * NODE_WORDS + RIGHT];
-      if (l !== NIL_NODE && this.links[l * NODE_WORDS + PARENT] !== x)
-        throw new Error(`RedBlackTree: bad parent link of ${l}`);
-      if (r !== NIL_NODE && this.links[r * NODE_WORDS + PARENT] !== x)
-        throw new Error(`RedBlackTree: bad parent link of ${r}`);
+      if (x === NIL_NODE || stopped) return 1;
+      if (x < 1 || x >= this.nextFresh) {
+        fail(`node id ${x} out of range`);
+        stopped = true;
+        return 1;
+      }
+      if (++seen > this.nodeCount) {
+        fail('more nodes reachable than size (cycle?)');
+        stopped = true;
+        return 1;
+      }
+      const l = links[x * NODE_WORDS + LEFT];
+      const r = links[x * NODE_WORDS + RIGHT];
+      if (l !== NIL_NODE && links[l * NODE_WORDS + PARENT] !== x) fail(`bad parent link of ${l}`);
+      if (r !== NIL_NODE && links[r * NODE_WORDS + PARENT] !== x) fail(`bad parent link of ${r}`);
       if (
-        this.links[x * NODE_WORDS + COLOR] === RED &&
-        (this.links[l * NODE_WORDS + COLOR] === RED || this.links[r * NODE_WORDS + COLOR] === RED)
+        links[x * NODE_WORDS + COLOR] === RED &&
+        (links[l * NODE_WORDS + COLOR] === RED || links[r * NODE_WORDS + COLOR] === RED)
       ) {
-        throw new Error(`RedBlackTree: red node ${x} has a red child`);
+        fail(`red node ${x} has a red child`);
       }
       const hl = visit(l);
       // In-order position: keys must strictly increase.
       const s = this.keys[x * NODE_WORDS + SIZE];
       const o = this.keys[x * NODE_WORDS + OFFSET];
       if (prevSize >= 0 && !RedBlackTree.less(prevSize, prevOffset, s, o)) {
-        throw new Error(`RedBlackTree: key (${s}, ${o}) out of order after (${prevSize}, ${prevOffset})`);
+        fail(`key (${s}, ${o}) out of order after (${prevSize}, ${prevOffset})`);
       }
       prevSize = s;
       prevOffset = o;
       const hr = visit(r);
-      if (hl !== hr) throw new Error(`RedBlackTree: black heights differ under node ${x} (${hl} vs ${hr})`);
-      return hl + (this.links[x * NODE_WORDS + COLOR] === BLACK ? 1 : 0);
+      if (hl !== hr && !stopped) fail(`black heights differ under node ${x} (${hl} vs ${hr})`);
+      return hl + (links[x * NODE_WORDS + COLOR] === BLACK ? 1 : 0);
     };
-    const height = visit(this.root);
-    if (this.minNode !== this.minimumUnder(this.root))
-      throw new Error(`RedBlackTree: cached minimum ${this.minNode} is not the leftmost node`);
-    if (seen !== this.nodeCount) {
-      throw new Error(`RedBlackTree: ${seen} nodes reachable, size says ${this.nodeCount}`);
+    visit(this.root);
+    if (stopped) return false;
+    if (this.minNode !== this.minimumUnder(this.root)) fail(`cached minimum ${this.minNode} is not the leftmost node`);
+    if (seen !== this.nodeCount) fail(`${seen} nodes reachable, size says ${this.nodeCount}`);
+    return found === 0;
+  }
+
+  /** Black nodes on each path from the root down to the sentinel, root included (0 when empty). O(log n). */
+  blackHeight(): number {
+    let height = 0;
+    for (let x = this.root; x !== NIL_NODE; x = this.links[x * NODE_WORDS + LEFT]) {
+      if (this.links[x * NODE_WORDS + COLOR] === BLACK) height++;
     }
-    return height - 1;
+    return height;
   }
 
   /** Visits every node in key order. O(n). Allocates nothing. */

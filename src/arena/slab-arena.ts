@@ -43,7 +43,7 @@ import {
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
-import { NULL_OFFSET, checkInteger } from '../errors.js';
+import { NULL_OFFSET, Violations, checkInteger } from '../errors.js';
 import { ArenaChassis } from './chassis.js';
 
 /** Options of {@link SlabArena}. */
@@ -258,17 +258,26 @@ export class SlabArena extends ArenaChassis {
    * live one (so it is acyclic and in range), every block's state word is a requested size in
    * [1, blockBytes] (live), NEVER or FREED, and the counters match (requested bytes, live count,
    * peak not below live).
-   * @throws Error naming the first violation.
+   * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    this.checkBufferIntact();
+    const v = new Violations(this.className);
+    if (this.bufferIntact(v.report)) this.checkBlocks(v.report);
+    v.throwIfAny();
+  }
+
+  /** The body of {@link SlabArena.check}. */
+  private checkBlocks(fail: (violation: string) => void): void {
     const n = this.blockCount;
     const seen = new Uint8Array(n);
     for (let i = 0; i < this.freeTop; i++) {
       const index = this.freeStack[i];
-      if (!(index >= 0 && index < n)) throw new Error(`SlabArena.check: free stack entry ${i} = ${index} out of range`);
-      if (seen[index]) throw new Error(`SlabArena.check: block ${index} twice on the free stack`);
-      if (this.state[index] > 0) throw new Error(`SlabArena.check: live block ${index} on the free stack`);
+      if (!(index >= 0 && index < n)) {
+        fail(`free stack entry ${i} = ${index} out of range`);
+        continue;
+      }
+      if (seen[index]) fail(`block ${index} twice on the free stack`);
+      if (this.state[index] > 0) fail(`live block ${index} on the free stack`);
       seen[index] = 1;
     }
     let live = 0;
@@ -276,20 +285,17 @@ export class SlabArena extends ArenaChassis {
     for (let i = 0; i < n; i++) {
       const s = this.state[i];
       if (s > 0) {
-        if (s > this.blockBytes) throw new Error(`SlabArena.check: block ${i} requested ${s} bytes`);
+        if (s > this.blockBytes) fail(`block ${i} requested ${s} bytes`);
         live++;
         requested += s;
-      } else if (s !== NEVER && s !== FREED) throw new Error(`SlabArena.check: block ${i} state ${s}`);
-      else if (!seen[i]) throw new Error(`SlabArena.check: free block ${i} missing from the free stack`);
+      } else if (s !== NEVER && s !== FREED) fail(`block ${i} state ${s}`);
+      else if (!seen[i]) fail(`free block ${i} missing from the free stack`);
     }
-    if (live + this.freeTop !== n) throw new Error(`SlabArena.check: ${live} live + ${this.freeTop} free != ${n}`);
-    if (requested !== this.requestedBytes) {
-      throw new Error(`SlabArena.check: requestedBytes ${this.requestedBytes} but blocks say ${requested}`);
-    }
-    if (!(this.freeCount >= 0 && this.failedAllocCount >= 0)) throw new Error('SlabArena.check: negative counter');
-    if (!(this.minFreeTop >= 0 && this.minFreeTop <= this.freeTop)) {
-      throw new Error(`SlabArena.check: peak live ${n - this.minFreeTop} below live ${live}`);
-    }
+    if (live + this.freeTop !== n) fail(`${live} live + ${this.freeTop} free != ${n}`);
+    if (requested !== this.requestedBytes) fail(`requestedBytes ${this.requestedBytes} but blocks say ${requested}`);
+    if (!(this.freeCount >= 0 && this.failedAllocCount >= 0)) fail('negative counter');
+    if (!(this.minFreeTop >= 0 && this.minFreeTop <= this.freeTop))
+      fail(`peak live ${n - this.minFreeTop} below live ${live}`);
   }
 
   /** Visits every block in address order (live and free). O(blockCount). */

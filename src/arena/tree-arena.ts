@@ -197,17 +197,12 @@ export class TreeArena extends BoundaryTagArena {
     return g === NO_BIN ? 0 : g * this.alignBytes;
   }
 
-  protected indexCheck(freeStarts: Set<number>): void {
-    const fail = (msg: string): never => {
-      throw new Error(`TreeArena.check: tree: ${msg}`);
-    };
+  protected indexCheck(freeStarts: Set<number>, report: (violation: string) => void): void {
+    const fail = (msg: string) => report(`tree: ${msg}`);
     let nodes = 0;
     const checkTree = (tree: RedBlackTree, name: string, g: number): void => {
-      try {
-        tree.check();
-      } catch (e) {
-        fail(`${name}: ${(e as Error).message}`);
-      }
+      // A tree with a broken link is not walked: forEach might not end.
+      if (!tree.validate((msg) => fail(`${name}: ${msg}`))) return;
       nodes += tree.size;
       tree.forEach((sizeBytes, block, node) => {
         if (g >= 0 ? sizeBytes !== g * this.alignBytes : sizeBytes < this.smallLimitBytes) {

@@ -34,7 +34,7 @@
  * @module
  */
 import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
-import { NULL_HANDLE, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import { NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, checkOptions, describeValue } from '../errors.js';
 import { grownCopy } from '../pool/column-buffer.js';
 import { HANDLE_LIMIT, MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { StructPool } from '../pool/struct-pool.js';
@@ -333,31 +333,30 @@ export class EntityPool {
    * Validates in O(capacity): the slot pool's own check; every created entity is alive in the
    * world and maps back to its slot; live entities have every pooled component, parked ones none.
    *
-   * @throws Error describing the first violation.
+   * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    this.slots.check();
+    const v = new Violations('EntityPool');
+    const fail = v.report;
+    v.include('slots: ', () => this.slots.check());
     const eids = this.eidOfSlot;
     let created = 0;
     for (let s = 0; s < eids.length; s++) {
       const eid = eids[s];
       if (eid === 0) continue;
       created++;
-      if (!isEntityAlive(this.world, eid)) throw new Error(`EntityPool.check: entity ${eid} of slot ${s} is not alive`);
-      if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1)
-        throw new Error(`EntityPool.check: slot map of ${eid} is wrong`);
+      if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} of slot ${s} is not alive`);
+      if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1) fail(`slot map of ${eid} is wrong`);
       const live = this.handleOfSlot[s] !== -1;
-      if (live !== this.slots.isAlive(this.handleOfSlot[s]))
-        throw new Error(`EntityPool.check: handle of slot ${s} is wrong`);
+      if (live !== this.slots.isAlive(this.handleOfSlot[s])) fail(`handle of slot ${s} is wrong`);
       for (const c of this.components) {
-        if (c.has(eid) !== live)
-          throw new Error(
-            `EntityPool.check: ${live ? 'live' : 'parked'} entity ${eid} ${live ? 'lacks' : 'has'} a pooled component`,
-          );
+        if (c.has(eid) !== live) {
+          fail(`${live ? 'live' : 'parked'} entity ${eid} ${live ? 'lacks' : 'has'} a pooled component`);
+        }
       }
     }
-    if (created !== this.created)
-      throw new Error(`EntityPool.check: ${created} entities found, ${this.created} created`);
+    if (created !== this.created) fail(`${created} entities found, ${this.created} created`);
+    v.throwIfAny();
   }
 
   /**

@@ -39,7 +39,7 @@
  * @module
  */
 import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger } from '../errors.js';
+import { OutOfMemoryError, Violations, checkInteger } from '../errors.js';
 import { growColumnArray, grownCopy, makeColumnArray, zeroViewOf, type AnyTypedArray } from '../pool/column-buffer.js';
 import type { Columns, FieldLayout, Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
@@ -377,12 +377,11 @@ export class PoolComponent<S extends Schema> {
    * bitECS `addComponent` on a full component leaves behind: `query()` lists the entity but it
    * has no data).
    *
-   * @throws Error describing the first violation.
+   * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    const fail = (msg: string): never => {
-      throw new Error(`PoolComponent.check: ${msg}`);
-    };
+    const v = new Violations('PoolComponent');
+    const fail = v.report;
     if (this.packedOf.length !== this.ownerOf.length || this.anchoredOf.length !== this.ownerOf.length) {
       fail('per-entity arrays disagree on capacity');
     }
@@ -396,11 +395,12 @@ export class PoolComponent<S extends Schema> {
       if (this.ownerOf.length !== this.capacityValue) fail('owner array and columns disagree on capacity');
     } else {
       const pool = this.pool as StructPool<S>;
-      pool.check();
+      v.include('pool: ', () => pool.check());
       if (pool.size !== this.count) fail(`pool size ${pool.size} != count ${this.count}`);
     }
     const seen = new Set<number>();
-    for (let i = 0; i < this.count; i++) {
+    const packed = Math.min(this.count, this.entities.length);
+    for (let i = 0; i < packed; i++) {
       const eid = this.entities[i];
       const raw = eid & this.index.entityMask;
       if (this.ownerOf[raw] !== eid) fail(`packed entity ${eid} does not own raw index ${raw}`);
@@ -426,6 +426,7 @@ export class PoolComponent<S extends Schema> {
         }
       }
     }
+    v.throwIfAny();
   }
 
   private subscribe(): void {

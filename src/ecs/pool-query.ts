@@ -31,6 +31,7 @@
  *
  * @module
  */
+import { Violations } from '../errors.js';
 import type { PoolComponent } from './pool-component.js';
 import type { Schema } from '../pool/schema.js';
 
@@ -120,14 +121,16 @@ export class PoolQuery {
    * listed column index, none twice, and (when up to date) every entity with all components is
    * listed.
    *
-   * @throws Error describing the first violation.
+   * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    const fail = (msg: string): never => {
-      throw new Error(`PoolQuery.check: ${msg}`);
-    };
+    const v = new Violations('PoolQuery');
+    const fail = v.report;
     const n = this.count;
-    if (!Number.isInteger(n) || n < 0 || n > this.entities.length) fail(`count ${n} out of range`);
+    if (!Number.isInteger(n) || n < 0 || n > this.entities.length) {
+      fail(`count ${n} out of range`);
+      v.throwIfAny(); // the listed entities cannot be found
+    }
     const listed = new Set<number>();
     const upToDate = this.components.every((c, k) => c.changeCount === this.seen[k]);
     for (let i = 0; i < n; i++) {
@@ -138,16 +141,20 @@ export class PoolQuery {
       for (let k = 0; k < this.components.length; k++) {
         const at = this.components[k].indexOf(eid);
         if (at === -1) fail(`entity ${eid} lacks components[${k}]`);
-        if (at !== this.indices[k][i])
+        else if (at !== this.indices[k][i])
           fail(`column index of ${eid} in components[${k}] is ${at}, listed ${this.indices[k][i]}`);
       }
     }
-    if (!upToDate) return;
+    if (!upToDate) {
+      v.throwIfAny();
+      return;
+    }
     const first = this.components[0];
     for (let i = 0; i < first.count; i++) {
       const eid = first.entities[i];
       if (this.components.every((c) => c.has(eid)) && !listed.has(eid)) fail(`entity ${eid} matches but is not listed`);
     }
+    v.throwIfAny();
   }
 
   /** Recomputes the join from the smallest member's packed list. */

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { InvalidFreeError, OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
+import {
+  InvalidFreeError,
+  OutOfMemoryError,
+  Violations,
+  checkInteger,
+  checkOptions,
+  describeValue,
+} from '../errors.js';
 
 /** Options of {@link ObjectPool}. */
 export interface ObjectPoolOptions<T extends object> {
@@ -286,27 +293,29 @@ export class ObjectPool<T extends object> {
   }
 
   /**
-   * Validates every invariant; O(items). Throws an `Error` listing the violations: the free
+   * Validates every invariant; O(items). Throws a `CorruptionError` listing every
+   * violation found: the free
    * stack holds distinct indices of `FREE` items and nothing else is `FREE`; the vacant stack
    * holds distinct indices of vacant entries; used + free + vacant entries = table length;
    * `used + free === size <= capacity`; `free <= maxRetained`; every tracked item maps back to
    * its own index; `createdCount - droppedCount === size`.
    */
   check(): void {
-    const problems: string[] = [];
+    const v = new Violations('ObjectPool');
+    const fail = v.report;
     const n = this.items.length;
     const seen = new Uint8Array(n);
     for (let i = 0; i < this.freeCount; i++) {
       const index = this.freeStack[i];
-      if (!(index >= 0 && index < n)) problems.push(`freeStack[${i}] = ${index} out of range`);
-      else if (seen[index]++) problems.push(`index ${index} twice in the free stack`);
-      else if (this.state[index] !== FREE) problems.push(`free index ${index} has state ${this.state[index]}`);
+      if (!(index >= 0 && index < n)) fail(`freeStack[${i}] = ${index} out of range`);
+      else if (seen[index]++) fail(`index ${index} twice in the free stack`);
+      else if (this.state[index] !== FREE) fail(`free index ${index} has state ${this.state[index]}`);
     }
     for (let i = 0; i < this.vacantCount; i++) {
       const index = this.vacantStack[i];
-      if (!(index >= 0 && index < n)) problems.push(`vacantStack[${i}] = ${index} out of range`);
-      else if (seen[index]++) problems.push(`index ${index} both free and vacant, or twice vacant`);
-      else if (this.state[index] !== VACANT) problems.push(`vacant index ${index} has state ${this.state[index]}`);
+      if (!(index >= 0 && index < n)) fail(`vacantStack[${i}] = ${index} out of range`);
+      else if (seen[index]++) fail(`index ${index} both free and vacant, or twice vacant`);
+      else if (this.state[index] !== VACANT) fail(`vacant index ${index} has state ${this.state[index]}`);
     }
     let used = 0;
     let free = 0;
@@ -316,21 +325,20 @@ export class ObjectPool<T extends object> {
       if (state === USED) used++;
       if (state === FREE) free++;
       if (state === VACANT) {
-        if (item !== undefined) problems.push(`vacant index ${i} still holds an item`);
-        if (!seen[i]) problems.push(`vacant index ${i} is not in the vacant stack`);
+        if (item !== undefined) fail(`vacant index ${i} still holds an item`);
+        if (!seen[i]) fail(`vacant index ${i} is not in the vacant stack`);
       } else if (item === undefined || this.indexOf.get(item) !== i) {
-        problems.push(`item at index ${i} does not map back to ${i}`);
+        fail(`item at index ${i} does not map back to ${i}`);
       }
     }
-    if (used !== this.usedCount) problems.push(`used: counted ${used}, recorded ${this.usedCount}`);
-    if (free !== this.freeCount) problems.push(`free: counted ${free}, recorded ${this.freeCount}`);
-    if (this.size > this.capacity) problems.push(`size ${this.size} above capacity ${this.capacity}`);
-    if (this.freeCount > this.maxRetained)
-      problems.push(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
+    if (used !== this.usedCount) fail(`used: counted ${used}, recorded ${this.usedCount}`);
+    if (free !== this.freeCount) fail(`free: counted ${free}, recorded ${this.freeCount}`);
+    if (this.size > this.capacity) fail(`size ${this.size} above capacity ${this.capacity}`);
+    if (this.freeCount > this.maxRetained) fail(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
     if (this.createdCount - this.droppedCount !== this.size) {
-      problems.push(`createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== size ${this.size}`);
+      fail(`createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== size ${this.size}`);
     }
-    if (problems.length > 0) throw new Error(`ObjectPool.check: ${problems.join('; ')}`);
+    v.throwIfAny();
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, checkInteger } from '../errors.js';
+import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, Violations, checkInteger } from '../errors.js';
 import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
@@ -415,7 +415,8 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * Validates every invariant; O(capacity + fields). Throws an `Error` listing the violations:
+   * Validates every invariant; O(capacity + fields). Throws a `CorruptionError` listing every
+   * violation found:
    * `dense` and the slot table's positions are inverse permutations of `[0, capacity)` (so the
    * free list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
    * maxCapacity`; every slot's stored handle is in `[0, 2^31)` and names that slot (so its
@@ -423,29 +424,30 @@ export class StructPool<const S extends Schema> {
    * `size <= peakSize <= capacity`.
    */
   check(): void {
-    const problems: string[] = [];
+    const v = new Violations('StructPool');
+    const fail = v.report;
     const cap = this.slotCapacity;
     const size = this.liveCount;
     if (!(size >= 0 && size <= cap && cap <= this.maxCapacity)) {
-      problems.push(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
+      fail(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
     }
-    if (this.denseArray.length !== cap) problems.push(`dense.length ${this.denseArray.length} !== capacity ${cap}`);
+    if (this.denseArray.length !== cap) fail(`dense.length ${this.denseArray.length} !== capacity ${cap}`);
     const slots = this.slots;
     if (slots.length !== cap * SLOT_STRIDE) {
-      problems.push(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
+      fail(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
     }
-    checkSlotTable(this.denseArray, slots, cap, this.indexMask, (message) => problems.push(message));
+    checkSlotTable(this.denseArray, slots, cap, this.indexMask, fail);
     for (const f of this.layout) {
       const column = (this.fields as Record<string, AnyColumn>)[f.name];
       if (column.length !== cap * f.elementsPerSlot) {
-        problems.push(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
+        fail(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
       }
     }
     // alloc() relies on peakSize <= capacity (its single steady-state test).
     if (!(this.peakSize >= size && this.peakSize <= cap)) {
-      problems.push(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`);
+      fail(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`);
     }
-    if (problems.length > 0) throw new Error(`StructPool.check: ${problems.join('; ')}`);
+    v.throwIfAny();
   }
 
   /**

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { checkInteger, checkOptions, describeValue } from '../errors.js';
+import { Violations, checkInteger, checkOptions, describeValue } from '../errors.js';
 import { framesToCsv, type PerFrameGc } from './frame-export.js';
 import {
   MAX_COUNT,
@@ -421,22 +421,30 @@ export class FrameProfiler {
   /**
    * Validates the ring: held <= capacity, head in range, held frame times and CPU times in
    * `[0, MAX_FRAME_MS]` (CPU may be NaN), end times finite and increasing, the running sum finite.
-   * O(n). Throws Error naming the first violation.
+   * O(n).
+   * @throws CorruptionError listing every violation found.
    */
   check(): void {
+    const v = new Violations('FrameProfiler');
+    const fail = v.report;
     const ring = this.ring;
-    if (ring.held > ring.capacity || ring.held > ring.recorded) throw new Error(`held ${ring.held} out of range`);
-    if (!(ring.head >= 0 && ring.head < ring.capacity)) throw new Error(`head ${ring.head} out of range`);
+    if (ring.held > ring.capacity || ring.held > ring.recorded) fail(`held ${ring.held} out of range`);
+    if (!(ring.head >= 0 && ring.head < ring.capacity)) fail(`head ${ring.head} out of range`);
+    if (v.count > 0) v.throwIfAny(); // the frames cannot be found
     let prevT = -Infinity;
     for (let k = 0; k < ring.held; k++) {
       const s = ring.slotOf(k);
-      const v = ring.frameMs[s];
-      if (!(v >= 0 && v <= MAX_FRAME_MS)) throw new Error(`frame ${k}: frame_ms ${v} invalid`);
+      const frameMs = ring.frameMs[s];
+      if (!(frameMs >= 0 && frameMs <= MAX_FRAME_MS)) fail(`frame ${k}: frame_ms ${frameMs} invalid`);
       const cpu = ring.cpuMs[s];
-      if (!((cpu >= 0 && cpu <= MAX_FRAME_MS) || cpu !== cpu)) throw new Error(`frame ${k}: cpu_ms ${cpu} invalid`);
-      if (!(ring.tMs[s] < Infinity)) throw new Error(`frame ${k}: t_ms ${ring.tMs[s]} not finite`);
-      if (!(ring.tMs[s] >= prevT)) throw new Error(`frame ${k}: t_ms ${ring.tMs[s]} before ${prevT}`);
-      prevT = ring.tMs[s];
+      if (!((cpu >= 0 && cpu <= MAX_FRAME_MS) || cpu !== cpu)) fail(`frame ${k}: cpu_ms ${cpu} invalid`);
+      const t = ring.tMs[s];
+      if (!(t < Infinity)) fail(`frame ${k}: t_ms ${t} not finite`);
+      if (!(t >= prevT)) fail(`frame ${k}: t_ms ${t} before ${prevT}`);
+      if (t === t) prevT = t;
     }
+    const elapsedMs = this.clocks[ELAPSED_MS];
+    if (!(elapsedMs >= 0 && elapsedMs < Infinity)) fail(`running sum of frame times ${elapsedMs} not finite`);
+    v.throwIfAny();
   }
 }
