@@ -20,34 +20,38 @@ export interface ObjectPoolOptions<T extends object> {
   /** Called on `release(item)` before the item becomes free: restore it to a neutral state. */
   reset?: (item: T) => void;
   /**
-   * Most items the pool tracks at once (`size`, live plus free). Integer in
+   * Most items the pool tracks at once (`liveItems + freeItems`). Integer in
    * `[1, MAX_OBJECT_POOL_CAPACITY]`. Default: {@link MAX_OBJECT_POOL_CAPACITY}. At this cap with
    * every item in use, `acquire` throws and `tryAcquire` returns `undefined`.
    */
   capacity?: number;
   /**
    * Most free items kept for reuse. Integer in `[0, capacity]`. Default: `capacity`. A release
-   * that finds `free === maxRetained` resets the item and then forgets it (it leaves the pool:
-   * `size` drops; releasing it again is `'foreign'`).
+   * that finds `freeItems === maxRetained` resets the item and then forgets it (it leaves the
+   * pool; releasing it again is `'foreign'`).
    */
   maxRetained?: number;
 }
 
 /** Counters of an {@link ObjectPool}, from `stats()`. Counts are in items. */
 export interface ObjectPoolStats {
-  /** Items tracked: `used + free`. */
-  size: number;
-  /** Items acquired and not yet released. */
-  used: number;
-  /** Items retained for reuse. */
-  free: number;
-  /** Cap on `size`. */
+  /** Live items: acquired and not yet released. */
+  liveItems: number;
+  /** Free items: retained for reuse. */
+  freeItems: number;
+  /** Cap on `liveItems + freeItems`. */
   capacity: number;
-  /** Cap on `free`. */
+  /** Cap on `freeItems`. */
   maxRetained: number;
+  /** Items tracked: `liveItems + freeItems`. @deprecated Use `liveItems + freeItems`. */
+  size: number;
+  /** @deprecated Use `liveItems`. */
+  used: number;
+  /** @deprecated Use `freeItems`. */
+  free: number;
   /** Items made by `create` since construction. */
   createdCount: number;
-  /** Items forgotten because `free` was at `maxRetained`. */
+  /** Items forgotten because `freeItems` was at `maxRetained`. */
   droppedCount: number;
   /** Successful `acquire`/`tryAcquire` calls. */
   acquireCount: number;
@@ -90,8 +94,10 @@ const INITIAL_TABLE = 16;
  * *Game Programming Patterns*, "Object Pool"; PixiJS v8 `Pool` (`get`/`return`, `reset` hook),
  * here with ownership checks.
  *
- * **Counters.** `used + free === size <= capacity` after every call (case E12), and the pool
- * never creates more than `capacity` items that are tracked at once.
+ * **Counters** (StructPool's vocabulary: live, free, capacity): `liveItems` acquired, `freeItems` retained,
+ * `liveItems + freeItems <= capacity` after every call (test 'E12 honest counters' in
+ * `test/pool/object-pool.test.ts`); the pool never tracks more than `capacity` items at once.
+ * The old names `size` (live plus free), `used` and `free` are deprecated aliases.
  *
  * **Errors.** Wrong option types throw `TypeError`, out-of-domain numbers `RangeError`;
  * `acquire` at the cap throws {@link OutOfMemoryError} (`tryAcquire` returns `undefined`);
@@ -100,9 +106,9 @@ const INITIAL_TABLE = 16;
  * when `create` or `reset` throws, the error propagates and no counter moves.
  */
 export class ObjectPool<T extends object> {
-  /** Cap on `size` (items tracked). */
+  /** Cap on `liveItems + freeItems` (items tracked). */
   readonly capacity: number;
-  /** Cap on `free` (items retained). */
+  /** Cap on `freeItems` (items retained). */
   readonly maxRetained: number;
 
   private readonly create: () => T;
@@ -110,13 +116,13 @@ export class ObjectPool<T extends object> {
   private readonly indexOf = new WeakMap<object, number>();
   private items: (T | undefined)[] = [];
   private state = new Uint8Array(INITIAL_TABLE);
-  /** Stack of indices of free items, `freeStack[0..freeCount)`. */
+  /** Stack of indices of free items, `freeStack[0..freeTop)`. */
   private freeStack = new Int32Array(INITIAL_TABLE);
   /** Stack of vacant indices below `items.length`, `vacantStack[0..vacantCount)`. */
   private vacantStack = new Int32Array(INITIAL_TABLE);
-  private freeCount = 0;
+  private freeTop = 0;
   private vacantCount = 0;
-  private usedCount = 0;
+  private liveTally = 0;
   private createdCount = 0;
   private droppedCount = 0;
   private acquireCount = 0;
@@ -152,26 +158,48 @@ export class ObjectPool<T extends object> {
     this.reset = opts.reset;
   }
 
-  /** Items tracked: in use plus retained free. */
+  /** Live items: acquired and not yet released (as StructPool's `liveSlots`). */
+  get liveItems(): number {
+    return this.liveTally;
+  }
+
+  /** Free items: retained for reuse (as StructPool's `freeSlots`). `liveItems + freeItems <= capacity`. */
+  get freeItems(): number {
+    return this.freeTop;
+  }
+
+  /**
+   * Items tracked: `liveItems + freeItems`.
+   * @deprecated Use `liveItems + freeItems`. `size` on StructPool is the live count; this old name
+   *   stays (with its old meaning) until the next major version.
+   */
   get size(): number {
-    return this.usedCount + this.freeCount;
+    return this.liveTally + this.freeTop;
   }
 
-  /** Items acquired and not yet released. */
+  /**
+   * Items acquired and not yet released.
+   * @deprecated Use {@link ObjectPool.liveItems}; kept until the next major version.
+   */
   get used(): number {
-    return this.usedCount;
+    return this.liveTally;
   }
 
-  /** Items retained for reuse. */
+  /**
+   * Items retained for reuse.
+   * @deprecated Use {@link ObjectPool.freeItems} (StructPool's `free` is the method that frees a
+   *   handle); kept until the next major version.
+   */
   get free(): number {
-    return this.freeCount;
+    return this.freeTop;
   }
 
   /**
    * Returns an item that is not in use: the most recently released one, or a new one from
-   * `create` while `size < capacity`. O(1); allocates nothing when a free item is retained.
+   * `create` while `liveItems + freeItems < capacity`. O(1); allocates nothing when a free item
+   * is retained.
    *
-   * @throws OutOfMemoryError (`unit` `'slots'`) when `size === capacity` and every item is in
+   * @throws OutOfMemoryError (`unit` `'slots'`) when `capacity` items are tracked and every one is in
    *   use, naming `capacity`. Whatever `create` throws (the pool is then unchanged).
    */
   acquire(): T {
@@ -192,23 +220,23 @@ export class ObjectPool<T extends object> {
    */
   tryAcquire(): T | undefined {
     let index: number;
-    if (this.freeCount > 0) {
-      index = this.freeStack[--this.freeCount];
-    } else if (this.usedCount < this.capacity) {
+    if (this.freeTop > 0) {
+      index = this.freeStack[--this.freeTop];
+    } else if (this.liveTally < this.capacity) {
       index = this.createItem();
     } else {
       this.failedAcquireCount++;
       return undefined;
     }
     this.state[index] = USED;
-    this.usedCount++;
+    this.liveTally++;
     this.acquireCount++;
     return this.items[index];
   }
 
   /**
    * Takes an acquired item back: calls `reset(item)`, then keeps it for reuse (or forgets it
-   * when `free === maxRetained`). O(1); allocates nothing.
+   * when `freeItems === maxRetained`). O(1); allocates nothing.
    *
    * @throws TypeError when `item` is not an object or function.
    * @throws InvalidFreeError `'foreign'` when the pool does not track `item` (never created here,
@@ -227,7 +255,8 @@ export class ObjectPool<T extends object> {
       throw new InvalidFreeError('double-free', item, 'release: item is already free (released twice)');
     }
     if (this.reset !== undefined) {
-      // Mark it first, so a second cleanup path reached from inside `reset` (case E10) throws
+      // Mark it first, so a second cleanup path reached from inside `reset` throws (test 'E10 a
+      // second cleanup path reached from inside reset()' in test/pool/object-pool.test.ts)
       // 'double-free' instead of pushing the item twice; restore it if `reset` throws.
       this.state[index] = RELEASING;
       try {
@@ -237,11 +266,11 @@ export class ObjectPool<T extends object> {
         throw error;
       }
     }
-    this.usedCount--;
+    this.liveTally--;
     this.releaseCount++;
-    if (this.freeCount < this.maxRetained) {
+    if (this.freeTop < this.maxRetained) {
       this.state[index] = FREE;
-      this.freeStack[this.freeCount++] = index;
+      this.freeStack[this.freeTop++] = index;
     } else {
       this.state[index] = VACANT;
       this.items[index] = undefined;
@@ -261,7 +290,7 @@ export class ObjectPool<T extends object> {
   }
 
   /**
-   * Creates free items until `free >= count` (bounded by `capacity` and `maxRetained`), so
+   * Creates free items until `freeItems >= count` (bounded by `capacity` and `maxRetained`), so
    * later acquires allocate nothing. O(count); allocates.
    *
    * @throws TypeError / RangeError when `count` is not an integer in `[0, maxRetained]`.
@@ -269,21 +298,23 @@ export class ObjectPool<T extends object> {
    */
   prefill(count: number): void {
     checkInteger('count', count, 0, this.maxRetained);
-    while (this.freeCount < count && this.size < this.capacity) {
+    while (this.freeTop < count && this.liveTally + this.freeTop < this.capacity) {
       const index = this.createItem();
       this.state[index] = FREE;
-      this.freeStack[this.freeCount++] = index;
+      this.freeStack[this.freeTop++] = index;
     }
   }
 
   /** A snapshot of the counters (allocates the returned object). O(1). */
   stats(): ObjectPoolStats {
     return {
-      size: this.size,
-      used: this.usedCount,
-      free: this.freeCount,
+      liveItems: this.liveTally,
+      freeItems: this.freeTop,
       capacity: this.capacity,
       maxRetained: this.maxRetained,
+      size: this.liveTally + this.freeTop,
+      used: this.liveTally,
+      free: this.freeTop,
       createdCount: this.createdCount,
       droppedCount: this.droppedCount,
       acquireCount: this.acquireCount,
@@ -296,16 +327,16 @@ export class ObjectPool<T extends object> {
    * Validates every invariant; O(items). Throws a `CorruptionError` listing every
    * violation found: the free
    * stack holds distinct indices of `FREE` items and nothing else is `FREE`; the vacant stack
-   * holds distinct indices of vacant entries; used + free + vacant entries = table length;
-   * `used + free === size <= capacity`; `free <= maxRetained`; every tracked item maps back to
-   * its own index; `createdCount - droppedCount === size`.
+   * holds distinct indices of vacant entries; live + free + vacant entries = table length;
+   * `liveItems + freeItems <= capacity`; `freeItems <= maxRetained`; every tracked item maps back
+   * to its own index; `createdCount - droppedCount === liveItems + freeItems`.
    */
   check(): void {
     const v = new Violations('ObjectPool');
     const fail = v.report;
     const n = this.items.length;
     const seen = new Uint8Array(n);
-    for (let i = 0; i < this.freeCount; i++) {
+    for (let i = 0; i < this.freeTop; i++) {
       const index = this.freeStack[i];
       if (!(index >= 0 && index < n)) fail(`freeStack[${i}] = ${index} out of range`);
       else if (seen[index]++) fail(`index ${index} twice in the free stack`);
@@ -331,12 +362,15 @@ export class ObjectPool<T extends object> {
         fail(`item at index ${i} does not map back to ${i}`);
       }
     }
-    if (used !== this.usedCount) fail(`used: counted ${used}, recorded ${this.usedCount}`);
-    if (free !== this.freeCount) fail(`free: counted ${free}, recorded ${this.freeCount}`);
-    if (this.size > this.capacity) fail(`size ${this.size} above capacity ${this.capacity}`);
-    if (this.freeCount > this.maxRetained) fail(`free ${this.freeCount} above maxRetained ${this.maxRetained}`);
-    if (this.createdCount - this.droppedCount !== this.size) {
-      fail(`createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== size ${this.size}`);
+    const tracked = this.liveTally + this.freeTop;
+    if (used !== this.liveTally) fail(`liveItems: counted ${used}, recorded ${this.liveTally}`);
+    if (free !== this.freeTop) fail(`freeItems: counted ${free}, recorded ${this.freeTop}`);
+    if (tracked > this.capacity) fail(`liveItems + freeItems ${tracked} above capacity ${this.capacity}`);
+    if (this.freeTop > this.maxRetained) fail(`freeItems ${this.freeTop} above maxRetained ${this.maxRetained}`);
+    if (this.createdCount - this.droppedCount !== tracked) {
+      fail(
+        `createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== liveItems + freeItems ${tracked}`,
+      );
     }
     v.throwIfAny();
   }

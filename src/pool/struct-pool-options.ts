@@ -36,16 +36,20 @@ export interface StructPoolOptions {
 /** Counters and sizes of a {@link StructPool}, from `stats()`. Counts are in slots. */
 export interface StructPoolStats {
   /** Live slots. */
-  size: number;
+  liveSlots: number;
+  /** `capacity - liveSlots`: slots free without growing. */
+  freeSlots: number;
   /** Slots the columns hold now. */
   capacity: number;
   /** Hard limit on `capacity`. */
   maxCapacity: number;
-  /** `capacity - size`: slots free without growing. */
+  /** @deprecated Use `liveSlots` (ObjectPool's `size` means live plus free); kept until the next major version. */
+  size: number;
+  /** @deprecated Use `freeSlots` (`free` is the pool's method); kept until the next major version. */
   free: number;
-  /** Highest `size` since construction or `clear()`. */
+  /** Highest `liveSlots` since construction or `clear()`. */
   peakSize: number;
-  /** Successful `alloc`/`tryAlloc` calls since construction (`freeCount + clearedCount + size`). */
+  /** Successful `alloc`/`tryAlloc` calls since construction (`freeCount + clearedCount + liveSlots`). */
   allocCount: number;
   /** Successful `free` calls since construction (not counting `clear()`). */
   freeCount: number;

@@ -124,7 +124,7 @@ export class StructPool<const S extends Schema> {
    * return it without packing.
    */
   declare private slots: Int32Array;
-  private liveCount = 0;
+  private live = 0;
   declare private slotCapacity: number;
   private peakSize = 0;
   private freeCount = 0;
@@ -189,9 +189,19 @@ export class StructPool<const S extends Schema> {
     initFreeSlots(this.denseArray, this.slots, 0, capacity);
   }
 
-  /** Live slots. */
+  /** Live slots (the same as {@link StructPool.liveSlots}; the name iteration loops use). */
   get size(): number {
-    return this.liveCount;
+    return this.live;
+  }
+
+  /** Live slots: allocated and not yet freed. */
+  get liveSlots(): number {
+    return this.live;
+  }
+
+  /** Free slots: `capacity - liveSlots`, the allocations possible without growing. */
+  get freeSlots(): number {
+    return this.slotCapacity - this.live;
   }
 
   /** Slots the columns hold now (`size` of them live). */
@@ -225,13 +235,13 @@ export class StructPool<const S extends Schema> {
    *   are live, naming `maxCapacity`. The pool is unchanged apart from `failedAllocCount`.
    */
   alloc(): Handle {
-    const size = this.liveCount;
+    const size = this.live;
     // One test covers both rare cases: `peakSize <= capacity`, so a full pool also has
     // `size === peakSize`. In steady state (`size < peakSize`) it is the only test.
     if (size >= this.peakSize && !this.raisePeak(size)) return this.throwFull();
     const slot = this.denseArray[size];
     // The slot's POSITION is `size` already: dense and the positions are inverse permutations.
-    this.liveCount = size + 1;
+    this.live = size + 1;
     // `=== true`, not a truthiness test: bench/README.md, section Pools.
     if (this.zeroOnAlloc === true) this.zeroSlot(slot);
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
@@ -242,13 +252,13 @@ export class StructPool<const S extends Schema> {
    * is full at `maxCapacity`. O(1) amortised; allocates nothing unless the pool grows.
    */
   tryAlloc(): Handle {
-    const size = this.liveCount;
+    const size = this.live;
     if (size >= this.peakSize && !this.raisePeak(size)) {
       this.failedAllocCount++;
       return NULL_HANDLE;
     }
     const slot = this.denseArray[size];
-    this.liveCount = size + 1;
+    this.live = size + 1;
     if (this.zeroOnAlloc === true) this.zeroSlot(slot); // `=== true`: as in alloc()
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
   }
@@ -277,7 +287,7 @@ export class StructPool<const S extends Schema> {
         const slots = this.slots;
         const entry = slot << SLOT_SHIFT;
         const at = slots[entry + POSITION];
-        const last = this.liveCount - 1;
+        const last = this.live - 1;
         if (slots[entry + HANDLE] === handle && at <= last) {
           const dense = this.denseArray;
           const lastSlot = dense[last];
@@ -288,7 +298,7 @@ export class StructPool<const S extends Schema> {
           // `| 0` wraps to int32 (exact: both terms are below 2^31), `& HANDLE_MASK` drops the
           // carry out of the top generation bit: the generation wraps to 0.
           slots[entry + HANDLE] = ((handle + this.generationStep) | 0) & HANDLE_MASK;
-          this.liveCount = last;
+          this.live = last;
           this.freeCount++;
           return;
         }
@@ -307,7 +317,7 @@ export class StructPool<const S extends Schema> {
     return (
       slot < this.slotCapacity &&
       this.slots[(slot << SLOT_SHIFT) + HANDLE] === handle &&
-      this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount
+      this.slots[(slot << SLOT_SHIFT) + POSITION] < this.live
     );
   }
 
@@ -333,7 +343,7 @@ export class StructPool<const S extends Schema> {
     if (typeof slot !== 'number' || (slot | 0) !== slot || slot < 0 || slot >= this.slotCapacity) {
       checkInteger('slot', slot, 0, this.slotCapacity - 1);
     }
-    if (this.slots[(slot << SLOT_SHIFT) + POSITION] >= this.liveCount) {
+    if (this.slots[(slot << SLOT_SHIFT) + POSITION] >= this.live) {
       throw new RangeError(`slot must be a live slot, got ${slot}, which is free`);
     }
     return this.slots[(slot << SLOT_SHIFT) + HANDLE];
@@ -383,24 +393,26 @@ export class StructPool<const S extends Schema> {
     const dense = this.denseArray;
     const slots = this.slots;
     const step = this.generationStep;
-    for (let i = 0; i < this.liveCount; i++) {
+    for (let i = 0; i < this.live; i++) {
       const entry = (dense[i] << SLOT_SHIFT) + HANDLE;
       slots[entry] = ((slots[entry] + step) | 0) & HANDLE_MASK; // as in free()
     }
-    this.clearedCount += this.liveCount;
-    this.liveCount = 0;
+    this.clearedCount += this.live;
+    this.live = 0;
     this.peakSize = 0;
   }
 
   /** A snapshot of the counters (allocates the returned object). O(1). */
   stats(): StructPoolStats {
     return {
-      size: this.liveCount,
+      liveSlots: this.live,
+      freeSlots: this.slotCapacity - this.live,
       capacity: this.slotCapacity,
       maxCapacity: this.maxCapacity,
-      free: this.slotCapacity - this.liveCount,
+      size: this.live,
+      free: this.slotCapacity - this.live,
       peakSize: this.peakSize,
-      allocCount: this.freeCount + this.clearedCount + this.liveCount,
+      allocCount: this.freeCount + this.clearedCount + this.live,
       freeCount: this.freeCount,
       clearedCount: this.clearedCount,
       failedAllocCount: this.failedAllocCount,
@@ -427,7 +439,7 @@ export class StructPool<const S extends Schema> {
     const v = new Violations('StructPool');
     const fail = v.report;
     const cap = this.slotCapacity;
-    const size = this.liveCount;
+    const size = this.live;
     if (!(size >= 0 && size <= cap && cap <= this.maxCapacity)) {
       fail(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
     }
@@ -485,7 +497,7 @@ export class StructPool<const S extends Schema> {
   private throwFull(): never {
     this.failedAllocCount++;
     throw new OutOfMemoryError(
-      this.liveCount >= this.maxCapacity
+      this.live >= this.maxCapacity
         ? `StructPool is full: all ${this.maxCapacity} slots are live; raise options.maxCapacity (at most ${MAX_POOL_CAPACITY})`
         : `StructPool could not grow past ${this.slotCapacity} slots (maxCapacity ${this.maxCapacity}): the runtime refused the memory`,
       1,
@@ -504,7 +516,7 @@ export class StructPool<const S extends Schema> {
       if (
         slot < this.slotCapacity &&
         this.slots[(slot << SLOT_SHIFT) + HANDLE] === handle &&
-        this.slots[(slot << SLOT_SHIFT) + POSITION] < this.liveCount
+        this.slots[(slot << SLOT_SHIFT) + POSITION] < this.live
       ) {
         return slot;
       }
@@ -514,7 +526,7 @@ export class StructPool<const S extends Schema> {
 
   /** Throws the right error for a value that is not a live handle. Cold path. */
   private reject(handle: unknown, freeing: boolean): never {
-    rejectHandle(handle, freeing, this.slots, this.liveCount, this.slotCapacity, this.indexBits);
+    rejectHandle(handle, freeing, this.slots, this.live, this.slotCapacity, this.indexBits);
   }
 
   /**

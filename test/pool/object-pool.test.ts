@@ -172,6 +172,30 @@ describe('ObjectPool: cases', () => {
     expect([pool.size, pool.used, pool.free]).toEqual([1, 0, 1]);
     expectHonest(pool);
   });
+
+  it('the pools share one vocabulary: liveItems / freeItems / capacity, the old names deprecated aliases', () => {
+    const pool = makePool({ capacity: 8, maxRetained: 2 });
+    const agree = () => {
+      const st = pool.stats();
+      expect([st.liveItems, st.freeItems, st.capacity]).toEqual([pool.liveItems, pool.freeItems, pool.capacity]);
+      // Deprecated: size (live plus free), used (live), free (retained), in the object and in stats().
+      expect([pool.size, pool.used, pool.free]).toEqual([
+        pool.liveItems + pool.freeItems,
+        pool.liveItems,
+        pool.freeItems,
+      ]);
+      expect([st.size, st.used, st.free]).toEqual([pool.size, pool.used, pool.free]);
+    };
+    const items = [pool.acquire(), pool.acquire(), pool.acquire()];
+    expect([pool.liveItems, pool.freeItems]).toEqual([3, 0]);
+    agree();
+    for (const item of items) pool.release(item); // the third is dropped (maxRetained 2)
+    expect([pool.liveItems, pool.freeItems]).toEqual([0, 2]);
+    agree();
+    pool.acquire();
+    expect([pool.liveItems, pool.freeItems]).toEqual([1, 1]);
+    agree();
+  });
 });
 
 describe('ObjectPool: behaviour', () => {

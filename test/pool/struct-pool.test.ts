@@ -325,6 +325,20 @@ describe('StructPool: behaviour', () => {
     pool.check();
   });
 
+  it('liveSlots / freeSlots / capacity, the same words as ObjectPool; size and stats size/free agree', () => {
+    const pool = new StructPool({ x: 'f32' }, { capacity: 4, maxCapacity: 16 });
+    const hs = [pool.alloc(), pool.alloc(), pool.alloc()];
+    expect([pool.liveSlots, pool.freeSlots, pool.capacity, pool.size]).toEqual([3, 1, 4, 3]);
+    pool.alloc();
+    pool.alloc(); // grows to 8
+    expect([pool.liveSlots, pool.freeSlots, pool.capacity]).toEqual([5, 3, 8]);
+    pool.free(hs[0]);
+    const st = pool.stats();
+    expect([st.liveSlots, st.freeSlots, st.capacity]).toEqual([4, 4, 8]);
+    expect([st.size, st.free]).toEqual([st.liveSlots, st.freeSlots]); // deprecated names
+    expect(st.freeCount).toBe(1); // free() calls, as AllocatorStats.freeCount
+  });
+
   it('stats() counts allocs, frees and peaks', () => {
     const { pool } = pooled();
     expect(pool.stats()).toMatchObject({
