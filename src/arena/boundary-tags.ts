@@ -57,13 +57,6 @@ import { ArenaChassis } from './chassis.js';
 
 export { HEADER_BYTES, TAG_USED } from './block-tags.js';
 
-/**
- * Module-local copies of imported constants (`NULL_OFFSET`, `MAX_REQUEST_BYTES`) for the hot
- * paths: some loaders (tsx) turn imported bindings into getter calls on every read.
- */
-const NO_BLOCK: number = NULL_OFFSET;
-const MAX_BYTES: number = MAX_REQUEST_BYTES;
-
 /** Rounds `value` up to a multiple of `step` (plain double arithmetic: exact below 2^53). */
 function roundUp(value: number, step: number): number {
   return Math.ceil(value / step) * step;
@@ -150,7 +143,7 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   protected abstract indexReplace(oldBlock: number, oldSizeBytes: number, newBlock: number, newSizeBytes: number): void;
   /** The free block at `block` grew (absorbed the blocks after it) or changed size in place. */
   protected abstract indexResize(block: number, oldSizeBytes: number, newSizeBytes: number): void;
-  /** A free block of at least `sizeBytes` chosen by the policy, or -1. Changes nothing but a rover. */
+  /** A free block of at least `sizeBytes` chosen by the policy, or `NULL_OFFSET`. Changes nothing but a rover. */
   protected abstract indexFind(sizeBytes: number): number;
   /** Whole size of the largest free block (0 when none). */
   protected abstract indexLargest(): number;
@@ -203,11 +196,11 @@ export abstract class BoundaryTagArena extends ArenaChassis {
    */
   tryAlloc(bytes: number): number {
     // Inline test of exactly what checkSize accepts; checkSize throws the exact error otherwise.
-    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_BYTES && Number.isInteger(bytes))) {
+    if (!(typeof bytes === 'number' && bytes >= 1 && bytes <= MAX_REQUEST_BYTES && Number.isInteger(bytes))) {
       checkSize('bytes', bytes, MAX_REQUEST_BYTES);
     }
     const offset = this.allocBlock(bytes);
-    if (offset === NO_BLOCK) this.failedAllocCount++;
+    if (offset === NULL_OFFSET) this.failedAllocCount++;
     return offset;
   }
 
@@ -223,9 +216,9 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   /** Allocation without argument checks or failure counting; -1 when nothing fits. */
   private allocBlock(bytes: number): number {
     const need = this.blockBytesFor(bytes);
-    if (need > this.heapEnd - this.firstBlock) return NO_BLOCK;
+    if (need > this.heapEnd - this.firstBlock) return NULL_OFFSET;
     const block = this.indexFind(need);
-    if (block < 0) return NO_BLOCK;
+    if (block === NULL_OFFSET) return NULL_OFFSET;
     let size = this.blockSize(block);
     const rest = size - need;
     if (rest >= this.minBlockBytes) {

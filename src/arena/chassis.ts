@@ -23,12 +23,6 @@
 import { InvalidFreeError, NULL_OFFSET, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
 import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
 
-/**
- * Module-local copy of `NULL_OFFSET` for the hot path: some loaders (tsx) turn an imported
- * binding into a getter call on every read.
- */
-const NO_BLOCK: number = NULL_OFFSET;
-
 /** What an arena's constructor hands to {@link ArenaChassis}: `resolveArenaOptions`' result. */
 export interface ChassisParts {
   buffer: ArrayBuffer | SharedArrayBuffer;
@@ -82,7 +76,7 @@ export abstract class ArenaChassis implements Allocator {
    */
   alloc(bytes: number): number {
     const offset = this.tryAlloc(bytes);
-    if (offset === NO_BLOCK) throw this.outOfMemory('alloc', bytes);
+    if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
     return offset;
   }
 

@@ -10,7 +10,7 @@
  *
  * ## Free list
  * Links live in the first 8 payload bytes of each free block: `i32` next and prev *block starts*
- * (-1 = none). A freed block with no free neighbour is pushed at the head (LIFO order); a freed
+ * (`NULL_OFFSET`, -1, for none). A freed block with no free neighbour is pushed at the head (LIFO order); a freed
  * block that merges with a free neighbour, and the remainder of a split, keep that block's place
  * in the list (so the big free areas of the arena keep their place, and small blocks freed
  * recently are reused first). So:
@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { checkOneOf } from '../errors.js';
+import { NULL_OFFSET, checkOneOf } from '../errors.js';
 import type { ArenaOptions } from './allocator.js';
 import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
 
@@ -47,8 +47,6 @@ export interface FreeListArenaOptions extends ArenaOptions {
 /** `i32` word offsets of the links, from the block start. */
 const LINK_NEXT = HEADER_BYTES / 4;
 const LINK_PREV = HEADER_BYTES / 4 + 1;
-/** "No block" in a link, the head or the rover. */
-const NONE = -1;
 
 /**
  * An arena of boundary-tag blocks with an explicit free list (see the module doc).
@@ -65,8 +63,8 @@ const NONE = -1;
 export class FreeListArena extends BoundaryTagArena {
   /** The placement policy. */
   readonly fit: FitPolicy;
-  private head = NONE;
-  private rover = NONE;
+  private head = NULL_OFFSET;
+  private rover = NULL_OFFSET;
   /** Upper bound on the largest free block's size; exact unless `largestStale`. */
   private largestKnown = 0;
   private largestStale = false;
@@ -84,8 +82,8 @@ export class FreeListArena extends BoundaryTagArena {
   }
 
   protected indexClear(): void {
-    this.head = NONE;
-    this.rover = NONE;
+    this.head = NULL_OFFSET;
+    this.rover = NULL_OFFSET;
     this.largestKnown = 0;
     this.largestStale = false;
   }
@@ -94,8 +92,8 @@ export class FreeListArena extends BoundaryTagArena {
     const i32 = this.i32;
     const w = block >>> 2;
     i32[w + LINK_NEXT] = this.head;
-    i32[w + LINK_PREV] = NONE;
-    if (this.head !== NONE) i32[(this.head >>> 2) + LINK_PREV] = block;
+    i32[w + LINK_PREV] = NULL_OFFSET;
+    if (this.head !== NULL_OFFSET) i32[(this.head >>> 2) + LINK_PREV] = block;
     this.head = block;
     this.noteInserted(sizeBytes);
   }
@@ -105,11 +103,11 @@ export class FreeListArena extends BoundaryTagArena {
     const w = block >>> 2;
     const next = i32[w + LINK_NEXT];
     const prev = i32[w + LINK_PREV];
-    if (prev === NONE) this.head = next;
+    if (prev === NULL_OFFSET) this.head = next;
     else i32[(prev >>> 2) + LINK_NEXT] = next;
-    if (next !== NONE) i32[(next >>> 2) + LINK_PREV] = prev;
+    if (next !== NULL_OFFSET) i32[(next >>> 2) + LINK_PREV] = prev;
     // Keep the rover on the list: the block it points at may be taken or coalesced away.
-    if (this.rover === block) this.rover = next !== NONE ? next : this.head;
+    if (this.rover === block) this.rover = next !== NULL_OFFSET ? next : this.head;
     if (sizeBytes === this.largestKnown) this.largestStale = true;
   }
 
@@ -121,9 +119,9 @@ export class FreeListArena extends BoundaryTagArena {
     const nw = newBlock >>> 2;
     i32[nw + LINK_NEXT] = next;
     i32[nw + LINK_PREV] = prev;
-    if (prev === NONE) this.head = newBlock;
+    if (prev === NULL_OFFSET) this.head = newBlock;
     else i32[(prev >>> 2) + LINK_NEXT] = newBlock;
-    if (next !== NONE) i32[(next >>> 2) + LINK_PREV] = newBlock;
+    if (next !== NULL_OFFSET) i32[(next >>> 2) + LINK_PREV] = newBlock;
     if (this.rover === oldBlock) this.rover = newBlock;
     if (oldSizeBytes === this.largestKnown) this.largestStale = true;
     this.noteInserted(newSizeBytes);
@@ -143,17 +141,17 @@ export class FreeListArena extends BoundaryTagArena {
 
   protected indexFind(sizeBytes: number): number {
     // largestKnown is an upper bound even when stale: a larger request cannot fit.
-    if (sizeBytes > this.largestKnown) return NONE;
+    if (sizeBytes > this.largestKnown) return NULL_OFFSET;
     const i32 = this.i32;
     if (this.fit === 'first') {
-      for (let b = this.head; b !== NONE; b = i32[(b >>> 2) + LINK_NEXT]) {
+      for (let b = this.head; b !== NULL_OFFSET; b = i32[(b >>> 2) + LINK_NEXT]) {
         if (this.blockSize(b) >= sizeBytes) return b;
       }
-      return NONE;
+      return NULL_OFFSET;
     }
     if (this.fit === 'next') {
-      const start = this.rover !== NONE ? this.rover : this.head;
-      if (start === NONE) return NONE;
+      const start = this.rover !== NULL_OFFSET ? this.rover : this.head;
+      if (start === NULL_OFFSET) return NULL_OFFSET;
       let b = start;
       do {
         if (this.blockSize(b) >= sizeBytes) {
@@ -161,13 +159,13 @@ export class FreeListArena extends BoundaryTagArena {
           return b;
         }
         b = i32[(b >>> 2) + LINK_NEXT];
-        if (b === NONE) b = this.head;
+        if (b === NULL_OFFSET) b = this.head;
       } while (b !== start);
-      return NONE;
+      return NULL_OFFSET;
     }
-    let best = NONE;
+    let best = NULL_OFFSET;
     let bestSize = Infinity;
-    for (let b = this.head; b !== NONE; b = i32[(b >>> 2) + LINK_NEXT]) {
+    for (let b = this.head; b !== NULL_OFFSET; b = i32[(b >>> 2) + LINK_NEXT]) {
       const size = this.blockSize(b);
       if (size >= sizeBytes && (size < bestSize || (size === bestSize && b < best))) {
         best = b;
@@ -180,7 +178,7 @@ export class FreeListArena extends BoundaryTagArena {
   protected indexLargest(): number {
     if (this.largestStale) {
       let largest = 0;
-      for (let b = this.head; b !== NONE; b = this.i32[(b >>> 2) + LINK_NEXT]) {
+      for (let b = this.head; b !== NULL_OFFSET; b = this.i32[(b >>> 2) + LINK_NEXT]) {
         const size = this.blockSize(b);
         if (size > largest) largest = size;
       }
@@ -194,9 +192,9 @@ export class FreeListArena extends BoundaryTagArena {
     const fail = (msg: string) => report(`free list: ${msg}`);
     const i32 = this.i32;
     const seen = new Set<number>();
-    let prev = NONE;
-    let roverSeen = this.rover === NONE;
-    for (let b = this.head; b !== NONE; b = i32[(b >>> 2) + LINK_NEXT]) {
+    let prev = NULL_OFFSET;
+    let roverSeen = this.rover === NULL_OFFSET;
+    for (let b = this.head; b !== NULL_OFFSET; b = i32[(b >>> 2) + LINK_NEXT]) {
       if (seen.has(b)) {
         fail(`cycle at block ${b} (the walk stops there)`);
         return;

@@ -60,12 +60,6 @@ const NEVER = 0;
 /** Block state word: freed (a second free is a double free). */
 const FREED = -1;
 
-/**
- * Module-local copy of `NULL_OFFSET` for the hot path: some loaders (tsx) turn an imported
- * binding into a getter call on every read.
- */
-const NO_BLOCK: number = NULL_OFFSET;
-
 /** Options of SlabArena beyond the common {@link ArenaOptions}. */
 const EXTRA_OPTION_KEYS = ['blockBytes'] as const;
 const DEFAULT_BLOCK_BYTES = 64;
@@ -155,7 +149,7 @@ export class SlabArena extends ArenaChassis {
     }
     checkInteger('bytes', bytes, 1, MAX_REQUEST_BYTES);
     this.failedAllocCount++; // a valid request got here only because it cannot be served
-    return NO_BLOCK;
+    return NULL_OFFSET;
   }
 
   /**

@@ -41,6 +41,7 @@
  *
  * @module
  */
+import { NULL_OFFSET } from '../errors.js';
 import type { ArenaOptions } from './allocator.js';
 import { clearBit, hasBit, highestBitAtOrBelow, lowestBitFrom, setBit } from './bitset.js';
 import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
@@ -187,7 +188,7 @@ export class TreeArena extends BoundaryTagArena {
       }
     }
     const node = this.large.ceiling(sizeBytes);
-    return node === NIL_NODE ? -1 : this.large.offsetOf(node);
+    return node === NIL_NODE ? NULL_OFFSET : this.large.offsetOf(node);
   }
 
   protected indexLargest(): number {

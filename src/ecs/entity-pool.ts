@@ -87,7 +87,7 @@ export class EntityPool {
   declare private unsubscribe: () => void;
   /** [raw entity index] -> slot + 1 (0: not from this pool). */
   declare private slotOfRaw: Int32Array;
-  /** [slot] -> live handle of the slot, -1 when parked or unused. */
+  /** [slot] -> live handle of the slot, `NULL_HANDLE` when parked or unused. */
   declare private handleOfSlot: Int32Array;
   /** [slot] -> the bitECS entity bound to the slot for good (0: not created yet). */
   declare private eidOfSlot: Int32Array;
@@ -143,7 +143,7 @@ export class EntityPool {
     this.slots = new StructPool({ eid: 'i32' }, { capacity, maxCapacity, zeroOnAlloc: false });
     this.slotMask = (2 ** this.slots.indexBits - 1) | 0;
     this.slotOfRaw = new Int32Array(1024);
-    this.handleOfSlot = new Int32Array(capacity).fill(-1);
+    this.handleOfSlot = new Int32Array(capacity).fill(NULL_HANDLE);
     this.eidOfSlot = new Int32Array(capacity);
     this.created = 0;
     this.anchor = {};
@@ -216,7 +216,7 @@ export class EntityPool {
     } catch (error) {
       // A full component: undo, so the throwing call leaves the pool as it was.
       for (let i = 0; i < added; i++) this.components[i].remove(eid);
-      this.handleOfSlot[slot] = -1;
+      this.handleOfSlot[slot] = NULL_HANDLE;
       this.slots.free(h);
       throw error;
     }
@@ -233,28 +233,28 @@ export class EntityPool {
    */
   despawn(eid: number): boolean {
     const h = this.handleOf(eid);
-    if (h === -1) {
+    if (h === NULL_HANDLE) {
       checkEntityId(eid);
       return false;
     }
     const components = this.components;
     for (let i = 0; i < components.length; i++) components[i].remove(eid);
-    this.handleOfSlot[h & this.slotMask] = -1;
+    this.handleOfSlot[h & this.slotMask] = NULL_HANDLE;
     this.slots.free(h);
     return true;
   }
 
   /**
-   * The pool handle of a live pooled entity (generation-tagged; store it), or -1 (also for a
+   * The pool handle of a live pooled entity (generation-tagged; store it), or `NULL_HANDLE` (-1; also for a
    * non-number or a stale id). O(1), allocates nothing, never throws.
    */
   handleOf(eid: number): number {
-    if (typeof eid !== 'number') return -1;
+    if (typeof eid !== 'number') return NULL_HANDLE;
     const id = int32IdOf(eid); // a uint32-form id names the same entity
     const raw = id & this.index.entityMask;
-    if (raw >= this.slotOfRaw.length) return -1;
+    if (raw >= this.slotOfRaw.length) return NULL_HANDLE;
     const slot = this.slotOfRaw[raw] - 1;
-    if (slot < 0 || this.eidOfSlot[slot] !== id) return -1;
+    if (slot < 0 || this.eidOfSlot[slot] !== id) return NULL_HANDLE;
     return this.handleOfSlot[slot];
   }
 
@@ -276,7 +276,7 @@ export class EntityPool {
 
   /** Whether `eid` is a live (spawned, not despawned) entity of this pool. O(1), never throws. */
   isLive(eid: number): boolean {
-    return this.handleOf(eid) !== -1;
+    return this.handleOf(eid) !== NULL_HANDLE;
   }
 
   /** Despawns every live entity (O(size)). Their handles go stale. */
@@ -303,7 +303,7 @@ export class EntityPool {
     for (let i = slots.size - 1; i >= 0; i--) {
       const slot = dense[i];
       slots.free(this.handleOfSlot[slot]);
-      this.handleOfSlot[slot] = -1;
+      this.handleOfSlot[slot] = NULL_HANDLE;
     }
     this.eidOfSlot.fill(0);
     this.slotOfRaw.fill(0);
@@ -347,7 +347,7 @@ export class EntityPool {
       created++;
       if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} of slot ${s} is not alive`);
       if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1) fail(`slot map of ${eid} is wrong`);
-      const live = this.handleOfSlot[s] !== -1;
+      const live = this.handleOfSlot[s] !== NULL_HANDLE;
       if (live !== this.slots.isAlive(this.handleOfSlot[s])) fail(`handle of slot ${s} is wrong`);
       for (const c of this.components) {
         if (c.has(eid) !== live) {
@@ -377,7 +377,7 @@ export class EntityPool {
   /** Grows the per-slot arrays to the slot pool's capacity (after it doubled). */
   private growSlotArrays(): void {
     const n = this.slots.capacity;
-    const handles = new Int32Array(n).fill(-1);
+    const handles = new Int32Array(n).fill(NULL_HANDLE);
     handles.set(this.handleOfSlot);
     this.handleOfSlot = handles;
     this.eidOfSlot = grownCopy(this.eidOfSlot, n);
