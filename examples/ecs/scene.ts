@@ -5,7 +5,8 @@
  *
  * - `Turret` ({ x, y, angle, spin }, entity layout, bitECS membership): found with a bitECS query.
  * - `Position` / `Velocity` / `Life` (entity layout, pool membership): given to each spawned bullet
- *   by the pool, removed on despawn; systems iterate their packed lists backward (E4 contract).
+ *   by the pool, removed on despawn; systems iterate their packed lists backward (the iteration
+ *   contract of PoolComponent).
  *
  * Units: positions in CSS pixels, velocities in pixels per frame, lifetimes in frames.
  *
@@ -133,7 +134,8 @@ export function createEcsScene(widthPx: number, heightPx: number, turrets = 6): 
         px[at] += vx[at];
         py[at] += vy[at];
       }
-      // Age and despawn: backward iteration, removing only the current entity (E4 contract).
+      // Age and despawn: backward iteration, removing only the current entity (PoolComponent's
+      // iteration contract).
       const frames = Life.fields.frames;
       const lifeIdx = Life.indices;
       const lifeEnts = Life.entities;

@@ -17,15 +17,17 @@
  * again unchanged: no id-based check can tell the two lives apart; store an
  * {@link EntityPool.handleOf} handle or use versioning.
  *
- * **Clearing the world (case E2).** bitECS 0.4.0 `resetWorld` replaces the entity index with a
- * fresh, *unversioned* one whose ids restart at 1, so every id taken before the clear would be
+ * **Clearing the world** (tested by 'E2: clearing the world kills every id and handle taken before
+ * it' in `test/ecs/review-fixes.test.ts`). bitECS 0.4.0 `resetWorld` replaces the entity index with
+ * a fresh, *unversioned* one whose ids restart at 1, so every id taken before the clear would be
  * alive again as soon as its number is reissued. {@link clearWorld} (or the first
  * `resetAfterWorldReset()` of a {@link PoolComponent} or {@link EntityPool} right after a bare
  * `resetWorld`) restores the versioning and carries every raw index over as dead with its version
  * advanced: an id from before the clear is dead after its index is reused (up to the version wrap
  * above). Unversioned worlds restart ids at 1 as bitECS does (nothing can tell them apart).
  *
- * **The bitECS 0.4.0 fault (case E8).** Its `EntityIndex` writes `sparse[versionedId]` when it
+ * **The bitECS 0.4.0 fault** (tested under 'versioned bitECS ids (case E8)' in
+ * `test/ecs/entity-ids.test.ts`). Its `EntityIndex` writes `sparse[versionedId]` when it
  * recycles or swap-removes an id, but `isEntityIdAlive` reads `sparse[getId(id)]` (the raw key). Once
  * a recycled id is moved by the removal of another entity, bitECS reports it dead while it lives, so
  * `removeEntity` on it silently does nothing (its components leak and it stays in queries), and

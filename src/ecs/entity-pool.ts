@@ -17,7 +17,8 @@
  *   components listed in `components` (removed on despawn, added zeroed on spawn).
  * - A respawned entity keeps its bitECS id, so a stored id cannot tell an old life from a new
  *   one. Store the pool handle ({@link EntityPool.handleOf}) instead: its generation changes on
- *   every despawn, and {@link EntityPool.entityOf} returns -1 for a stale handle (case E3).
+ *   every despawn, and {@link EntityPool.entityOf} returns -1 for a stale handle (tested by
+ *   '...handles go stale... (E3 on the pool path)' in `test/ecs/entity-pool.test.ts`).
  * - Memory is held at the pool's peak population (call `dispose()` to really remove them).
  * - A bare bitECS `removeEntity` on a pooled entity (live or parked) is safe: a private tag's
  *   `onRemove` hook despawns it and unbinds its slot, which gets a new entity on its next use.
@@ -67,8 +68,8 @@ const OPTION_KEYS = ['components', 'tags', 'capacity', 'maxCapacity'] as const;
 
 /** A pool of recycled bitECS entities. See the module documentation for the trade. */
 export class EntityPool {
-  // Fields are `declare`d and assigned once in the constructor, so V8 keeps a precise
-  // representation of each (see StructPool): `spawn`/`despawn` load them without type checks.
+  // Fields set in the constructor are `declare`d, as in StructPool (bench/README.md, section
+  // Pools, "Things that moved these figures").
 
   /** The bitECS world the entities live in. */
   declare readonly world: World;
@@ -94,8 +95,7 @@ export class EntityPool {
   declare private created: number;
   /**
    * `2^indexBits - 1` of the slot pool: `handle & slotMask` is the slot. Handles are integers in
-   * `[0, 2^31)`, so the 32-bit AND is exact (a `%` by `2^indexBits`, a heap number in V8, compiled
-   * to a floating-point modulo call: measured a third of `spawn`'s time).
+   * `[0, 2^31)`, so the 32-bit AND is exact (not `%`: bench/README.md, section Pools).
    */
   declare private readonly slotMask: number;
   /**

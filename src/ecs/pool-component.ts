@@ -6,10 +6,11 @@
  * id -> slot map), and two memberships, `'bitecs'` (hooks; visible to bitECS queries) and `'pool'`
  * (O(1), garbage-free): see {@link ComponentLayout} and {@link ComponentMembership}.
  *
- * Iteration contract (case E4): `entities[0..count)` and `indices[0..count)` are packed; a removal
- * swaps the last entry into the removed position. Iterate **backward** (`for (i = count - 1;
- * i >= 0; i--)`): removing the current entity (its component or the whole entity) moves an
- * already-visited entry into `i`, so every entity present at the start is visited exactly once.
+ * Iteration contract: `entities[0..count)` and `indices[0..count)` are packed; a removal swaps
+ * the last entry into the removed position. Iterate **backward** (`for (i = count - 1; i >= 0;
+ * i--)`): removing the current entity (its component or the whole entity) moves an
+ * already-visited entry into `i`, so every entity present at the start is visited exactly once
+ * (test 'E4: removal during backward iteration ...' in `test/ecs/pool-component.test.ts`).
  * Adding during a backward pass appends at the end (not visited this pass). Removing an entity
  * other than the current one during a pass is not covered: defer it (collect ids, remove after).
  *
@@ -26,12 +27,11 @@
  * Errors: predicates (`has`, `indexOf`) never throw; mutators (`add`, `remove`) throw TypeError
  * for a non-number id (a BigInt, a string) and RangeError for a non-integer or out-of-range one.
  *
- * Clearing the world (case E2): after bitECS `resetWorld`, call `resetAfterWorldReset()` (or use
+ * Clearing the world: after bitECS `resetWorld`, call `resetAfterWorldReset()` (or use
  * `clearWorld`); in a versioned world ids from before the clear then stay dead after reuse (see
- * `entity-ids.ts` for the exact guarantee).
- *
- * Versioned ids (case E8): every per-entity array is keyed by the raw index and stores the full id;
- * `has(eid)` compares it, so a stale versioned id reads as absent.
+ * `entity-ids.ts`; tests 'E2: ...' in `test/ecs/pool-component.test.ts`). Versioned ids: every
+ * per-entity array is keyed by the raw index and stores the full id; `has(eid)` compares it, so
+ * a stale versioned id reads as absent.
  *
  * Reference: bitECS 0.4.0 `observe`/`onAdd`/`onRemove` (`src/core/Query.ts`); the packed array of
  * slot maps (Bitsquid "packed array", Rust `slotmap`).
@@ -296,7 +296,8 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Raises the capacity of every column and per-entity array together (case E6). O(capacity).
+   * Raises the capacity of every column and per-entity array together (tested by 'E6: every
+   * per-entity array grows together' in `test/ecs/pool-component.test.ts`). O(capacity).
    *
    * @throws RangeError when `capacity` is not an integer in `[1, maxCapacity]`.
    */

@@ -18,12 +18,14 @@
  * Works with both layouts and both memberships (every add and remove, hooked or direct, moves
  * `changeCount`). For `'entity'`-layout members the column index is the raw entity index.
  *
- * Iteration contract (case E4): the result is a **snapshot** taken by `update()`. Adding or
- * removing components or entities during a pass does not change `entities`/`indices` until the
- * next `update()`: every entity that matched at `update()` is visited exactly once, in either
- * direction, even when the system removes it or others. An entity removed earlier in the same
- * pass is still visited: test `C.has(eid)` before touching it if the system removes entities
- * other than the current one (with the `'slot'` layout its old slot may already hold a new owner).
+ * Iteration contract (tested by 'E4: removal during a pass visits every entity that matched at
+ * update() exactly once (snapshot)' in `test/ecs/pool-query.test.ts`): the result is a **snapshot**
+ * taken by `update()`. Adding or removing components or entities during a pass does not change
+ * `entities`/`indices` until the next `update()`: every entity that matched at `update()` is
+ * visited exactly once, in either direction, even when the system removes it or others. An entity
+ * removed earlier in the same pass is still visited: test `C.has(eid)` before touching it if the
+ * system removes entities other than the current one (with the `'slot'` layout its old slot may
+ * already hold a new owner).
  *
  * Source: the sparse-set join of EnTT's views (iterate the smallest pool, test the others through
  * their sparse arrays: Caini, "ECS back and forth", 2019), with a cached result invalidated by

@@ -69,7 +69,8 @@ type ZeroView = Int32Array | Uint8Array;
  * to `maxCapacity`) when an `alloc` finds it full. Handles, slots and values are kept. Column
  * views stay valid: each column of a growable pool is a length-tracking view over a resizable
  * `ArrayBuffer`, so `const xs = pool.fields.x` held across a growth sees the new length and
- * every write lands in the pool (case C19). The same holds for `dense`. Cost: in Node 20 (V8
+ * every write lands in the pool (tested by 'C19 views across growth' in
+ * `test/pool/struct-pool.test.ts`). The same holds for `dense`. Cost: in Node 20 (V8
  * 11.3) element access through length-tracking views is measurably slower than through fixed
  * views (figures in `bench/README.md`, section pool). A pool created with
  * `capacity === maxCapacity` (the default) never grows and uses plain buffers and fixed views;

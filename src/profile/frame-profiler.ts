@@ -99,8 +99,8 @@ export class FrameProfiler {
   /** The frames held, oldest overwritten first (`frame-ring.ts`). */
   private readonly ring: FrameRing;
   /**
-   * The profiler's running doubles, in a typed array rather than object fields: a typed-array
-   * store never boxes a double, whatever representation V8 picked for a field. Slots:
+   * The profiler's running doubles, in a typed array rather than object fields, so no store boxes
+   * one (bench/README.md, section Frame-time profile, on per-frame allocation). Slots:
    * {@link ELAPSED_MS}, {@link BEGIN_MS}, {@link PREV_BEGIN_MS}, {@link PENDING_GC_MS},
    * {@link WRITE_FRAME_MS}, {@link WRITE_CPU_MS}.
    */
@@ -152,8 +152,8 @@ export class FrameProfiler {
    *   V8 does not inline this call (a fractional `frameMs` argument is boxed at such a call site).
    */
   record(frameMs: number, cpuMs = NaN, live = 0, spawned = 0, freed = 0): void {
-    // One branch on the success path keeps this small enough for V8 to inline at call sites
-    // (a double argument crossing a call that is not inlined is boxed: 16 bytes of garbage).
+    // One branch on the success path keeps this small enough to inline at call sites (why:
+    // bench/README.md, section Frame-time profile, on per-frame allocation).
     if (
       !(
         typeof frameMs === 'number' &&
