@@ -118,7 +118,10 @@ export interface Allocator {
   reset(): void;
   /** A snapshot of the counters. O(1). Allocates the returned object. */
   stats(): AllocatorStats;
-  /** Validates every invariant in O(n); throws an `Error` describing the first violation. */
+  /**
+   * Validates every invariant in O(n). Throws one `CorruptionError` listing every violation found
+   * (and counting them), or reporting a buffer detached since construction.
+   */
   check(): void;
   /** Visits every block in address order (live and free). */
   walk(visit: BlockVisitor): void;
