@@ -118,6 +118,24 @@ describe('check() lists every violation, two corruptions at once', () => {
     expectListed(e, /free block at 0 has tag 12345678/, /live block at 56 records 9999 requested bytes in 56/);
   });
 
+  it('FreeListArena: free() of a block whose tags were overwritten throws the same CorruptionError, unchanged', () => {
+    const arena = new FreeListArena({ sizeBytes: 4096 });
+    const p = arena.alloc(16); // block [0, 32)
+    const q = arena.alloc(16); // block [32, 64)
+    arena.u32[(p + 24) >> 2] = 12345; // a write past p's end overwrites q's header size
+    let caught: unknown;
+    try {
+      arena.free(q);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CorruptionError);
+    const e = caught as CorruptionError;
+    expect([e.structure, e.count]).toEqual(['FreeListArena', 1]);
+    expect(e.message).toMatch(/^FreeListArena\.free\(40\): 1 violation: heap corruption: the tags of the live block at 32/);
+    expect(arena.stats().liveBlocks).toBe(2);
+  });
+
   it('TreeArena: a free block tag through the buffer and a bin bitmap bit', () => {
     const arena = new TreeArena({ sizeBytes: 4096 });
     const p = arena.alloc(40);

@@ -245,8 +245,8 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   /**
    * Checks that `offset` is the payload of a live block and returns the block start.
    * @throws TypeError (not a number), RangeError (not an integer), InvalidFreeError with
-   *   reason `'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`, or Error when the
-   *   tags of a live block were overwritten (heap corruption: a write past a block's end).
+   *   reason `'out-of-range' | 'misaligned' | 'interior' | 'not-allocated'`, or CorruptionError
+   *   when the tags of a live block were overwritten (a write past the end of the block before).
    */
   private liveBlockAt(offset: number, method: string): number {
     // Exactly the offsets the prelude accepts (`| 0` equality: an integer below 2^31, where the
@@ -304,8 +304,9 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   /**
    * Frees a live block and coalesces it with a free neighbour on either side, O(1) plus the
    * index update (list O(1), tree O(log n)).
-   * @throws as `liveBlockAt`: TypeError, RangeError, InvalidFreeError with a reason; the arena is
-   *   then unchanged.
+   * @throws as `liveBlockAt`: TypeError, RangeError, InvalidFreeError with a reason, or
+   *   CorruptionError (`FreeListArena.free(1032): 1 violation: heap corruption: ...`) when the
+   *   block's tags were overwritten; the arena is then unchanged.
    */
   free(offset: number): void {
     this.releaseBlock(this.liveBlockAt(offset, 'free'));
