@@ -46,15 +46,13 @@ import {
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
-import { NULL_OFFSET, Violations, checkInteger, checkPowerOfTwo } from '../errors.js';
+import * as errors from '../errors.js';
+import { Violations, checkInteger, checkPowerOfTwo } from '../errors.js';
 import { popCount } from './bitset.js';
 import { RequestedSizes } from './buddy-requested.js';
 import { ArenaChassis } from './chassis.js';
+import * as buddyTree from './buddy-tree.js';
 import {
-  FREE_BASE,
-  RESERVED,
-  ROOT,
-  USED,
   ancestorAt,
   blockStartOf,
   buddyGeometry,
@@ -75,6 +73,14 @@ import {
   walkTree,
   type BuddyGeometry,
 } from './buddy-tree.js';
+
+/**
+ * Module-local copies of imported constants for the hot paths: a read of an imported binding is
+ * not folded to a constant as a module's own `const` is (bench/README.md, section Pools, "Things
+ * that moved these figures").
+ */
+const { FREE_BASE, RESERVED, ROOT, USED } = buddyTree;
+const { NULL_OFFSET } = errors;
 
 /** Options of {@link BuddyArena}. */
 export interface BuddyArenaOptions extends ArenaOptions {

@@ -20,8 +20,16 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_OFFSET, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
+import * as errors from '../errors.js';
+import { InvalidFreeError, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
 import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
+
+/**
+ * Module-local copies of imported constants for the hot paths: a read of an imported binding is
+ * not folded to a constant as a module's own `const` is (bench/README.md, section Pools, "Things
+ * that moved these figures").
+ */
+const { NULL_OFFSET } = errors;
 
 /** What an arena's constructor hands to {@link ArenaChassis}: `resolveArenaOptions`' result. */
 export interface ChassisParts {

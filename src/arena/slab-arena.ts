@@ -43,7 +43,8 @@ import {
   type ArenaOptions,
   type BlockVisitor,
 } from './allocator.js';
-import { NULL_OFFSET, Violations, checkInteger } from '../errors.js';
+import * as errors from '../errors.js';
+import { Violations, checkInteger } from '../errors.js';
 import { ArenaChassis } from './chassis.js';
 
 /** Options of {@link SlabArena}. */
@@ -59,6 +60,13 @@ export interface SlabArenaOptions extends ArenaOptions {
 const NEVER = 0;
 /** Block state word: freed (a second free is a double free). */
 const FREED = -1;
+
+/**
+ * Module-local copies of imported constants for the hot paths: a read of an imported binding is
+ * not folded to a constant as a module's own `const` is (bench/README.md, section Pools, "Things
+ * that moved these figures").
+ */
+const { NULL_OFFSET } = errors;
 
 /** Options of SlabArena beyond the common {@link ArenaOptions}. */
 const EXTRA_OPTION_KEYS = ['blockBytes'] as const;

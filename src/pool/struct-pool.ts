@@ -8,17 +8,16 @@ import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, Violations, checkInteg
 import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
-import {
-  HANDLE,
-  HANDLE_MASK,
-  POSITION,
-  SLOT_SHIFT,
-  SLOT_STRIDE,
-  checkSlotTable,
-  initFreeSlots,
-  rejectHandle,
-} from './slot-table.js';
+import * as slotTable from './slot-table.js';
+import { checkSlotTable, initFreeSlots, rejectHandle } from './slot-table.js';
 import { resolveStructPoolOptions, type StructPoolOptions, type StructPoolStats } from './struct-pool-options.js';
+
+/**
+ * Module-local copies of imported constants for the hot paths: a read of an imported binding is
+ * not folded to a constant as a module's own `const` is (bench/README.md, section Pools, "Things
+ * that moved these figures").
+ */
+const { HANDLE, HANDLE_MASK, POSITION, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
 
 export type { StructPoolOptions, StructPoolStats } from './struct-pool-options.js';
 
