@@ -132,7 +132,9 @@ describe('check() lists every violation, two corruptions at once', () => {
     expect(caught).toBeInstanceOf(CorruptionError);
     const e = caught as CorruptionError;
     expect([e.structure, e.count]).toEqual(['FreeListArena', 1]);
-    expect(e.message).toMatch(/^FreeListArena\.free\(40\): 1 violation: heap corruption: the tags of the live block at 32/);
+    expect(e.message).toMatch(
+      /^FreeListArena\.free\(40\): 1 violation: heap corruption: the tags of the live block at 32/,
+    );
     expect(arena.stats().liveBlocks).toBe(2);
   });
 
