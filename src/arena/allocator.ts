@@ -116,8 +116,11 @@ export interface Allocator {
   sizeOf(offset: number): number;
   /** Frees everything: the arena is as when new (stats counters included). */
   reset(): void;
-  /** A snapshot of the counters. O(1). Allocates the returned object. */
-  stats(): AllocatorStats;
+  /**
+   * A snapshot of the counters. O(1). Allocates the returned object, unless `into` is given: then
+   * it fills `into` and returns it, allocating nothing (for a frame loop).
+   */
+  stats(into?: AllocatorStats): AllocatorStats;
   /**
    * Validates every invariant in O(n). Throws one `CorruptionError` listing every violation found
    * (and counting them), or reporting a buffer detached since construction.
@@ -241,17 +244,4 @@ export function resolveArenaOptions<T extends ArenaOptions>(
   const sizeBytes = checkInteger('sizeBytes', opts.sizeBytes ?? fallback, smallest, largest);
   const buffer = given ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
   return { options: opts, buffer, views: createViews(buffer), alignBytes, sizeBytes };
-}
-
-/** Derived fragmentation figures for a stats snapshot (used by every arena's `stats()`). */
-export function fragmentation(
-  freeBytes: number,
-  largestFreeBytes: number,
-  requestedBytes: number,
-  grantedBytes: number,
-): { externalFragmentation: number; internalFragmentation: number } {
-  return {
-    externalFragmentation: freeBytes === 0 ? 0 : 1 - largestFreeBytes / freeBytes,
-    internalFragmentation: grantedBytes === 0 ? 0 : 1 - requestedBytes / grantedBytes,
-  };
 }

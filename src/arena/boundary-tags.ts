@@ -34,13 +34,7 @@ import * as errors from '../errors.js';
 import { CorruptionError, Violations, checkSize } from '../errors.js';
 import { LiveMap } from './live-map.js';
 import * as allocator from './allocator.js';
-import {
-  fragmentation,
-  resolveArenaOptions,
-  type AllocatorStats,
-  type ArenaOptions,
-  type BlockVisitor,
-} from './allocator.js';
+import { resolveArenaOptions, type AllocatorStats, type ArenaOptions, type BlockVisitor } from './allocator.js';
 import * as tags from './block-tags.js';
 import { checkBlocks } from './block-tags.js';
 import { ArenaChassis } from './chassis.js';
@@ -457,27 +451,25 @@ export abstract class BoundaryTagArena extends ArenaChassis {
   }
 
   /**
-   * A snapshot of the counters. O(1) for every counter; `largestFreeBytes` comes from the index
-   * (tree: O(log n); list: O(1) unless the largest block was taken since, then one list pass).
+   * The counters for `stats()` (the chassis'). O(1) for every counter; `largestFreeBytes` comes
+   * from the index (tree: O(log n); list: O(1) unless the largest block was taken since, then one
+   * list pass).
    */
-  stats(): AllocatorStats {
+  protected fillCounters(s: AllocatorStats): void {
     const largestFreeBytes = this.indexLargest();
-    return {
-      capacityBytes: this.capacityBytes,
-      usedBytes: this.usedBytes,
-      freeBytes: this.freeBytes,
-      reservedBytes: this.reservedBytes,
-      liveBlocks: this.liveBlocks,
-      freeBlocks: this.freeBlocks,
-      largestFreeBytes,
-      requestedBytes: this.requestedBytes,
-      grantedBytes: this.grantedBytes,
-      peakUsedBytes: this.peakUsedBytes,
-      allocCount: this.allocCount,
-      freeCount: this.freeCount,
-      failedAllocCount: this.failedAllocCount,
-      ...fragmentation(this.freeBytes, largestFreeBytes, this.requestedBytes, this.grantedBytes),
-    };
+    s.capacityBytes = this.capacityBytes;
+    s.usedBytes = this.usedBytes;
+    s.freeBytes = this.freeBytes;
+    s.reservedBytes = this.reservedBytes;
+    s.liveBlocks = this.liveBlocks;
+    s.freeBlocks = this.freeBlocks;
+    s.largestFreeBytes = largestFreeBytes;
+    s.requestedBytes = this.requestedBytes;
+    s.grantedBytes = this.grantedBytes;
+    s.peakUsedBytes = this.peakUsedBytes;
+    s.allocCount = this.allocCount;
+    s.freeCount = this.freeCount;
+    s.failedAllocCount = this.failedAllocCount;
   }
 
   /**

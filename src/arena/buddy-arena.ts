@@ -40,7 +40,6 @@
  */
 import {
   MAX_REQUEST_BYTES,
-  fragmentation,
   resolveArenaOptions,
   type AllocatorStats,
   type ArenaOptions,
@@ -352,26 +351,23 @@ export class BuddyArena extends ArenaChassis {
     this.freeBlocks = popCount(this.usableBytes / this.minBlockBytes);
   }
 
-  /** A snapshot of the counters. O(1). Allocates the returned object. */
-  stats(): AllocatorStats {
+  /** The counters for `stats()` (the chassis'). O(1). */
+  protected fillCounters(s: AllocatorStats): void {
     const root = this.tree[ROOT];
     const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
-    return {
-      capacityBytes: this.capacityBytes,
-      usedBytes: this.usedBytes,
-      freeBytes: this.freeBytes,
-      reservedBytes: this.reservedBytes,
-      liveBlocks: this.liveBlocks,
-      freeBlocks: this.freeBlocks,
-      largestFreeBytes,
-      requestedBytes: this.requestedBytes,
-      grantedBytes: this.usedBytes,
-      peakUsedBytes: this.peakUsedBytes,
-      allocCount: this.allocCount,
-      freeCount: this.freeCount,
-      failedAllocCount: this.failedAllocCount,
-      ...fragmentation(this.freeBytes, largestFreeBytes, this.requestedBytes, this.usedBytes),
-    };
+    s.capacityBytes = this.capacityBytes;
+    s.usedBytes = this.usedBytes;
+    s.freeBytes = this.freeBytes;
+    s.reservedBytes = this.reservedBytes;
+    s.liveBlocks = this.liveBlocks;
+    s.freeBlocks = this.freeBlocks;
+    s.largestFreeBytes = largestFreeBytes;
+    s.requestedBytes = this.requestedBytes;
+    s.grantedBytes = this.usedBytes;
+    s.peakUsedBytes = this.peakUsedBytes;
+    s.allocCount = this.allocCount;
+    s.freeCount = this.freeCount;
+    s.failedAllocCount = this.failedAllocCount;
   }
 
   /**

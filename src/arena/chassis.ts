@@ -39,6 +39,27 @@ export interface ChassisParts {
   sizeBytes: number;
 }
 
+/** A stats object with every field 0, for {@link ArenaChassis.stats} to fill. */
+function emptyStats(): AllocatorStats {
+  return {
+    capacityBytes: 0,
+    usedBytes: 0,
+    freeBytes: 0,
+    reservedBytes: 0,
+    liveBlocks: 0,
+    freeBlocks: 0,
+    largestFreeBytes: 0,
+    requestedBytes: 0,
+    grantedBytes: 0,
+    peakUsedBytes: 0,
+    allocCount: 0,
+    freeCount: 0,
+    failedAllocCount: 0,
+    externalFragmentation: 0,
+    internalFragmentation: 0,
+  };
+}
+
 /** The shared part of every arena (see the module doc). Not part of the public API. */
 export abstract class ArenaChassis implements Allocator {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
@@ -93,8 +114,28 @@ export abstract class ArenaChassis implements Allocator {
   abstract realloc(offset: number, bytes: number): number;
   abstract sizeOf(offset: number): number;
   abstract reset(): void;
-  abstract stats(): AllocatorStats;
   abstract check(): void;
+
+  /**
+   * A snapshot of the counters ({@link AllocatorStats}). O(1), except `largestFreeBytes` of the
+   * boundary-tag arenas (see theirs).
+   * @param into - an object to fill and return instead of a new one, so a frame loop that reads
+   *   the stats every frame allocates nothing; its other properties are left alone.
+   * @throws TypeError when `into` is given and is not an object.
+   */
+  stats(into?: AllocatorStats): AllocatorStats {
+    if (into !== undefined && (into === null || typeof into !== 'object')) {
+      throw new TypeError(`${this.className}.stats: into must be an object or undefined, got ${describeValue(into)}`);
+    }
+    const s = into ?? emptyStats();
+    this.fillCounters(s);
+    s.externalFragmentation = s.freeBytes === 0 ? 0 : 1 - s.largestFreeBytes / s.freeBytes;
+    s.internalFragmentation = s.grantedBytes === 0 ? 0 : 1 - s.requestedBytes / s.grantedBytes;
+    return s;
+  }
+
+  /** Writes every counter of `s` but the two fragmentation figures, which `stats` derives. */
+  protected abstract fillCounters(s: AllocatorStats): void;
   abstract walk(visit: BlockVisitor): void;
 
   /**

@@ -37,7 +37,6 @@
  */
 import {
   MAX_REQUEST_BYTES,
-  fragmentation,
   resolveArenaOptions,
   type AllocatorStats,
   type ArenaOptions,
@@ -228,31 +227,28 @@ export class SlabArena extends ArenaChassis {
   }
 
   /**
-   * A snapshot of the counters. O(1). `externalFragmentation` follows the contract's formula
-   * (`1 - blockBytes / freeBytes`), which for a slab only says how many blocks are free: any free
-   * block serves any request, so a slab never fails for fragmentation.
+   * The counters for `stats()` (the chassis'). O(1). `externalFragmentation` follows the
+   * contract's formula (`1 - blockBytes / freeBytes`), which for a slab only says how many blocks
+   * are free: any free block serves any request, so a slab never fails for fragmentation.
    */
-  stats(): AllocatorStats {
+  protected fillCounters(s: AllocatorStats): void {
     const live = this.blockCount - this.freeTop;
     const usedBytes = live * this.blockBytes;
     const freeBytes = this.freeTop * this.blockBytes;
     const largestFreeBytes = this.freeTop > 0 ? this.blockBytes : 0;
-    return {
-      capacityBytes: this.capacityBytes,
-      usedBytes,
-      freeBytes,
-      reservedBytes: this.reservedBytes,
-      liveBlocks: live,
-      freeBlocks: this.freeTop,
-      largestFreeBytes,
-      requestedBytes: this.requestedBytes,
-      grantedBytes: usedBytes,
-      peakUsedBytes: (this.blockCount - this.minFreeTop) * this.blockBytes,
-      allocCount: this.freeCount + live,
-      freeCount: this.freeCount,
-      failedAllocCount: this.failedAllocCount,
-      ...fragmentation(freeBytes, largestFreeBytes, this.requestedBytes, usedBytes),
-    };
+    s.capacityBytes = this.capacityBytes;
+    s.usedBytes = usedBytes;
+    s.freeBytes = freeBytes;
+    s.reservedBytes = this.reservedBytes;
+    s.liveBlocks = live;
+    s.freeBlocks = this.freeTop;
+    s.largestFreeBytes = largestFreeBytes;
+    s.requestedBytes = this.requestedBytes;
+    s.grantedBytes = usedBytes;
+    s.peakUsedBytes = (this.blockCount - this.minFreeTop) * this.blockBytes;
+    s.allocCount = this.freeCount + live;
+    s.freeCount = this.freeCount;
+    s.failedAllocCount = this.failedAllocCount;
   }
 
   /**

@@ -305,22 +305,30 @@ export class ObjectPool<T extends object> {
     }
   }
 
-  /** A snapshot of the counters (allocates the returned object). O(1). */
-  stats(): ObjectPoolStats {
-    return {
-      liveItems: this.liveTally,
-      freeItems: this.freeTop,
-      capacity: this.capacity,
-      maxRetained: this.maxRetained,
-      size: this.liveTally + this.freeTop,
-      used: this.liveTally,
-      free: this.freeTop,
-      createdCount: this.createdCount,
-      droppedCount: this.droppedCount,
-      acquireCount: this.acquireCount,
-      releaseCount: this.releaseCount,
-      failedAcquireCount: this.failedAcquireCount,
-    };
+  /**
+   * A snapshot of the counters. O(1).
+   * @param into - an object to fill and return instead of a new one, so a frame loop that reads
+   *   the stats allocates nothing; its other properties are left alone.
+   * @throws TypeError when `into` is given and is not an object.
+   */
+  stats(into?: ObjectPoolStats): ObjectPoolStats {
+    if (into !== undefined && (into === null || typeof into !== 'object')) {
+      throw new TypeError(`ObjectPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
+    }
+    const s = into ?? ({} as ObjectPoolStats);
+    s.liveItems = this.liveTally;
+    s.freeItems = this.freeTop;
+    s.capacity = this.capacity;
+    s.maxRetained = this.maxRetained;
+    s.size = this.liveTally + this.freeTop;
+    s.used = this.liveTally;
+    s.free = this.freeTop;
+    s.createdCount = this.createdCount;
+    s.droppedCount = this.droppedCount;
+    s.acquireCount = this.acquireCount;
+    s.releaseCount = this.releaseCount;
+    s.failedAcquireCount = this.failedAcquireCount;
+    return s;
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, Violations, checkInteger } from '../errors.js';
+import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, describeValue } from '../errors.js';
 import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
@@ -402,28 +402,36 @@ export class StructPool<const S extends Schema> {
     this.peakSize = 0;
   }
 
-  /** A snapshot of the counters (allocates the returned object). O(1). */
-  stats(): StructPoolStats {
-    return {
-      liveSlots: this.live,
-      freeSlots: this.slotCapacity - this.live,
-      capacity: this.slotCapacity,
-      maxCapacity: this.maxCapacity,
-      size: this.live,
-      free: this.slotCapacity - this.live,
-      peakSize: this.peakSize,
-      allocCount: this.freeCount + this.clearedCount + this.live,
-      freeCount: this.freeCount,
-      clearedCount: this.clearedCount,
-      failedAllocCount: this.failedAllocCount,
-      growCount: this.growCount,
-      bytesPerSlot: this.bytesPerSlot,
-      columnBytes: this.slotCapacity * this.bytesPerSlot,
-      indexBits: this.indexBits,
-      generationBits: this.generationBits,
-      lengthTracking: this.lengthTracking,
-      zeroOnAlloc: this.zeroOnAlloc,
-    };
+  /**
+   * A snapshot of the counters. O(1).
+   * @param into - an object to fill and return instead of a new one, so a frame loop that reads
+   *   the stats allocates nothing; its other properties are left alone.
+   * @throws TypeError when `into` is given and is not an object.
+   */
+  stats(into?: StructPoolStats): StructPoolStats {
+    if (into !== undefined && (into === null || typeof into !== 'object')) {
+      throw new TypeError(`StructPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
+    }
+    const s = into ?? ({} as StructPoolStats);
+    s.liveSlots = this.live;
+    s.freeSlots = this.slotCapacity - this.live;
+    s.capacity = this.slotCapacity;
+    s.maxCapacity = this.maxCapacity;
+    s.size = this.live;
+    s.free = this.slotCapacity - this.live;
+    s.peakSize = this.peakSize;
+    s.allocCount = this.freeCount + this.clearedCount + this.live;
+    s.freeCount = this.freeCount;
+    s.clearedCount = this.clearedCount;
+    s.failedAllocCount = this.failedAllocCount;
+    s.growCount = this.growCount;
+    s.bytesPerSlot = this.bytesPerSlot;
+    s.columnBytes = this.slotCapacity * this.bytesPerSlot;
+    s.indexBits = this.indexBits;
+    s.generationBits = this.generationBits;
+    s.lengthTracking = this.lengthTracking;
+    s.zeroOnAlloc = this.zeroOnAlloc;
+    return s;
   }
 
   /**

@@ -50,6 +50,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Allocator, AllocatorStats } from '../../src/arena/allocator.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
+import { countGc } from '../support/gc.ts';
 import { IntervalModel, findPatternMismatch, mulberry32, writePattern, type ModelBlock } from './interval-model.ts';
 
 /** Options the suite passes to the factory. */
@@ -351,6 +352,28 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
       for (const bad of [12, 4, 0, -8]) expect(() => make(65536, { alignBytes: bad })).toThrow(RangeError);
       expect(() => make(65536, { alignBytes: '8' as unknown as number })).toThrow(TypeError);
       expect(() => make(65536, { sizeByte: 4096 })).toThrow(TypeError);
+    });
+
+    it('stats(into) fills and returns into, equal to stats(), and allocates nothing', async () => {
+      const a = make(65536);
+      const p = a.alloc(sizesFor(caps, 40));
+      a.alloc(sizesFor(caps, 100));
+      a.free(p); // some free space that is not one block, so fragmentation is fractional
+      const into = a.stats();
+      const other = { note: 'kept' } as unknown as AllocatorStats;
+      expect(a.stats(other)).toBe(other);
+      expect(other).toEqual({ ...a.stats(), note: 'kept' });
+      expect(() => a.stats(null as unknown as AllocatorStats)).toThrow(TypeError);
+      expect(() => a.stats(7 as unknown as AllocatorStats)).toThrow(TypeError);
+      const read = () => {
+        let sum = 0;
+        for (let i = 0; i < 200_000; i++) sum += a.stats(into).externalFragmentation;
+        return sum;
+      };
+      for (let k = 0; k < 5; k++) read();
+      const gc = await countGc(read);
+      expect(into).toEqual(a.stats());
+      expect(gc, JSON.stringify(gc)).toMatchObject({ count: 0 });
     });
 
     it('C1 zero size: alloc(0) throws RangeError, unchanged; then two alloc(16) differ', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidFreeError, ObjectPool, OutOfMemoryError } from '../../src/index.ts';
+import { countGc } from '../support/gc.ts';
 
 interface Item {
   id: number;
@@ -171,6 +172,25 @@ describe('ObjectPool: cases', () => {
     pool.release(a);
     expect([pool.size, pool.used, pool.free]).toEqual([1, 0, 1]);
     expectHonest(pool);
+  });
+
+  it('stats(into) fills and returns into, equal to stats(), allocating nothing', async () => {
+    const pool = makePool({ capacity: 8 });
+    pool.release(pool.acquire());
+    pool.acquire();
+    const into = pool.stats();
+    const other = { note: 'kept' } as unknown as typeof into;
+    expect(pool.stats(other)).toBe(other);
+    expect(other).toEqual({ ...pool.stats(), note: 'kept' });
+    expect(() => pool.stats(7 as unknown as typeof into)).toThrow(TypeError);
+    const read = () => {
+      let sum = 0;
+      for (let i = 0; i < 200_000; i++) sum += pool.stats(into).liveItems;
+      return sum;
+    };
+    for (let k = 0; k < 5; k++) read();
+    const gc = await countGc(read);
+    expect(gc, JSON.stringify(gc)).toMatchObject({ count: 0 });
   });
 
   it('the pools share one vocabulary: liveItems / freeItems / capacity, the old names deprecated aliases', () => {

@@ -7,6 +7,7 @@ import {
   MAX_POOL_CAPACITY,
   type Handle,
 } from '../../src/index.ts';
+import { countGc } from '../support/gc.ts';
 
 const SCHEMA = { x: 'f32', y: 'f64', vel: ['f32', 2], color: 'u32', flags: 'u8', hp: ['i16', 3] } as const;
 
@@ -337,6 +338,24 @@ describe('StructPool: behaviour', () => {
     expect([st.liveSlots, st.freeSlots, st.capacity]).toEqual([4, 4, 8]);
     expect([st.size, st.free]).toEqual([st.liveSlots, st.freeSlots]); // deprecated names
     expect(st.freeCount).toBe(1); // free() calls, as AllocatorStats.freeCount
+  });
+
+  it('stats(into) fills and returns into, equal to stats(), allocating nothing', async () => {
+    const pool = new StructPool({ x: 'f32' }, { capacity: 64 });
+    for (let i = 0; i < 10; i++) pool.alloc();
+    const into = pool.stats();
+    const other = { note: 'kept' } as unknown as ReturnType<typeof pool.stats>;
+    expect(pool.stats(other)).toBe(other);
+    expect(other).toEqual({ ...pool.stats(), note: 'kept' });
+    expect(() => pool.stats(null as unknown as typeof into)).toThrow(TypeError);
+    const read = () => {
+      let sum = 0;
+      for (let i = 0; i < 200_000; i++) sum += pool.stats(into).liveSlots;
+      return sum;
+    };
+    for (let k = 0; k < 5; k++) read();
+    const gc = await countGc(read);
+    expect(gc, JSON.stringify(gc)).toMatchObject({ count: 0 });
   });
 
   it('stats() counts allocs, frees and peaks', () => {
