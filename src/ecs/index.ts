@@ -26,3 +26,10 @@ export {
 } from './pool-component.js';
 export { EntityPool, type EntityPoolOptions } from './entity-pool.js';
 export { PoolQuery, definePoolQuery } from './pool-query.js';
+export {
+  EntityRegistry,
+  defineEntityRegistry,
+  type EntityRegistryOptions,
+  type EntityRegistryStats,
+} from './entity-registry.js';
+export { EntitySet } from './entity-set.js';

@@ -3,8 +3,9 @@
  * with the peers' semantics: one function per system; components with `'pool'` membership
  * (garbage-free add/remove, packed `entities`/`indices` lists that are the query index of one
  * component) in the `'entity'` layout (columns indexed by entity id); joins of two components
- * through a cached `PoolQuery`; entity_cycle really creates and destroys bitECS entities
- * (`createEntity`/`destroyEntity`) and copies A's value into B.
+ * through a cached `PoolQuery`. entity_cycle and add_remove go through the world's
+ * `EntityRegistry`: entities really created and destroyed (bitECS entities, garbage-free), A and
+ * B its membership sets (tags); entity_cycle copies A's value into B's typed array.
  *
  * The second row, `steadyheap EntityPool (parked)`, is the recycling path: entity_cycle's B
  * entities are spawned from and despawned into an `EntityPool`, so they stay alive in the world
@@ -14,9 +15,9 @@ import { createWorld, type World } from 'bitecs';
 import {
   EntityPool,
   createEntity,
+  defineEntityRegistry,
   definePoolComponent,
   definePoolQuery,
-  destroyEntity,
   entityIndexOf,
   type PoolComponent,
   type PoolQuery,
@@ -24,7 +25,6 @@ import {
 import type { Cell, Counts, LibraryAdapter, Workload } from '../workloads.ts';
 
 type Value = PoolComponent<{ value: 'i32' }>;
-type Tag = PoolComponent<{ tag: 'u8' }>;
 
 function value(world: World, capacity: number): Value {
   return definePoolComponent(world, { value: 'i32' }, { membership: 'pool', capacity, maxCapacity: capacity });
@@ -182,19 +182,21 @@ function create(workload: Workload, n: number): Cell {
       }, [() => Data.count, () => Z.count]);
     }
     case 'entity_cycle': {
-      const cap = 2 * n + 1;
-      const A = value(world, cap);
-      const B = value(world, cap);
-      for (let i = 0; i < n; i++) A.fields.value[A.add(createEntity(world))] = i;
+      // Entities created and destroyed through the world's EntityRegistry; A and B are its
+      // membership sets, their values plain typed arrays indexed by entity id.
+      const registry = defineEntityRegistry(world, { capacity: 2 * n + 2 });
+      const A = registry.defineSet();
+      const B = registry.defineSet();
+      const aValue = new Int32Array(2 * n + 2);
+      const bValue = new Int32Array(2 * n + 2);
+      for (let i = 0; i < n; i++) aValue[registry.create(A)] = i;
       function spawnBs() {
-        const av = A.fields.value;
-        const bv = B.fields.value;
-        const aIdx = A.indices;
-        for (let i = 0, l = A.count; i < l; i++) bv[B.add(createEntity(world))] = av[aIdx[i]];
+        const as = A.entities;
+        for (let i = 0, l = A.count; i < l; i++) bValue[registry.create(B)] = aValue[as[i]];
       }
       function killBs() {
-        const ents = B.entities;
-        for (let i = B.count - 1; i >= 0; i--) destroyEntity(world, ents[i]);
+        const bs = B.entities;
+        for (let i = B.count - 1; i >= 0; i--) registry.destroy(bs[i]);
       }
       return cell(world, () => {
         spawnBs();
@@ -202,18 +204,18 @@ function create(workload: Workload, n: number): Cell {
       }, [() => A.count, () => B.count]);
     }
     case 'add_remove': {
-      const cap = n + 1;
-      const A = value(world, cap);
-      // No data-less pool component exists yet: B carries one u8 column.
-      const B: Tag = definePoolComponent(world, { tag: 'u8' }, { membership: 'pool', capacity: cap, maxCapacity: cap });
-      spawn(world, n, [A], 0);
+      // A and B are tags: membership sets of the world's EntityRegistry, no data.
+      const registry = defineEntityRegistry(world, { capacity: n + 2 });
+      const A = registry.defineSet();
+      const B = registry.defineSet();
+      for (let i = 0; i < n; i++) registry.create(A);
       function addB() {
-        const ents = A.entities;
-        for (let i = A.count - 1; i >= 0; i--) B.add(ents[i]);
+        const as = A.entities;
+        for (let i = A.count - 1; i >= 0; i--) B.add(as[i]);
       }
       function removeB() {
-        const ents = B.entities;
-        for (let i = B.count - 1; i >= 0; i--) B.remove(ents[i]);
+        const bs = B.entities;
+        for (let i = B.count - 1; i >= 0; i--) B.remove(bs[i]);
       }
       return cell(world, () => {
         addB();
@@ -253,7 +255,7 @@ const SEMANTIC_ROW = {
   semantics: (w: Workload) => ({
     keepsQueryIndexes: true,
     reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? ('data' as const) : w === 'add_remove' ? ('data' as const) : null,
+    b: w === 'entity_cycle' ? ('data' as const) : w === 'add_remove' ? ('tag' as const) : null,
   }),
 };
 
@@ -263,8 +265,8 @@ export const steadyheap: LibraryAdapter = {
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   ...SEMANTIC_ROW,
   changes: [
-    'our own adapter: pool components with `pool` membership over bitECS 0.4, cached PoolQuery joins, entities created and destroyed through `createEntity`/`destroyEntity`',
-    'add_remove: B has one u8 column (the bridge has no data-less pool component)',
+    'our own adapter: iteration over pool components with `pool` membership (packed lists) and cached PoolQuery joins',
+    "entity_cycle and add_remove: entities created and destroyed for real through the world's EntityRegistry (garbage-free over bitECS's own entity index), A and B as its membership sets; entity_cycle copies A's value into a typed array indexed by entity id",
   ],
   create,
 };
