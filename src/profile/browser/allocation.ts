@@ -55,7 +55,10 @@ export interface AllocationSite {
   column: number;
   /** Script path as shown (the page's origin left out). */
   script: string;
-  /** Owner: npm package, page script path, `(browser)` or `(steadyheap probe)`. */
+  /**
+   * Owner: npm package, page script path, `(browser)` or `(steadyheap probe)`. A site without a
+   * script (a built-in such as `push`, or eval code) belongs to its nearest caller with one.
+   */
   owner: string;
   ownerKind: OwnerKind;
   /** Sampled bytes per frame (an unbiased estimate). */
@@ -217,8 +220,22 @@ export function aggregateAllocations(
     if (node.selfSize > 0) {
       const f = node.callFrame;
       const sum = nodeSum(node);
-      const owner = ownerOf(f.url, f.functionName);
-      const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}`;
+      let owner = ownerOf(f.url, f.functionName);
+      // A built-in (Array.prototype.push, sort) or code made by eval / new Function has no
+      // script: what it allocates belongs to the nearest caller that has one. V8's own nodes,
+      // named in parentheses ((IDLE), (V8 API), (program)), stay the browser's.
+      let scriptUrl = f.url;
+      if (owner.kind === 'browser' && !/^\(.*\)$/.test(f.functionName)) {
+        for (let i = stack.length - 1; i >= 0; i--) {
+          const c = stack[i].callFrame;
+          if (c.url !== '') {
+            owner = ownerOf(c.url, c.functionName);
+            scriptUrl = c.url;
+            break;
+          }
+        }
+      }
+      const key = `${f.functionName}\u0000${f.url}\u0000${f.lineNumber}\u0000${f.columnNumber}\u0000${scriptUrl}`;
       let site = sites.get(key);
       if (!site) {
         site = {
@@ -245,7 +262,7 @@ export function aggregateAllocations(
         sites.set(key, site);
       }
       add(site.sum, sum);
-      const scriptKey = owner.kind === 'probe' ? PROBE_SCRIPT_URL : f.url;
+      const scriptKey = owner.kind === 'probe' ? PROBE_SCRIPT_URL : scriptUrl;
       let script = scripts.get(scriptKey);
       if (!script) {
         script = {

@@ -25,6 +25,27 @@ import { percentileSorted } from '../statistics.js';
 import type { LongAnimationFrame } from './probe.js';
 import { slicesPerFrame, type MainThreadTimeline } from './trace.js';
 
+/** The keys of {@link SummaryFigures}, in the order profile.json lists them. */
+const SUMMARY_FIGURES = [
+  'seconds',
+  'meanMs',
+  'p50Ms',
+  'p90Ms',
+  'p95Ms',
+  'p99Ms',
+  'p999Ms',
+  'minMs',
+  'maxMs',
+  'stdDevMs',
+  'avgFps',
+  'low1PctFps',
+  'low01PctFps',
+  'low1PctFpsFromP99',
+  'low01PctFpsFromP999',
+  'hitches',
+  'stutterTimeShare',
+] as const satisfies readonly (keyof SummaryFigures)[];
+
 /** A frame is missed when longer than this many frame budgets. */
 export const MISSED_FRAME_FACTOR = 1.5;
 
@@ -59,27 +80,33 @@ export interface RafFigures {
   maxMs: number;
 }
 
+/** The {@link FrameSummary} figures a profile keeps (same names, same definitions). */
+export type SummaryFigures = Pick<
+  FrameSummary,
+  | 'seconds'
+  | 'meanMs'
+  | 'p50Ms'
+  | 'p90Ms'
+  | 'p95Ms'
+  | 'p99Ms'
+  | 'p999Ms'
+  | 'minMs'
+  | 'maxMs'
+  | 'stdDevMs'
+  | 'avgFps'
+  | 'low1PctFps'
+  | 'low01PctFps'
+  | 'low1PctFpsFromP99'
+  | 'low01PctFpsFromP999'
+  | 'hitches'
+  | 'stutterTimeShare'
+  | 'budgetMs'
+>;
+
 /** Frame figures of a window: {@link FrameSummary}'s figures plus missed frames and callback time. */
-export interface FrameFigures {
+export interface FrameFigures extends SummaryFigures {
+  /** Frames measured. */
   count: number;
-  seconds: number;
-  meanMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  minMs: number;
-  maxMs: number;
-  stdDevMs: number;
-  avgFps: number;
-  low1PctFps: number;
-  low01PctFps: number;
-  low1PctFpsFromP99: number;
-  low01PctFpsFromP999: number;
-  hitches: FrameSummary['hitches'];
-  stutterTimeShare: number;
-  budgetMs: number;
   /** Frames longer than {@link MISSED_FRAME_FACTOR} × `budgetMs`. */
   missed: number;
   raf: RafFigures;
@@ -259,23 +286,7 @@ export function analyzeFrames(input: WindowInput): WindowFrames {
     summary,
     frames: {
       count: n,
-      seconds: summary.seconds,
-      meanMs: summary.meanMs,
-      p50Ms: summary.p50Ms,
-      p90Ms: summary.p90Ms,
-      p95Ms: summary.p95Ms,
-      p99Ms: summary.p99Ms,
-      p999Ms: summary.p999Ms,
-      minMs: summary.minMs,
-      maxMs: summary.maxMs,
-      stdDevMs: summary.stdDevMs,
-      avgFps: summary.avgFps,
-      low1PctFps: summary.low1PctFps,
-      low01PctFps: summary.low01PctFps,
-      low1PctFpsFromP99: summary.low1PctFpsFromP99,
-      low01PctFpsFromP999: summary.low01PctFpsFromP999,
-      hitches: summary.hitches,
-      stutterTimeShare: summary.stutterTimeShare,
+      ...(Object.fromEntries(SUMMARY_FIGURES.map((k) => [k, summary[k]])) as SummaryFigures),
       budgetMs,
       missed,
       raf: {

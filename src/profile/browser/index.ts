@@ -51,6 +51,7 @@ export {
   MISSED_FRAME_DEFINITION,
   type FrameRow,
   type FrameFigures,
+  type SummaryFigures,
   type RafFigures,
   type GcFigures,
   type GcEvent,

@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FRAMES_CSV_COLUMNS, framesCsv, type FrameRow } from './frames.js';
+import { FRAMES_CSV_COLUMNS, framesCsv, type FrameRow } from './frames.js';
 import { PROFILE_SCHEMA, type PageProfile } from './profile.js';
 import type { ReportEntry } from './report.js';
 
@@ -30,29 +30,29 @@ export function readProfileJson(text: string): PageProfile {
   return p;
 }
 
-/** Parses frames.csv back into rows per run (the columns the report draws). */
-export function parseFramesCsv(text: string): Pick<FrameRow, 'beginMs' | 'frameMs' | 'gcCount' | 'missed'>[][] {
+/** Parses frames.csv back into rows per run (empty cells, such as an unknown `raf_ms`, as NaN). */
+export function parseFramesCsv(text: string): FrameRow[][] {
   const lines = text.trim().split('\n');
   const head = lines[0]?.split(',') ?? [];
-  const col = (name: (typeof FRAMES_CSV_COLUMNS)[number]) => head.indexOf(name);
-  const [run, begin, frame, gc, missed] = [
-    col('run'),
-    col('begin_ms'),
-    col('frame_ms'),
-    col('gc_count'),
-    col('missed'),
-  ];
-  if ([run, begin, frame, gc, missed].some((i) => i < 0)) throw new Error('not a steadyheap frames.csv');
-  const runs: Pick<FrameRow, 'beginMs' | 'frameMs' | 'gcCount' | 'missed'>[][] = [];
+  const index = FRAMES_CSV_COLUMNS.map((c) => head.indexOf(c));
+  if (index.some((i) => i < 0)) throw new Error('not a steadyheap frames.csv');
+  const [run, , begin, frame, stamp, raf, callbacks, gcCount, gcMs, missed, loaf] = index;
+  const num = (cell: string | undefined) => (cell === undefined || cell === '' ? Number.NaN : Number(cell));
+  const runs: FrameRow[][] = [];
   for (const line of lines.slice(1)) {
     const c = line.split(',');
     const r = Number(c[run]) - 1;
     runs[r] ??= [];
     runs[r].push({
-      beginMs: Number(c[begin]),
-      frameMs: Number(c[frame]),
-      gcCount: Number(c[gc]),
+      beginMs: num(c[begin]),
+      frameMs: num(c[frame]),
+      timestampMs: num(c[stamp]),
+      rafMs: num(c[raf]),
+      callbacks: num(c[callbacks]),
+      gcCount: num(c[gcCount]),
+      gcMs: num(c[gcMs]),
       missed: c[missed] === '1',
+      longAnimationFrameMs: num(c[loaf]),
     });
   }
   return runs.filter(Boolean);

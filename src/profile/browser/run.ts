@@ -253,13 +253,14 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
     // the measurement, not to the page. Frames after the trace's last event are left out.
     const events = await stopTracing();
     const samplingProfile = await stopSampling();
+    const countAtStop = await frameCount();
     abort.abort();
     // The script's play sees the abort and returns; the page stays open for it a little while.
     await Promise.race([playing, sleep(PLAY_GRACE_MS)]);
     progress({ phase: 'analysing', phaseElapsedMs: 0, phaseMs: 0 });
     const read = (await page.evaluate(`${PROBE_GLOBAL}.read(${mark.count}, ${mark.startMs})`)) as ProbeRead;
     await cdp.send('HeapProfiler.disable');
-    const framesSampled = read.count - mark.count;
+    const framesSampled = countAtStop - mark.count;
     const timeline = mainThreadTimeline(events, markName, mark.startMs);
     let kept = read.tMs.length;
     while (kept > 0 && timeline.endMs === timeline.endMs && read.tMs[kept - 1] > timeline.endMs) kept--;

@@ -21,7 +21,8 @@ const node = (
 function profile() {
   nextId = 1;
   const update = node('update', 'http://127.0.0.1:8080/game.js', 9, 40 * I);
-  const render = node('render', 'http://127.0.0.1:8080/node_modules/pixi.js/dist/pixi.mjs', 99, 8 * I);
+  const push = node('push', '', -1, 2 * I);
+  const render = node('render', 'http://127.0.0.1:8080/node_modules/pixi.js/dist/pixi.mjs', 99, 6 * I, [push]);
   const load = node('loadLevel', 'http://127.0.0.1:8080/game.js', 50, 100_000);
   const probe = node('steadyheapProbeLongFrames', '', 88, 2 * I);
   const idle = node('(IDLE)', '', -1, 1 * I);
@@ -29,7 +30,8 @@ function profile() {
   const head = node('(root)', '', -1, 0, [frame, probe, idle]);
   const samples = [
     ...Array.from({ length: 40 }, (_, i) => ({ size: I, nodeId: update.id, ordinal: i })),
-    ...Array.from({ length: 8 }, (_, i) => ({ size: I, nodeId: render.id, ordinal: 100 + i })),
+    ...Array.from({ length: 6 }, (_, i) => ({ size: I, nodeId: render.id, ordinal: 100 + i })),
+    ...Array.from({ length: 2 }, (_, i) => ({ size: I, nodeId: push.id, ordinal: 110 + i })),
     { size: 100_000, nodeId: load.id, ordinal: 200 },
     { size: I, nodeId: probe.id, ordinal: 201 },
     { size: I, nodeId: probe.id, ordinal: 202 },
@@ -53,9 +55,14 @@ describe('aggregateAllocations', () => {
       'loadLevel',
       'update',
       'render',
+      'push',
       'steadyheapProbeLongFrames',
       '(IDLE)',
     ]);
+    // A built-in belongs to its caller's package; V8's own nodes stay the browser's.
+    expect(a.sites[3]).toMatchObject({ script: '(no script)', owner: 'pixi.js', ownerKind: 'package' });
+    expect(a.sites[3].callers[0]).toMatch(/^render /);
+    expect(a.sites[5]).toMatchObject({ owner: '(browser)', ownerKind: 'browser' });
     const update = a.sites[1];
     expect(update).toMatchObject({
       url: 'http://127.0.0.1:8080/game.js',
