@@ -155,8 +155,9 @@ export class EntityRegistry {
     const index = this.index;
     const alive = index.aliveCount;
     // The hot path is kept small so V8 inlines it into the caller's loop; the rest is createSlow.
+    // (bitECS resetWorld replaces the index and the component map together: checking the index
+    // covers both.)
     if (
-      ctx.entityComponents !== this.table ||
       ctx.entityIndex !== index ||
       index.versioning ||
       ctx.notQueries.size !== 0 ||
@@ -165,12 +166,11 @@ export class EntityRegistry {
     ) {
       return this.createSlow(set);
     }
-    // bitECS addEntityId, unversioned, recycling: the id parked at dense[aliveCount].
+    // bitECS addEntityId, unversioned, recycling: the id parked at dense[aliveCount]. Its row in
+    // the table exists (every id in the index has one, see install) and is empty.
     const eid = index.dense[alive];
     index.sparse[eid] = alive;
     index.aliveCount = alive + 1;
-    // The table's row: the raw index's set, empty since its last owner was removed.
-    if (this.table.sets[eid] === undefined) this.table.open(eid);
     if (set !== undefined) this.join(set, eid, eid);
     return eid;
   }
@@ -235,7 +235,6 @@ export class EntityRegistry {
     const raw = id & this.entityMask;
     const at = index.sparse[raw];
     if (
-      ctx.entityComponents !== table ||
       ctx.entityIndex !== index ||
       at === undefined ||
       at >= index.aliveCount ||
@@ -314,8 +313,9 @@ export class EntityRegistry {
   }
 
   /**
-   * Validates in O(ids ever issued + sets x capacity): the table is installed, every alive entity
-   * has a row, no dead raw index keeps components, and every set is consistent (`EntitySet.check`).
+   * Validates in O(ids ever issued + sets x capacity): the table is installed, every id in the
+   * entity index has a row, no dead raw index keeps components, and every set is consistent
+   * (`EntitySet.check`).
    *
    * @throws Error describing the first violation.
    */
@@ -332,7 +332,8 @@ export class EntityRegistry {
     const mask = this.entityMask;
     for (let i = index.aliveCount; i < index.dense.length; i++) {
       const parked = this.table.sets[index.dense[i] & mask];
-      if (parked !== undefined && parked.size !== 0) fail(`dead raw index ${index.dense[i] & mask} keeps components`);
+      if (parked === undefined) fail(`parked id ${index.dense[i]} has no row`);
+      else if (parked.size !== 0) fail(`dead raw index ${index.dense[i] & mask} keeps components`);
     }
     for (const set of this.sets) set.check();
   }
@@ -432,6 +433,9 @@ export class EntityRegistry {
     });
     const previous = ctx.entityComponents;
     if (previous instanceof Map) for (const [eid, components] of previous) table.set(eid, components);
+    // Ids parked in the index (removed before the registry came) get their empty row now, so
+    // create's recycling path never has to check for one.
+    for (let i = index.aliveCount; i < index.dense.length; i++) table.open(index.dense[i] & index.entityMask);
     ctx.entityComponents = table;
     return table;
   }
