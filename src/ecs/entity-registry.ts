@@ -353,6 +353,15 @@ export class EntityRegistry {
   }
 
   /**
+   * Raw indices every membership-bit array covers (a set's positions never cover more).
+   *
+   * @internal
+   */
+  rawCapacityOf(): number {
+    return this.rawCapacity;
+  }
+
+  /**
    * Makes every per-raw-index array cover `raw` (doubling). Allocates when it grows.
    *
    * @internal Called by {@link EntitySet} and the create paths.

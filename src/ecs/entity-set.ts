@@ -197,13 +197,15 @@ export class EntitySet {
     this.bits[raw] &= ~this.bit;
   }
 
+  /**
+   * Grows `positionOf` to the registry's raw capacity, first raised to cover `raw`. It never
+   * exceeds that capacity, so a raw index inside `positionOf` is inside the membership bits too.
+   */
   private growRaw(raw: number): void {
-    let length = Math.max(16, this.positionOf.length);
-    while (length <= raw) length *= 2;
-    const positions = new Int32Array(length);
+    this.registry.reserveRaw(raw);
+    const positions = new Int32Array(this.registry.rawCapacityOf());
     positions.set(this.positionOf);
     this.positionOf = positions;
-    this.registry.reserveRaw(raw);
   }
 
   private growPacked(n: number): void {

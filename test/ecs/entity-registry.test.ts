@@ -106,6 +106,22 @@ describe('EntityRegistry', () => {
     registry.check();
   });
 
+  it('sets stay consistent for entities bitECS created beyond the registry capacity', () => {
+    const world = createWorld();
+    const registry = defineEntityRegistry(world, { capacity: 3 });
+    const A = registry.defineSet();
+    const ids = Array.from({ length: 20 }, () => addEntity(world)); // bitECS's own path
+    A.add(ids[9]);
+    A.add(ids[13]);
+    A.add(ids[19]);
+    for (const e of [ids[13], ids[19], ids[9]]) {
+      expect(registry.destroy(e)).toBe(true);
+      expect(A.has(e)).toBe(false);
+      registry.check();
+    }
+    expect(A.count).toBe(0);
+  });
+
   it('rejects bad ids with the documented errors and changes nothing', () => {
     const world = createWorld();
     const registry = defineEntityRegistry(world);
