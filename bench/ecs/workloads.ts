@@ -83,6 +83,19 @@ export interface Semantics {
   b: 'tag' | 'data' | null;
 }
 
+/**
+ * The semantics of a library that keeps query indexes and really deletes entities, per workload:
+ * B in entity_cycle is `entityCycleB` (a tag or data, as its adapter writes it), B in add_remove a
+ * tag. O(1).
+ */
+export function indexedSemantics(entityCycleB: 'tag' | 'data', keepsQueryIndexes = true): (w: Workload) => Semantics {
+  return (w) => ({
+    keepsQueryIndexes,
+    reallyDeletes: w === 'entity_cycle' ? true : null,
+    b: w === 'entity_cycle' ? entityCycleB : w === 'add_remove' ? 'tag' : null,
+  });
+}
+
 /** A ready cell: call `frame()` once per op (a Promise for libraries whose frame is async). */
 export interface Cell {
   frame: () => void | Promise<void>;

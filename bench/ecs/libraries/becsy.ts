@@ -5,7 +5,7 @@
  * is awaited (the Promise and its microtasks are part of becsy's per-frame cost).
  */
 import { System, Type, World } from '@lastolivegames/becsy/lib/perf.js';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 // becsy's system and component classes are declared through decorators or static fields; its
 // typings for the perf build are the same as the main entry's. Loosely typed here.
@@ -232,11 +232,7 @@ export const becsy: LibraryAdapter = {
   id: 'becsy',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: true,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: [
     '`await world.execute()` per frame: it is async in 0.16 (the published adapter called it without awaiting, timing only the first synchronous part)',
     'entity_cycle, add_remove and simple_iter (CD and CE both write C): two unordered systems writing one component make `World.create` hang in 0.16; the second is scheduled `after` the first',

@@ -3,7 +3,7 @@
  * 0.3.34), ported as they are: `defineComponent({ value: Types.i32 })` stores, `defineQuery`,
  * systems chained with `pipe`.
  */
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 // bitECS 0.3's typings declare an ambient `module 'bitecs'`, which would replace bitECS 0.4's
 // types for the whole program: load it untyped, through a specifier the compiler does not
@@ -257,11 +257,7 @@ export const bitecs03: LibraryAdapter = {
   id: 'bitecs-0.3',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: ['none (0.3.40 keeps the 0.3.34 API the adapters were written for)'],
   create,
 };

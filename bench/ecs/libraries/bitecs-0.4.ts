@@ -15,7 +15,7 @@ import {
   removeEntity,
   type World,
 } from 'bitecs';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Value = { value: Int32Array };
 
@@ -204,11 +204,7 @@ export const bitecs04: LibraryAdapter = {
   id: 'bitecs-0.4',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: [
     'ported to the 0.4 API: `query(world, [A])` per system call instead of `defineQuery`, `addComponent(world, eid, C)` argument order, stores as `{ value: Int32Array }`, tags as `{}`, no `pipe`',
     'removal loops run backward over the query result (0.4 removes from the dense list at the next query, as 0.3 did; backward is the documented safe order)',

@@ -6,7 +6,7 @@
  * Checks off (`checksOn: false`), as in that suite.
  */
 import { Types, World, createComponent, createSystem } from 'elics';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Comp = ReturnType<typeof makeValue>;
 type Query = { entities: Set<{ index: number }> };
@@ -161,11 +161,7 @@ export const elics: LibraryAdapter = {
   id: 'elics',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: [
     "no noctjs adapter: written after EliCS's own benchmark suite (benchmarks/elics.js), with Int32 fields instead of Float32 and tags (empty schemas) for add_remove",
     "entity_cycle copies A's value into B; entity counts read from the systems' query sets",

@@ -5,7 +5,7 @@
  * blueprint of mixin closures.
  */
 import { WorldImpl, instantiate } from 'goodluck';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Mixin = (world: World, entity: number) => void;
 class World extends WorldImpl {
@@ -193,11 +193,7 @@ export const goodluck: LibraryAdapter = {
   id: 'goodluck',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: false,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data', false),
   changes: [
     'add_remove: B is added to the entities with A (the published adapter adds it to every entity without B and stores `world.B[i] = i`); B is a tag (a mask bit), as in the other adapters',
     'no query index in goodluck: every system scans every signature, so its add/remove is one bit flip per entity; compare it with libraries that keep indexes only with that in mind',

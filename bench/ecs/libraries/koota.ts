@@ -8,7 +8,7 @@
  * each system pass allocates a list of its matches.
  */
 import { cacheQuery, createWorld, trait, type Entity, type World } from 'koota';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Store = { value: number[] };
 type QueryKey = ReturnType<typeof cacheQuery>;
@@ -166,11 +166,7 @@ export const koota: LibraryAdapter = {
   id: 'koota',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: [
     "no noctjs adapter: written after the README's `useStores` pattern with cached queries (`cacheQuery`), as EliCS's suite also benchmarks koota",
     'removal passes take one query result and walk it backward, instead of `.slice()`-ing it again per pass (a copy on top of the copy `world.query` already makes)',

@@ -5,7 +5,7 @@
  * backward, so removing the current entity is safe).
  */
 import { World } from 'miniplex';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Entity = { A?: number; B?: number | true; C?: number; D?: number; E?: number; Data?: number; Z?: number };
 type Q = { entities: readonly unknown[] };
@@ -98,11 +98,7 @@ export const miniplex: LibraryAdapter = {
   id: 'miniplex',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? 'data' : w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('data'),
   changes: [
     'ported to the 2.0 API: `world.add`/`world.remove`, `world.with(...)` queries, `addComponent(entity, "B", true)`',
     "entity_cycle: B copies A's value (the published adapter wrote 1); add_remove iterates the entities with A, not the whole world",

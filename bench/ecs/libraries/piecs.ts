@@ -3,7 +3,7 @@
  * entity systems over `Uint32Array`/`Int32Array` columns indexed by entity id).
  */
 import { createEntitySystem, World } from 'piecs';
-import type { Cell, Counts, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type Counts, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Column = { id: number; arr: Uint32Array | Int32Array };
 type EntitySystem = ReturnType<typeof createEntitySystem>;
@@ -214,11 +214,7 @@ export const piecs: LibraryAdapter = {
   id: 'piecs',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' || w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('tag'),
   changes: [
     'none to the systems; imported as `piecs` (the package entry) instead of `piecs/dist/index.mjs`',
     'entity_cycle: B is a data-less component, as in the noctjs adapter (no copy of A)',

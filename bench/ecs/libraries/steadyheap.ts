@@ -22,7 +22,7 @@ import {
   type PoolComponent,
   type PoolQuery,
 } from 'steadyheap/bitecs';
-import type { Cell, Counts, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type Counts, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 type Value = PoolComponent<{ value: 'i32' }>;
 
@@ -250,20 +250,12 @@ function createParked(workload: Workload, n: number): Cell {
   }, [() => A.count, () => B.count]);
 }
 
-const SEMANTIC_ROW = {
-  asyncFrame: false,
-  semantics: (w: Workload) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' ? ('data' as const) : w === 'add_remove' ? ('tag' as const) : null,
-  }),
-};
-
 export const steadyheap: LibraryAdapter = {
   name: 'steadyheap (garbage-free path)',
   id: 'steadyheap',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
-  ...SEMANTIC_ROW,
+  asyncFrame: false,
+  semantics: indexedSemantics('data'),
   changes: [
     'our own adapter: iteration over pool components with `pool` membership (packed lists) and cached PoolQuery joins',
     "entity_cycle and add_remove: entities created and destroyed for real through the world's EntityRegistry (garbage-free over bitECS's own entity index), A and B as its membership sets; entity_cycle copies A's value into a typed array indexed by entity id",

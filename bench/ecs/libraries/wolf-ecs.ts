@@ -5,7 +5,7 @@
  * no-op). 2.1.3 iterates `q.a[i].e` (archetypes, then their packed entity arrays).
  */
 import { ECS, types } from 'wolf-ecs';
-import type { Cell, LibraryAdapter, Workload } from '../workloads.ts';
+import { indexedSemantics, type Cell, type LibraryAdapter, type Workload } from '../workloads.ts';
 
 // wolf-ecs 2.1.3's typings reject components as query terms (they work): `as never` below.
 type Query = ReturnType<ECS['createQuery']>;
@@ -250,11 +250,7 @@ export const wolfEcs: LibraryAdapter = {
   id: 'wolf-ecs',
   workloads: ['packed_5', 'simple_iter', 'frag_iter', 'entity_cycle', 'add_remove'],
   asyncFrame: false,
-  semantics: (w) => ({
-    keepsQueryIndexes: true,
-    reallyDeletes: w === 'entity_cycle' ? true : null,
-    b: w === 'entity_cycle' || w === 'add_remove' ? 'tag' : null,
-  }),
+  semantics: indexedSemantics('tag'),
   changes: [
     'queries iterated as `q.a[i].e` (2.1.3): the published `q.length` / `q[i]` loops run zero times on 2.1.3',
     '`new ECS(max)` sized to the workload (default 10,000 entities is below frag_iter and simple_iter at 4x)',
