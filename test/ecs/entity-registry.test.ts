@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  IsA,
   Not,
   addComponent,
+  addPrefab,
   addEntity,
   createEntityIndex,
   createRelation,
@@ -160,11 +162,25 @@ describe('EntityRegistry', () => {
     expect(entityExists(world, child)).toBe(false);
     expect(A.count).toBe(0);
     registry.check();
+    // Prefabs: an entity that inherits a prefab's components through IsA has bitECS components,
+    // so destroy hands it to bitECS; the prefab itself stays.
+    const Health = { hp: new Float32Array(16) };
+    const proto = addPrefab(world);
+    addComponent(world, proto, Health);
+    const heir = registry.create(A);
+    addComponent(world, heir, IsA(proto));
+    expect(hasComponent(world, heir, Health)).toBe(true);
+    expect(query(world, [Health])).toEqual([heir]);
+    expect(registry.destroy(heir)).toBe(true);
+    expect(entityExists(world, heir) || A.has(heir)).toBe(false);
+    expect(query(world, [Health])).toEqual([]);
+    expect(entityExists(world, proto)).toBe(true);
+    registry.check();
     // Entities made by bitECS itself get rows too.
     const plain = addEntity(world);
     A.add(plain);
     expect(registry.destroy(plain)).toBe(true);
-    expect(registry.aliveCount).toBe(0);
+    expect(registry.aliveCount).toBe(1); // the prefab
     registry.check();
   });
 
