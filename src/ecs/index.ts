@@ -1,7 +1,8 @@
 /**
  * `steadyheap/bitecs`: the bitECS 0.4 bridge. Pool-backed components (two layouts, hooks that
  * cannot be bypassed), cached joins over them (`PoolQuery`), garbage-free entity churn through an
- * entity pool, and entity-id helpers that key by the raw index and compare the version (working
+ * entity pool, entity churn with real deletion and no garbage through an entity registry and its
+ * membership sets (tags), and entity-id helpers that key by the raw index and compare the version (working
  * around bitECS 0.4.0's versioned index fault). bitecs is an optional peer dependency: only this entry point imports it.
  *
  * @module steadyheap/bitecs
