@@ -71,6 +71,41 @@ export { SlabArena, type SlabArenaOptions } from './arena/slab-arena.js';
 export { FreeListArena, FIT_POLICIES, type FitPolicy, type FreeListArenaOptions } from './arena/free-list-arena.js';
 export { TreeArena, type TreeArenaOptions } from './arena/tree-arena.js';
 
+// thread (src/thread/): sharing pools and arenas with workers
+// -- thread exports --
+export {
+  OwnershipError,
+  OWNERSHIP_RULE,
+  isSharedMemoryAvailable,
+} from './thread/ownership.js';
+export {
+  RemoteFreeQueue,
+  RemoteFreeSender,
+  QueueFullError,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  MIN_QUEUE_CAPACITY,
+  MAX_QUEUE_CAPACITY,
+  type ShareOptions,
+  type WhenFull,
+  type RemoteFreeLaneDescriptor,
+  type RemoteFreeStats,
+  type RemoteFreeTarget,
+  type RemoteFreeRejected,
+} from './thread/remote-free-queue.js';
+export { AttachedArena, type SharedArenaDescriptor } from './thread/shared-arena.js';
+export {
+  ParallelFor,
+  ParallelForWorker,
+  chunkStart,
+  MAX_PARALLEL_WORKERS,
+  MAX_PARALLEL_PARAMS,
+  MAX_PARALLEL_COUNT,
+  type ParallelForOptions,
+  type ParallelForDescriptor,
+  type ChunkBody,
+} from './thread/parallel-for.js';
+
 // profile (src/profile/)
 // -- profile exports --
 export {

@@ -10,6 +10,7 @@
  * @module
  */
 import { checkInteger, checkOptions, checkPowerOfTwo, describeValue } from '../errors.js';
+import { requireSharedMemory } from '../thread/ownership.js';
 
 /** Largest arena, in bytes: 2^31, so every offset is a non-negative int32. */
 export const MAX_ARENA_BYTES = 2 ** 31;
@@ -31,7 +32,7 @@ export const MAX_REQUEST_BYTES = MAX_ARENA_BYTES;
 export const DEFAULT_ARENA_BYTES = 2 ** 20;
 
 /** Option names every arena accepts. */
-const ARENA_OPTION_NAMES: readonly string[] = ['sizeBytes', 'buffer', 'alignBytes'];
+const ARENA_OPTION_NAMES: readonly string[] = ['sizeBytes', 'buffer', 'alignBytes', 'shared'];
 
 /**
  * Counters kept on every operation (never computed by a walk). All sizes in bytes.
@@ -138,6 +139,12 @@ export interface ArenaOptions {
   buffer?: ArrayBuffer | SharedArrayBuffer;
   /** Alignment of returned offsets: a power of two >= 8. Default 8. */
   alignBytes?: number;
+  /**
+   * Allocate the buffer as a `SharedArrayBuffer`, so the arena can be shared with workers
+   * (`share()`, `attach()`; the ownership model is in the README, section Workers). Default
+   * false. With `buffer` given, the buffer decides and this must be left out.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -166,6 +173,27 @@ export function checkArenaBuffer(buffer: unknown): ArrayBuffer | SharedArrayBuff
     throw new RangeError('buffer must not be empty (a transferred ArrayBuffer is detached and empty)');
   }
   return buffer as ArrayBuffer | SharedArrayBuffer;
+}
+
+/**
+ * Validates the `shared` option: a boolean, not given together with `buffer`, and only where
+ * this thread has `SharedArrayBuffer`.
+ *
+ * @throws TypeError for a non-boolean, for `shared` beside `buffer`, or when `SharedArrayBuffer`
+ *   is unavailable (a browser page that is not cross-origin isolated).
+ */
+function checkSharedOption(className: string, shared: unknown, given: unknown): boolean {
+  if (shared === undefined) return false;
+  if (typeof shared !== 'boolean') {
+    throw new TypeError(`${className} options.shared must be a boolean, got ${describeValue(shared)}`);
+  }
+  if (given !== undefined) {
+    throw new TypeError(
+      `${className} options: give shared or buffer, not both (a SharedArrayBuffer passed as buffer is shared already)`,
+    );
+  }
+  if (shared) requireSharedMemory(`${className} options.shared`);
+  return shared;
 }
 
 /** Whole-buffer views of one buffer, created once per arena. */
@@ -229,6 +257,7 @@ export function resolveArenaOptions<T extends ArenaOptions>(
 ): ResolvedArenaOptions<T> {
   const opts = checkOptions(`${className} options`, options, [...ARENA_OPTION_NAMES, ...extraKeys]);
   const given = checkArenaBuffer(opts.buffer);
+  const shared = checkSharedOption(className, opts.shared, given);
   const alignBytes =
     opts.alignBytes === undefined
       ? MIN_ALIGN_BYTES
@@ -242,6 +271,7 @@ export function resolveArenaOptions<T extends ArenaOptions>(
   const largest = given === undefined ? MAX_ARENA_BYTES : Math.min(given.byteLength, MAX_ARENA_BYTES);
   const fallback = given === undefined ? DEFAULT_ARENA_BYTES : largest;
   const sizeBytes = checkInteger('sizeBytes', opts.sizeBytes ?? fallback, smallest, largest);
-  const buffer = given ?? new ArrayBuffer(Math.ceil(sizeBytes / 8) * 8);
+  const bufferBytes = Math.ceil(sizeBytes / 8) * 8;
+  const buffer = given ?? (shared ? new SharedArrayBuffer(bufferBytes) : new ArrayBuffer(bufferBytes));
   return { options: opts, buffer, views: createViews(buffer), alignBytes, sizeBytes };
 }

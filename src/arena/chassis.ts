@@ -11,7 +11,9 @@
  *   and the reason; {@link OutOfMemoryError} with the request, the arena's `stats()` and the
  *   arena's own account of what was missing ({@link ArenaChassis.shortfall});
  * - the start of every `check()`: a buffer transferred (detached) since construction; every
- *   `check()` collects its violations and throws one `CorruptionError` (`Violations`).
+ *   `check()` collects its violations and throws one `CorruptionError` (`Violations`);
+ * - sharing with workers (`share`, `attach`, `drainRemoteFrees`, `unshare`,
+ *   `remoteFreeStats`), delegated to `src/thread/shared-arena.ts`.
  *
  * A new arena extends it, calls `resolveArenaOptions` then `super(...)`, and supplies the
  * contract's other methods. Its hot paths test the valid case inline and call the prelude only
@@ -23,6 +25,8 @@
 import * as errors from '../errors.js';
 import { InvalidFreeError, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
 import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
+import type { RemoteFreeRejected, RemoteFreeStats, ShareOptions } from '../thread/remote-free-queue.js';
+import { ArenaSharing, AttachedArena, type SharedArenaDescriptor } from '../thread/shared-arena.js';
 
 /**
  * Module-local copies of imported constants for the hot paths: a read of an imported binding is
@@ -76,6 +80,8 @@ export abstract class ArenaChassis implements Allocator {
   readonly reservedBytes: number;
   /** The concrete arena's name, for messages (not `constructor.name`: minifiers rename it). */
   protected readonly className: string;
+  /** Sharing with workers: made by the first `share()`. */
+  private sharing: ArenaSharing | null = null;
 
   /**
    * @param className - the arena's name in messages (`'BuddyArena'`).
@@ -198,5 +204,79 @@ export abstract class ArenaChassis implements Allocator {
       `buffer is ${this.u8.byteLength} bytes, the arena manages ${this.capacityBytes}: it was detached (transferred) and the arena can no longer be used`,
     );
     return false;
+  }
+
+  /**
+   * Shares the arena with one worker: returns a structured-cloneable descriptor to `postMessage`
+   * to it, where `attach(descriptor)` makes a view over the same buffer whose `free(offset)`
+   * queues the offset for this (the owner) thread. Call it once per worker. The ownership model
+   * (README, section Workers): only the owner allocates and frees; a worker writes only the
+   * byte ranges it was handed; the owner applies queued frees in {@link drainRemoteFrees}.
+   * Offsets carry no generation: drain before `reset()`, or a queued offset frees whatever block
+   * holds it afterwards. O(queueCapacity) (allocates the worker's lane).
+   *
+   * @throws TypeError when the arena's buffer is not a `SharedArrayBuffer` (create it with
+   *   `shared: true`) or for bad options; RangeError for an option out of range.
+   */
+  share(options?: ShareOptions): SharedArenaDescriptor {
+    this.sharing ??= new ArenaSharing(this, this.className);
+    return this.sharing.share(options);
+  }
+
+  /**
+   * A worker's view of an arena shared by another thread (`arena.share()` there). Any arena
+   * class's `attach` takes any arena's descriptor. O(1).
+   *
+   * @throws TypeError for something that is not an arena descriptor; OwnershipError when the
+   *   descriptor was attached before or its share ended.
+   */
+  static attach(descriptor: SharedArenaDescriptor): AttachedArena {
+    return AttachedArena.attach(descriptor);
+  }
+
+  /**
+   * Applies the frees workers queued (the owner's sync point): each queued offset is freed as
+   * `free(offset)` would, and one that is not a live block's offset is counted
+   * (`remoteFreeStats().rejected`) and passed to `onRejected`, never applied. O(queued frees +
+   * shares); allocates nothing unless an offset is refused.
+   *
+   * @returns how many blocks were freed (0 before any `share()`).
+   * @throws TypeError when `onRejected` is not a function; Error when called from `onRejected`.
+   */
+  drainRemoteFrees(onRejected?: RemoteFreeRejected): number {
+    if (onRejected !== undefined && typeof onRejected !== 'function') {
+      throw new TypeError(
+        `${this.className}.drainRemoteFrees: onRejected must be a function, got ${describeValue(onRejected)}`,
+      );
+    }
+    return this.sharing === null ? 0 : this.sharing.drain(onRejected);
+  }
+
+  /**
+   * Ends one worker's share: what it published is still applied by the next drain; its later
+   * frees throw `OwnershipError`. For a worker that exited or was terminated. O(shares).
+   *
+   * @throws TypeError when `descriptor` did not come from this arena's `share()`.
+   */
+  unshare(descriptor: SharedArenaDescriptor): void {
+    if (this.sharing === null) {
+      throw new TypeError(`${this.className}.unshare: this arena was never shared`);
+    }
+    this.sharing.unshare(descriptor);
+  }
+
+  /**
+   * Counters of the remote frees: lanes still drained, entries received, applied and rejected,
+   * drains. O(1); fills `into` when given (allocation-free).
+   */
+  remoteFreeStats(into?: RemoteFreeStats): RemoteFreeStats {
+    if (this.sharing !== null) return this.sharing.stats(into);
+    const s = into ?? ({} as RemoteFreeStats);
+    s.lanes = 0;
+    s.received = 0;
+    s.applied = 0;
+    s.rejected = 0;
+    s.drains = 0;
+    return s;
   }
 }
