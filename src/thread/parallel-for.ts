@@ -31,8 +31,8 @@
  *  [DONE + i]   the last step worker i finished
  * ```
  *
- * Chunk `i` of `n` over `count` items aligned to `a`: with `u = ceil(count / a)` units,
- * `start = min(count, floor(u * i / n) * a)`, `end = min(count, floor(u * (i + 1) / n) * a)`.
+ * Chunk `i` of `n` over `count` items aligned to `a`: the `u = ceil(count / a)` units of `a`
+ * items are dealt out evenly, the first `u % n` chunks taking one unit more ({@link chunkStart}).
  *
  * Source: the fork-join barrier of OpenMP's `parallel for` with a static schedule (OpenMP API
  * 5.2, §11.5.3 "schedule(static)"); the futex-style sleep on a counter after Drepper, "Futexes
@@ -97,10 +97,19 @@ function controlWords(workers: number): number {
   return words + (words % 2);
 }
 
-/** Start of chunk `index` of `workers` over `count` items aligned to `alignItems`. O(1). */
+/**
+ * Start of chunk `index` of `workers` over `count` items aligned to `alignItems` (chunk `index`
+ * is `[chunkStart(.., index, ..), chunkStart(.., index + 1, ..))`). The `u = ceil(count / a)`
+ * units of `a` items are dealt out evenly, the first `u % workers` chunks taking one unit more.
+ * Integer arithmetic only (no fractional intermediate), so it allocates nothing even before V8
+ * optimizes it. O(1).
+ */
 export function chunkStart(count: number, workers: number, index: number, alignItems: number): number {
-  const units = Math.ceil(count / alignItems);
-  return Math.min(count, Math.floor((units * index) / workers) * alignItems);
+  const rounded = count + alignItems - 1;
+  const units = (rounded - (rounded % alignItems)) / alignItems;
+  const extra = units % workers;
+  const perChunk = (units - extra) / workers;
+  return Math.min(count, (index * perChunk + Math.min(index, extra)) * alignItems);
 }
 
 /**
@@ -207,32 +216,35 @@ export class ParallelFor {
   }
 
   /**
-   * Sleeps until the running step is done (`Atomics.wait`), at most `timeoutMs`. Returns true
-   * when it is done (or none runs), false on timeout. Allocation-free. On a browser's main
-   * thread, which cannot sleep, use {@link ParallelFor.isDone} each frame or `waitAsync`.
+   * Sleeps until the running step is done (`Atomics.wait`). Returns true when it is done (or
+   * none runs), false when `timeoutMs` passed without any worker finishing its chunk (a dead or
+   * stuck worker: see {@link ParallelFor.unfinished} and {@link ParallelFor.release}). Reads no
+   * clock and allocates nothing. On a browser's main thread, which cannot sleep, poll
+   * {@link ParallelFor.isDone} each frame or `await waitAsync()`.
    *
-   * @param timeoutMs - longest wait, ms: a number >= 0 (default `Infinity`).
-   * @throws TypeError on a thread that cannot block; Error when a worker's body threw in this
-   *   step (it names how many).
+   * @param timeoutMs - longest time without progress, ms: a number >= 0 (default `Infinity`).
+   * @throws TypeError on a thread that cannot block; RangeError for a bad `timeoutMs`; Error
+   *   when a worker's body threw in this step (it names how many).
    */
   wait(timeoutMs = Number.POSITIVE_INFINITY): boolean {
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
       throw new RangeError(`timeoutMs must be a number >= 0, got ${describeValue(timeoutMs)}`);
+    }
     const control = this.control;
     let pending = Atomics.load(control, PENDING);
-    if (pending !== 0) {
-      if (!canBlock()) {
-        throw new TypeError(
-          "ParallelFor.wait: this thread cannot block (a browser's main thread): poll isDone each frame, or await waitAsync()",
-        );
-      }
-      const deadline = timeoutMs === Number.POSITIVE_INFINITY ? timeoutMs : performance.now() + timeoutMs;
-      while (pending !== 0) {
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
-        Atomics.wait(control, PENDING, pending, left);
+    if (pending !== 0 && !canBlock()) {
+      throw new TypeError(
+        "ParallelFor.wait: this thread cannot block (a browser's main thread): poll isDone each frame, or await waitAsync()",
+      );
+    }
+    while (pending !== 0) {
+      // 'not-equal' and 'ok' both mean a worker finished meanwhile: progress, so wait afresh.
+      if (Atomics.wait(control, PENDING, pending, timeoutMs) === 'timed-out') {
         pending = Atomics.load(control, PENDING);
+        if (pending !== 0) return false;
+        break;
       }
+      pending = Atomics.load(control, PENDING);
     }
     this.throwIfFailed();
     return true;
@@ -270,8 +282,8 @@ export class ParallelFor {
   /**
    * `start(count)` then `wait(timeoutMs)`: one whole step. Allocation-free.
    *
-   * @throws Error naming the workers that did not finish within `timeoutMs` (dead, terminated,
-   *   or never attached); see `start` and `wait` for the rest.
+   * @throws Error naming the workers that did not finish when `timeoutMs` passed without
+   *   progress (dead, terminated, or never attached); see `start` and `wait` for the rest.
    */
   run(count: number, timeoutMs = Number.POSITIVE_INFINITY): void {
     this.start(count);

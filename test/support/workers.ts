@@ -3,7 +3,7 @@
  * messages. Each worker gets `workerData = { entry, ...data }`; `test/support/ts-worker.mjs`
  * registers tsx in the thread and imports `entry`.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 const BOOTSTRAP = new URL('./ts-worker.mjs', import.meta.url);
 
@@ -12,8 +12,8 @@ const BOOTSTRAP = new URL('./ts-worker.mjs', import.meta.url);
  * a worker thread with `data` as its `workerData` (plus `entry`). Structured-cloned, so
  * SharedArrayBuffers inside `data` are shared.
  */
-export function startWorker(module: URL, data: Record<string, unknown> = {}): Worker {
-  return new Worker(BOOTSTRAP, { workerData: { ...data, entry: module.href } });
+export function startWorker(module: URL, data: Record<string, unknown> = {}, resourceLimits?: ResourceLimits): Worker {
+  return new Worker(BOOTSTRAP, { workerData: { ...data, entry: module.href }, resourceLimits });
 }
 
 /**
