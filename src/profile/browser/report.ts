@@ -40,7 +40,7 @@ export interface ReportOptions {
   /** Verdicts of the gates set for the profile labelled `gatesLabel` (default: the last entry's). */
   gates?: readonly GateVerdict[];
   gatesLabel?: string;
-  /** Allocation sites listed per label. Default 15. */
+  /** Allocation sites listed per label. Default 10. */
   topSites?: number;
   /** Report title. Default `steadyheap profile: <label> vs <label>`. */
   title?: string;
@@ -94,7 +94,7 @@ function sitesTable(p: PageProfile, topN: number): string {
 ${sites
   .map(
     (s) =>
-      `<tr><td class="num">${fmt(s.bytesPerFrame)}</td><td class="num">${fmt(s.error95BytesPerFrame)}</td><td><code>${esc(s.functionName)}</code></td><td><code>${esc(s.script)}:${s.line}</code></td><td>${esc(s.owner)}</td><td class="callers">${s.callers.map(esc).join(' ← ')}</td></tr>`,
+      `<tr><td class="num">${fmt(s.bytesPerFrame)}</td><td class="num">${fmt(s.error95BytesPerFrame)}</td><td><code>${esc(s.functionName)}</code></td><td><code>${esc(s.line > 0 ? `${s.script}:${s.line}` : s.script)}</code></td><td>${esc(s.owner)}</td><td class="callers">${s.callers.slice(0, 2).map(esc).join(' ← ')}</td></tr>`,
   )
   .join('\n')}</table>`;
 }
@@ -112,7 +112,7 @@ export function writeReport(
 ): { file: string; charts: boolean } {
   const gates = options.gates ?? [];
   const gatesLabel = options.gatesLabel ?? entries[entries.length - 1]?.profile.label ?? '';
-  const topSites = options.topSites ?? 15;
+  const topSites = options.topSites ?? 10;
   const chartJs = chartJsFile();
   if (chartJs) copyFileSync(chartJs, join(outDir, 'chart.umd.min.js'));
   const color = (i: number) => LABEL_COLORS[i % LABEL_COLORS.length];

@@ -139,7 +139,9 @@ export function formatSummary(p: PageProfile, verdicts: readonly GateVerdict[] =
   if (sites.length) {
     lines.push('', '  top allocation sites (bytes per frame)');
     for (const s of sites) {
-      lines.push(`    ${fmt(s.bytesPerFrame).padStart(10)}  ${s.functionName}  ${s.script}:${s.line}`);
+      lines.push(
+        `    ${fmt(s.bytesPerFrame).padStart(10)}  ${s.functionName}  ${s.line > 0 ? `${s.script}:${s.line}` : s.script}`,
+      );
     }
   }
   const warnings: string[] = [];
