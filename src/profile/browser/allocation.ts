@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { ownerOf, shortScript, type OwnerKind } from './attribution.js';
+import { ownerOf, shortScript, type OwnerKind, type ScriptOwner } from './attribution.js';
 import { PROBE_SCRIPT_URL } from './probe.js';
 import type { CdpSession } from './trace.js';
 
@@ -116,6 +116,17 @@ export interface AllocationFigures {
   byPackage: PackageAllocation[];
 }
 
+/** Every script URL in a sampling profile (for resolving owners). O(nodes). */
+export function scriptUrlsOf(profile: SamplingProfile): Set<string> {
+  const urls = new Set<string>();
+  const visit = (n: SamplingNode) => {
+    if (n.callFrame.url) urls.add(n.callFrame.url);
+    for (const c of n.children) visit(c);
+  };
+  visit(profile.head);
+  return urls;
+}
+
 /**
  * Starts the sampling heap profiler; the returned function stops it and returns the raw profile.
  * The HeapProfiler domain stays enabled (disabling it right away made V8 run a full collection,
@@ -169,6 +180,8 @@ const newSum = (): Sum => ({ bytes: 0, squares: 0, samples: 0 });
  * @param frames - frames during the sampling, integer > 0 (else the per-frame figures are NaN).
  * @param pageOrigin - the page's origin, left out of script names.
  * @param maxSites - sites kept, heaviest first.
+ * @param knownOwners - owners known for some script URLs (from their source maps, see
+ *   `resolveChunkOwners`), used before the URL rules.
  * @throws TypeError when `profile` has no `head`.
  */
 export function aggregateAllocations(
@@ -177,7 +190,9 @@ export function aggregateAllocations(
   samplingIntervalBytes: number,
   pageOrigin = '',
   maxSites = 50,
+  knownOwners: ReadonlyMap<string, ScriptOwner> = new Map(),
 ): AllocationFigures {
+  const ownerFor = (url: string, functionName: string) => knownOwners.get(url) ?? ownerOf(url, functionName);
   if (!profile || typeof profile !== 'object' || !profile.head) {
     throw new TypeError('profile must be a sampling heap profile with a head node');
   }
@@ -220,7 +235,7 @@ export function aggregateAllocations(
     if (node.selfSize > 0) {
       const f = node.callFrame;
       const sum = nodeSum(node);
-      let owner = ownerOf(f.url, f.functionName);
+      let owner = ownerFor(f.url, f.functionName);
       // A built-in (Array.prototype.push, sort) or code made by eval / new Function has no
       // script: what it allocates belongs to the nearest caller that has one. V8's own nodes,
       // named in parentheses ((IDLE), (V8 API), (program)), stay the browser's.
@@ -229,7 +244,7 @@ export function aggregateAllocations(
         for (let i = stack.length - 1; i >= 0; i--) {
           const c = stack[i].callFrame;
           if (c.url !== '') {
-            owner = ownerOf(c.url, c.functionName);
+            owner = ownerFor(c.url, c.functionName);
             scriptUrl = c.url;
             break;
           }

@@ -62,6 +62,7 @@ export {
   aggregateAllocations,
   startSampling,
   sampleVariance,
+  scriptUrlsOf,
   DEFAULT_SAMPLING_INTERVAL_BYTES,
   type AllocationFigures,
   type AllocationSite,
@@ -115,6 +116,13 @@ export {
   type LaunchOptions,
 } from './chromium.js';
 export { serveFolder, MIME_TYPES, type FolderServer } from './serve.js';
+export {
+  resolveChunkOwners,
+  packagesOfSourceMap,
+  sourceMapUrlOf,
+  SOURCE_MAP_FETCH_TIMEOUT_MS,
+  type FetchText,
+} from './source-maps.js';
 export {
   checkGates,
   formatSummary,

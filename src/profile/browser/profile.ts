@@ -378,6 +378,7 @@ export function aggregateRuns(
     o.samplingIntervalBytes,
     new URL(o.url).origin,
     o.maxSites,
+    new Map(runs.flatMap((r) => [...r.scriptOwners])),
   );
   const heap: HeapFigures = {
     minBytes: Math.min(...runs.map((r) => r.heap.minBytes)),

@@ -10,7 +10,15 @@
  * @module
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { aggregateAllocations, startSampling, type AllocationFigures, type SamplingProfile } from './allocation.js';
+import {
+  aggregateAllocations,
+  scriptUrlsOf,
+  startSampling,
+  type AllocationFigures,
+  type SamplingProfile,
+} from './allocation.js';
+import type { ScriptOwner } from './attribution.js';
+import { resolveChunkOwners } from './source-maps.js';
 import { analyzeFrames, type FrameFigures, type FrameRow, type GcFigures } from './frames.js';
 import { PROBE_GLOBAL, PROBE_SOURCE, type LongAnimationFrame, type ProbeRead } from './probe.js';
 import { mainThreadTimeline, startTracing, type CdpSession } from './trace.js';
@@ -108,6 +116,8 @@ export interface RunProfile {
   traceEvents: number;
   /** The raw sampling profile (kept to pool runs; not written to profile.json). */
   samplingProfile: SamplingProfile;
+  /** Owners read from source maps, by script URL (Vite's shared dependency chunks). */
+  scriptOwners: Map<string, ScriptOwner>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -283,6 +293,7 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
       budgetMs: options.budgetMs,
     });
     const origin = new URL(page.url()).origin;
+    const scriptOwners = await resolveChunkOwners(scriptUrlsOf(samplingProfile));
     return {
       run: options.run,
       frames: analysed.frames,
@@ -293,6 +304,7 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
         options.samplingIntervalBytes,
         origin,
         options.maxSites,
+        scriptOwners,
       ),
       heap,
       rows: analysed.rows,
@@ -300,6 +312,7 @@ export async function profileRun(browser: Browser, options: RunOptions): Promise
       pageErrors,
       traceEvents: timeline.eventCount,
       samplingProfile,
+      scriptOwners,
     };
   } finally {
     abort.abort();
