@@ -106,6 +106,22 @@ export {
   type ChunkBody,
 } from './thread/parallel-for.js';
 
+// snapshot (src/snapshot/)
+// -- snapshot exports --
+export { SnapshotRing, MAX_RING_FRAMES, type SnapshotRingOptions } from './snapshot/ring.js';
+export { TypedArrayState, type AnyTypedArray } from './snapshot/typed-array-state.js';
+export {
+  saveSnapshot,
+  loadSnapshot,
+  snapshotBytes,
+  SNAPSHOT_FORMAT_VERSION,
+  SNAPSHOT_HEADER_BYTES,
+} from './snapshot/format.js';
+export { encodeDelta, applyDelta, maxDeltaBytes, DELTA_FORMAT_VERSION } from './snapshot/delta.js';
+export { checksum32 } from './snapshot/checksum.js';
+export { SnapshotError, type SnapshotErrorReason } from './snapshot/snapshot-error.js';
+export { STATE_RECORD_VERSION, type Snapshotable } from './snapshot/state-record.js';
+
 // profile (src/profile/)
 // -- profile exports --
 export {

@@ -50,6 +50,9 @@ import { Violations, checkInteger, checkPowerOfTwo } from '../errors.js';
 import { popCount } from './bitset.js';
 import { RequestedSizes } from './buddy-requested.js';
 import { ArenaChassis } from './chassis.js';
+import { buddyStateParts } from '../snapshot/arena-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import type { StateParts } from '../snapshot/state-record.js';
 import * as buddyTree from './buddy-tree.js';
 import {
   ancestorAt,
@@ -563,6 +566,11 @@ export class BuddyArena extends ArenaChassis {
       }
       node = leftChildOf(node) + ((leaf >>> (k - 1)) & 1);
     }
+  }
+
+  /** @internal The arena's state layout (`src/snapshot/arena-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return buddyStateParts(this);
   }
 
   protected shortfall(bytes: number, s: AllocatorStats): string {

@@ -27,6 +27,14 @@ import { InvalidFreeError, OutOfMemoryError, describeValue, type ArenaFreeReason
 import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
 import type { RemoteFreeRejected, RemoteFreeStats, ShareOptions } from '../thread/remote-free-queue.js';
 import { ArenaSharing, AttachedArena, type SharedArenaDescriptor } from '../thread/shared-arena.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import {
+  loadStateOf,
+  saveStateOf,
+  stateBytesOf,
+  type Snapshotable,
+  type StateParts,
+} from '../snapshot/state-record.js';
 
 /**
  * Module-local copies of imported constants for the hot paths: a read of an imported binding is
@@ -65,7 +73,7 @@ function emptyStats(): AllocatorStats {
 }
 
 /** The shared part of every arena (see the module doc). Not part of the public API. */
-export abstract class ArenaChassis implements Allocator {
+export abstract class ArenaChassis implements Allocator, Snapshotable {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   readonly u8: Uint8Array;
   readonly i32: Int32Array;
@@ -114,6 +122,49 @@ export abstract class ArenaChassis implements Allocator {
     if (offset === NULL_OFFSET) throw this.outOfMemory('alloc', bytes);
     return offset;
   }
+
+  /**
+   * Bytes `saveState` writes now: the managed bytes of the buffer, the
+   * bookkeeping outside it (tree, free stack, live map, free-block trees) and the counters,
+   * with a small header. Constant for an arena, except a `TreeArena`'s, which follows its number
+   * of free-block tree nodes. O(1) (`TreeArena`: O(bins)).
+   */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /**
+   * Writes the arena's whole state into `into` from byte `at` (layout: `state-record.ts` in
+   * `src/snapshot/`): everything that decides what it does next, so a `loadState` of these bytes
+   * makes it behave exactly as now (same live blocks, same next offsets, same `stats()`).
+   * O(stateBytes), one memory copy per part; allocates nothing.
+   * @returns bytes written, `stateBytes`.
+   * @throws TypeError when `into` is not a `Uint8Array`; RangeError when `at` is not an integer
+   *   in `[0, into.length]` or the state does not fit from `at` (nothing written);
+   *   SnapshotError `'byte-order'` on a big-endian host.
+   */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /**
+   * Replaces the arena's whole state with the one `saveState` wrote at `from[at ..]`, by an
+   * arena of the same class and options. The contents are copied into the arena's own buffer and
+   * arrays, so `buffer`, `u8` ... `f64` and every view you made over the buffer stay valid and
+   * show the restored bytes. Every check runs before the first write: a refused load changes
+   * nothing. O(stateBytes); allocates nothing (`TreeArena` may make or grow a free-block tree
+   * the saved state needs and it lacks).
+   * @returns bytes read.
+   * @throws TypeError / RangeError for bad arguments; SnapshotError `'kind'` (another arena's
+   *   state), `'options'` (other options), `'truncated'`, `'not-a-snapshot'`, `'version'`,
+   *   `'corrupt'` (sizes or counters impossible for this arena), `'byte-order'`.
+   */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The arena's state layout, for `src/snapshot/`. */
+  abstract [STATE_PARTS](): StateParts;
 
   abstract tryAlloc(bytes: number): number;
   abstract free(offset: number): void;

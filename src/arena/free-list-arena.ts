@@ -32,6 +32,9 @@ import * as errors from '../errors.js';
 import { checkOneOf } from '../errors.js';
 import type { ArenaOptions } from './allocator.js';
 import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
+import { freeListStateParts } from '../snapshot/arena-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import type { StateParts } from '../snapshot/state-record.js';
 
 /** Placement policies of {@link FreeListArena}. */
 export type FitPolicy = 'first' | 'next' | 'best';
@@ -87,6 +90,11 @@ export class FreeListArena extends BoundaryTagArena {
     super('FreeListArena', options, ['fit']);
     this.fit = options?.fit === undefined ? 'first' : checkOneOf('fit', options.fit, FIT_POLICIES);
     this.reset();
+  }
+
+  /** @internal The arena's state layout (`src/snapshot/arena-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return freeListStateParts(this);
   }
 
   protected indexClear(): void {

@@ -45,6 +45,9 @@ import {
 import * as errors from '../errors.js';
 import { Violations, checkInteger } from '../errors.js';
 import { ArenaChassis } from './chassis.js';
+import { slabStateParts } from '../snapshot/arena-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import type { StateParts } from '../snapshot/state-record.js';
 
 /** Options of {@link SlabArena}. */
 export interface SlabArenaOptions extends ArenaOptions {
@@ -319,6 +322,11 @@ export class SlabArena extends ArenaChassis {
       throw this.invalidFree('interior', offset, what, `inside the live block at ${index * this.blockBytes}`);
     }
     return index;
+  }
+
+  /** @internal The arena's state layout (`src/snapshot/arena-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return slabStateParts(this);
   }
 
   protected shortfall(bytes: number): string {

@@ -46,6 +46,9 @@ import type { ArenaOptions } from './allocator.js';
 import { clearBit, hasBit, highestBitAtOrBelow, lowestBitFrom, setBit } from './bitset.js';
 import { BoundaryTagArena, HEADER_BYTES } from './boundary-tags.js';
 import { NIL_NODE, RedBlackTree } from './rb-tree.js';
+import { treeStateParts } from '../snapshot/arena-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import type { StateParts } from '../snapshot/state-record.js';
 
 /** Options of {@link TreeArena}: the common arena options. */
 export interface TreeArenaOptions extends ArenaOptions {}
@@ -112,6 +115,11 @@ export class TreeArena extends BoundaryTagArena {
     this.binMap = new Int32Array(BITMAP_WORDS);
     this.large = new RedBlackTree(LARGE_TREE_CAPACITY);
     this.reset();
+  }
+
+  /** @internal The arena's state layout (`src/snapshot/arena-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return treeStateParts(this, EMPTY_BIN);
   }
 
   /** The tree that holds free blocks of `sizeBytes` (a bin, or the large tree). O(1). */
