@@ -8,7 +8,7 @@
  * | `BuddyArena` | managed bytes, tree (1 byte a node), requested sizes | the 9 stats counters |
  * | `SlabArena` | managed bytes, free stack, state words | free top, requested, low-water free top, frees, failed allocs |
  * | `FreeListArena` | managed bytes (tags and free links live there), live map | the 10 stats counters, list head, rover, largest-free cache |
- * | `TreeArena` | managed bytes, live map, bin bitmap, tree headers, the used nodes of each of the 256 bin trees and of the large tree | the 10 stats counters |
+ * | `TreeArena` | managed bytes, live map, bin bitmap, the trees (each tree's header, then the used nodes of the 256 bin trees and of the large tree, packed) | the 10 stats counters |
  *
  * A tree's saved nodes are ids `1 .. nextFresh - 1` (its high-water mark, free ids included; the
  * sentinel and the never-used capacity are not state), so two arenas in the same state save the
@@ -26,6 +26,7 @@ import { RedBlackTree } from '../arena/rb-tree.js';
 import type { SlabArena } from '../arena/slab-arena.js';
 import type { TreeArena } from '../arena/tree-arena.js';
 import { NULL_OFFSET } from '../errors.js';
+import { ByteScratch } from './scratch.js';
 import { PartsBase, bytesOf, cachedParts } from './state-parts.js';
 import { STATE_KINDS, isCount, type IncomingRecord, type StateParts } from './state-record.js';
 
@@ -295,31 +296,34 @@ class FreeListParts extends PartsBase {
 
 // ---- TreeArena --------------------------------------------------------------------------------
 
-/** Int32 words a tree's header takes in the tree-header section. */
+/** Int32 words a tree's header takes at the start of the trees section. */
 const TREE_HEADER_WORDS = 5;
-/** Word order in a tree header. */
+/** Word order in a tree header (root, cached minimum and free-id head are consecutive). */
 const ROOT = 0;
 const MIN_NODE = 1;
 const FREE_HEAD = 2;
 const NEXT_FRESH = 3;
 const NODE_COUNT = 4;
-/** Bytes of one tree node record (`RedBlackTree`'s 8 int32 words). */
-const NODE_BYTES = 32;
+/** Int32 words of one tree node record (`RedBlackTree`'s layout). */
+const NODE_WORDS = 8;
 /** Largest node id a tree can hold, plus one. */
 const MAX_NEXT_FRESH = 2 ** 28 + 1;
-/** Sections before the per-tree node sections. */
-const TREE_FIRST_NODES = 4;
+/** Most bytes the trees scratch reserves up front. */
+const MAX_RESERVED_BYTES = 2 ** 26;
+/** The trees section's index. */
+const TREES = 3;
 
+/**
+ * `TreeArena`'s parts. Its 256 bin trees and the large tree go into one packed section (257
+ * headers, then each tree's used node records in order), built in a {@link ByteScratch} on save
+ * and unpacked from it on load: one section instead of 257 keeps a save's fixed cost low.
+ */
 class TreeParts extends PartsBase {
   private readonly fixedViews: Uint8Array[];
-  /** Tree headers, `TREE_HEADER_WORDS` words per tree (bins, then the large tree). */
-  private readonly headers: Int32Array;
-  private readonly headerBytes: Uint8Array;
+  /** The packed trees section. */
+  private readonly packed: ByteScratch;
   /** Bins plus the large tree. */
   private readonly treeCount: number;
-  /** Per tree: a byte view of its node records from node 1, and the array it was made over. */
-  private readonly nodeViews: Uint8Array[];
-  private readonly nodeSources: Int32Array[];
 
   /**
    * @param arena - the arena.
@@ -329,25 +333,19 @@ class TreeParts extends PartsBase {
     private readonly arena: TreeArena,
     private readonly emptyBin: RedBlackTree,
   ) {
-    const bins = arena['bins'].length;
-    const treeNames = [...Array.from({ length: bins }, (_, g) => `bin ${g} nodes`), 'large tree nodes'];
     super(STATE_KINDS.TreeArena, 'TreeArena', commonOptions(arena), TAG_COUNTERS, [
       'buffer',
       'liveMap',
       'binMap',
-      'tree headers',
-      ...treeNames,
+      'trees',
     ]);
-    this.headers = new Int32Array((bins + 1) * TREE_HEADER_WORDS);
-    this.headerBytes = bytesOf(this.headers);
-    this.fixedViews = [...tagViews(arena), bytesOf(arena['binMap']), this.headerBytes];
-    this.treeCount = bins + 1;
-    this.nodeViews = [];
-    this.nodeSources = [];
-    for (let t = 0; t <= bins; t++) {
-      this.nodeViews.push(new Uint8Array(0));
-      this.nodeSources.push(new Int32Array(0));
-    }
+    this.treeCount = arena['bins'].length + 1;
+    this.fixedViews = [...tagViews(arena), bytesOf(arena['binMap'])];
+    // Reserved (not committed): room for as many nodes as the arena can have free blocks at once,
+    // up to 64 MiB; a larger state grows the scratch (one allocation).
+    const headerBytes = this.treeCount * TREE_HEADER_WORDS * 4;
+    const nodeBytes = Math.ceil(arena.capacityBytes / arena.minBlockBytes + 16) * NODE_WORDS * 4;
+    this.packed = new ByteScratch(Math.min(headerBytes + nodeBytes, MAX_RESERVED_BYTES));
   }
 
   /** Tree `t`: bin `t`, or the large tree for the last index. */
@@ -356,65 +354,71 @@ class TreeParts extends PartsBase {
     return t < bins.length ? bins[t] : this.arena['large'];
   }
 
+  /** Packs every tree's header and used nodes into the scratch. O(trees + nodes). */
   readCounters(): void {
     readTagCounters(this.arena, this.counters);
-    const h = this.headers;
+    this.packed.resize(this.sectionBytes(TREES));
+    const words = this.packed.words;
+    let w = this.treeCount * TREE_HEADER_WORDS;
     for (let t = 0; t < this.treeCount; t++) {
       const tree = this.treeAt(t);
-      const w = t * TREE_HEADER_WORDS;
-      h[w + ROOT] = tree['root'];
-      h[w + MIN_NODE] = tree['minNode'];
-      h[w + FREE_HEAD] = tree['freeHead'];
-      h[w + NEXT_FRESH] = tree['nextFresh'];
-      h[w + NODE_COUNT] = tree['nodeCount'];
+      const h = t * TREE_HEADER_WORDS;
+      const nextFresh = tree['nextFresh'];
+      words[h + ROOT] = tree['root'];
+      words[h + MIN_NODE] = tree['minNode'];
+      words[h + FREE_HEAD] = tree['freeHead'];
+      words[h + NEXT_FRESH] = nextFresh;
+      words[h + NODE_COUNT] = tree['nodeCount'];
+      const links = tree['links'];
+      const end = nextFresh * NODE_WORDS;
+      for (let k = NODE_WORDS; k < end; k++) words[w++] = links[k]; // nodes 1 .. nextFresh - 1
     }
   }
 
   sectionView(i: number): Uint8Array {
-    if (i < TREE_FIRST_NODES) return this.fixedViews[i];
-    const t = i - TREE_FIRST_NODES;
-    const links = this.treeAt(t)['links'];
-    if (this.nodeSources[t] !== links) {
-      // The tree grew (or a bin's tree was made) since the last view: once per growth.
-      this.nodeSources[t] = links;
-      this.nodeViews[t] = new Uint8Array(links.buffer, links.byteOffset + NODE_BYTES);
-    }
-    return this.nodeViews[t];
+    return i < TREES ? this.fixedViews[i] : this.packed.bytes;
   }
 
   sectionBytes(i: number): number {
-    if (i < TREE_FIRST_NODES) return this.fixedViews[i].length;
-    return (this.treeAt(i - TREE_FIRST_NODES)['nextFresh'] - 1) * NODE_BYTES;
+    if (i < TREES) return this.fixedViews[i].length;
+    let words = this.treeCount * TREE_HEADER_WORDS;
+    for (let t = 0; t < this.treeCount; t++) words += (this.treeAt(t)['nextFresh'] - 1) * NODE_WORDS;
+    return words * 4;
   }
 
   validate(incoming: IncomingRecord): string {
-    const fixed = this.fixedSections(incoming, 0, TREE_FIRST_NODES - 1);
+    const fixed = this.fixedSections(incoming, 0, TREES - 1);
     if (fixed !== '') return fixed;
     const counters = tagCountersProblem(this.arena, incoming.counters);
     if (counters !== '') return counters;
+    let words = this.treeCount * TREE_HEADER_WORDS;
+    if (incoming.sectionBytes[TREES] < words * 4) return `trees section of ${incoming.sectionBytes[TREES]} bytes`;
     for (let t = 0; t < this.treeCount; t++) {
-      const w = t * TREE_HEADER_WORDS;
-      const nextFresh = incoming.i32(3, w + NEXT_FRESH);
-      const name = this.sectionNames[TREE_FIRST_NODES + t];
-      if (!(nextFresh >= 1 && nextFresh <= MAX_NEXT_FRESH)) return `${name}: next id ${nextFresh} out of range`;
-      if (incoming.sectionBytes[TREE_FIRST_NODES + t] !== (nextFresh - 1) * NODE_BYTES) {
-        return `${name}: ${incoming.sectionBytes[TREE_FIRST_NODES + t]} bytes of nodes for ${nextFresh - 1} node ids`;
+      const h = t * TREE_HEADER_WORDS;
+      const nextFresh = incoming.i32(TREES, h + NEXT_FRESH);
+      if (!(nextFresh >= 1 && nextFresh <= MAX_NEXT_FRESH)) return `tree ${t}: next id ${nextFresh} out of range`;
+      for (let k = ROOT; k <= FREE_HEAD; k++) {
+        const id = incoming.i32(TREES, h + k);
+        if (!(id >= 0 && id < nextFresh)) return `tree ${t}: node id ${id} out of range [0, ${nextFresh})`;
       }
-      for (const k of [ROOT, MIN_NODE, FREE_HEAD]) {
-        const id = incoming.i32(3, w + k);
-        if (!(id >= 0 && id < nextFresh)) return `${name}: node id ${id} out of range [0, ${nextFresh})`;
-      }
-      const count = incoming.i32(3, w + NODE_COUNT);
-      if (!(count >= 0 && count < nextFresh)) return `${name}: ${count} nodes with ${nextFresh - 1} ids`;
+      const count = incoming.i32(TREES, h + NODE_COUNT);
+      if (!(count >= 0 && count < nextFresh)) return `tree ${t}: ${count} nodes with ${nextFresh - 1} ids`;
+      words += (nextFresh - 1) * NODE_WORDS;
+    }
+    if (words * 4 !== incoming.sectionBytes[TREES]) {
+      return `trees section of ${incoming.sectionBytes[TREES]} bytes, its headers say ${words * 4}`;
     }
     return '';
   }
 
-  /** Makes every tree hold the saved node ids: a bin's tree where the arena has none, growth. */
+  /**
+   * Makes every tree able to hold its saved node ids (a bin's tree where the arena has none,
+   * growth) and the scratch the packed section's length.
+   */
   override prepare(incoming: IncomingRecord): void {
     const bins = this.arena['bins'];
     for (let t = 0; t < this.treeCount; t++) {
-      const nodes = incoming.i32(3, t * TREE_HEADER_WORDS + NEXT_FRESH) - 1;
+      const nodes = incoming.i32(TREES, t * TREE_HEADER_WORDS + NEXT_FRESH) - 1;
       if (nodes === 0) continue;
       let tree = this.treeAt(t);
       if (tree === this.emptyBin) {
@@ -423,21 +427,27 @@ class TreeParts extends PartsBase {
       }
       while (tree.capacity < nodes) tree['grow']();
     }
+    this.packed.resize(incoming.sectionBytes[TREES]);
   }
 
-  /** Sets each tree's header from the copied header section (the nodes are copied already). */
+  /** Unpacks every tree's header and nodes from the copied trees section. O(trees + nodes). */
   writeCounters(incoming: IncomingRecord): void {
     writeTagCounters(this.arena, incoming.counters);
-    const h = this.headers;
+    const words = this.packed.words;
+    let w = this.treeCount * TREE_HEADER_WORDS;
     for (let t = 0; t < this.treeCount; t++) {
       const tree = this.treeAt(t);
-      const w = t * TREE_HEADER_WORDS;
+      const h = t * TREE_HEADER_WORDS;
+      const nextFresh = words[h + NEXT_FRESH];
       if (tree === this.emptyBin) continue; // nothing saved in it (prepare made a tree otherwise)
-      tree['root'] = h[w + ROOT];
-      tree['minNode'] = h[w + MIN_NODE];
-      tree['freeHead'] = h[w + FREE_HEAD];
-      tree['nextFresh'] = h[w + NEXT_FRESH];
-      tree['nodeCount'] = h[w + NODE_COUNT];
+      tree['root'] = words[h + ROOT];
+      tree['minNode'] = words[h + MIN_NODE];
+      tree['freeHead'] = words[h + FREE_HEAD];
+      tree['nextFresh'] = nextFresh;
+      tree['nodeCount'] = words[h + NODE_COUNT];
+      const links = tree['links'];
+      const end = nextFresh * NODE_WORDS;
+      for (let k = NODE_WORDS; k < end; k++) links[k] = words[w++];
     }
   }
 }

@@ -20,8 +20,7 @@
  *               length, that many literal bytes (target XOR base; the base reads 0 past its end)
  * ```
  * A zero run shorter than 4 bytes stays inside the literal (its length bytes would cost more).
- * Because the literals are XORs, a delta of two equal-length snapshots also turns the target
- * back into the base. The delta is not compressed further: a general compressor (the platform's
+ * The delta is not compressed further: a general compressor (the platform's
  * `CompressionStream('deflate-raw')`, or `zlib`) shrinks the literals of float data further if
  * bandwidth matters more than time.
  *
@@ -70,6 +69,13 @@ function writeVarint(into: Uint8Array, pos: number, value: number): number {
   }
   into[p++] = v;
   return p;
+}
+
+/** Bytes {@link writeVarint} takes for `value`. */
+function varintBytes(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 128; v = Math.floor(v / 128)) n++;
+  return n;
 }
 
 /** Position after the varint at `pos`, its value in `varintValue`; -1 when it runs past `end`. */
@@ -162,7 +168,7 @@ function writeRuns(base: Uint8Array, target: Uint8Array, out: Uint8Array, pos: n
       if (k - j >= MIN_ZERO_RUN || k === length) break;
       j = k;
     }
-    if (p + 16 + (j - z) > limit) return -1;
+    if (p + varintBytes(z - i) + varintBytes(j - z) + (j - z) > limit) return -1;
     p = writeVarint(out, p, z - i);
     p = writeVarint(out, p, j - z);
     for (let k = z; k < j; k++) out[p++] = xorAt(k);

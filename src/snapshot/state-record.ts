@@ -43,7 +43,7 @@
  */
 import { checkInteger, describeValue } from '../errors.js';
 import { HOST_LITTLE_ENDIAN } from './checksum.js';
-import { SnapshotError } from './snapshot-error.js';
+import { SnapshotError, type SnapshotErrorReason } from './snapshot-error.js';
 
 /** First word of every state record: the bytes 'SHST'. */
 export const STATE_MAGIC = 0x54534853;
@@ -267,6 +267,20 @@ export function checkBytesArgument(method: string, name: string, bytes: unknown,
   }
 }
 
+/** {@link checkBytesArgument} for `structure.method`: the name is only built when it throws. */
+function checkStructureBytes(structure: string, method: string, name: string, bytes: unknown, at: unknown): void {
+  if (
+    !(bytes instanceof Uint8Array && typeof at === 'number' && Number.isInteger(at) && at >= 0 && at <= bytes.length)
+  ) {
+    checkBytesArgument(`${structure}.${method}`, name, bytes, at);
+  }
+}
+
+/** A SnapshotError naming `method`, for `throw`. Failure path only. */
+function refuse(reason: SnapshotErrorReason, method: string, detail: string): SnapshotError {
+  return new SnapshotError(reason, `${method}: ${detail}`);
+}
+
 /**
  * Writes `parts`' state at `into[at ..]` (see the module doc for the layout) and returns the
  * bytes written. O(state bytes): one `TypedArray.set` per section. Allocates nothing (a section
@@ -276,13 +290,12 @@ export function checkBytesArgument(method: string, name: string, bytes: unknown,
  *   SnapshotError `'byte-order'` on a big-endian host.
  */
 export function saveStateOf(parts: StateParts, into: Uint8Array, at: number): number {
-  const method = `${parts.structure}.saveState`;
-  checkBytesArgument(method, 'into', into, at);
+  checkStructureBytes(parts.structure, 'saveState', 'into', into, at);
   requireLittleEndian();
   const bytes = stateBytesOf(parts);
   if (bytes > into.length - at) {
     throw new RangeError(
-      `${method}: into must have room for the state, ${bytes} bytes from at ${at}, but has ${into.length - at}`,
+      `${parts.structure}.saveState: into must have room for the state, ${bytes} bytes from at ${at}, but has ${into.length - at}`,
     );
   }
   return writeRecord(parts, into, at, bytes);
@@ -334,10 +347,9 @@ function copyOut(into: Uint8Array, pos: number, view: Uint8Array, length: number
  *   this structure (see {@link readRecord}); nothing has changed then.
  */
 export function loadStateOf(parts: StateParts, from: Uint8Array, at: number, views: ViewCache | null): number {
-  const method = `${parts.structure}.loadState`;
-  checkBytesArgument(method, 'from', from, at);
+  checkStructureBytes(parts.structure, 'loadState', 'from', from, at);
   requireLittleEndian();
-  readRecord(parts, from, at, from.length, method);
+  readRecord(parts, from, at, from.length, 'loadState');
   return applyRecord(parts, views);
 }
 
@@ -345,90 +357,137 @@ export function loadStateOf(parts: StateParts, from: Uint8Array, at: number, vie
  * Reads and checks the record at `from[at .. end)` into `parts.incoming`: magic, version, kind,
  * options hash, counts, sizes (within `end`, adding up), counters (numbers), then the
  * structure's own `validate`. Writes nothing to the structure. O(sections + counters).
+ * Allocates nothing unless it throws.
+ * @param method - names the caller in messages; `'loadState'` (or any name without a dot) is
+ *   prefixed with the structure's name.
  * @throws SnapshotError `'truncated'`, `'not-a-snapshot'`, `'version'`, `'kind'`, `'options'`
  *   or `'corrupt'`, naming `method`.
  */
 export function readRecord(parts: StateParts, from: Uint8Array, at: number, end: number, method: string): void {
-  const fail = (reason: ConstructorParameters<typeof SnapshotError>[0], detail: string): never => {
-    throw new SnapshotError(reason, `${method}: ${detail}`);
-  };
   const available = end - at;
-  if (available >= 4 && readU32(from, at) !== STATE_MAGIC) {
-    fail(
-      'not-a-snapshot',
-      `no state record at byte ${at} (magic 0x${readU32(from, at).toString(16)}, expected 0x${STATE_MAGIC.toString(16)})`,
-    );
-  }
-  if (available < STATE_HEADER_BYTES) {
-    fail(
-      'truncated',
-      `a state record needs a ${STATE_HEADER_BYTES}-byte header, the input has ${available} bytes from ${at}`,
-    );
-  }
-  const kind = readU16(from, at + 4);
-  const version = readU16(from, at + 6);
-  if (version !== STATE_RECORD_VERSION) {
-    fail('version', `the record has version ${version}; this build reads version ${STATE_RECORD_VERSION}`);
-  }
-  if (kind !== parts.kind) {
-    fail('kind', `the record holds the state of a ${kindName(kind)}, not of a ${parts.structure}`);
-  }
-  const hash = readU32(from, at + 8);
-  if (hash !== parts.optionsHash) {
-    fail(
-      'options',
-      `the record was saved by a ${parts.structure} created with other options (options hash 0x${hash.toString(16)}); this one has ${parts.options} (0x${parts.optionsHash.toString(16)})`,
-    );
-  }
+  if (available >= 4 && readU32(from, at) !== STATE_MAGIC) throw recordError(parts, method, 'magic', from, at, end);
+  if (available < STATE_HEADER_BYTES) throw recordError(parts, method, 'header', from, at, end);
+  if (readU16(from, at + 6) !== STATE_RECORD_VERSION) throw recordError(parts, method, 'version', from, at, end);
+  if (readU16(from, at + 4) !== parts.kind) throw recordError(parts, method, 'kind', from, at, end);
+  if (readU32(from, at + 8) !== parts.optionsHash) throw recordError(parts, method, 'options', from, at, end);
   const incoming = parts.incoming;
   const counterCount = readU16(from, at + 12);
   const sectionCount = readU16(from, at + 14);
   if (counterCount !== incoming.counters.length || sectionCount !== parts.sectionCount) {
-    fail(
-      'corrupt',
-      `the record has ${counterCount} counters and ${sectionCount} sections; a ${parts.structure} has ${incoming.counters.length} and ${parts.sectionCount}`,
-    );
+    throw recordError(parts, method, 'counts', from, at, end);
   }
   const recordBytes = readF64(from, at + 16);
-  if (
-    !(
-      Number.isInteger(recordBytes) &&
-      recordBytes >= STATE_HEADER_BYTES &&
-      recordBytes % 8 === 0 &&
-      recordBytes <= MAX_RECORD_BYTES
-    )
-  ) {
-    fail('corrupt', `record length ${recordBytes} is not a multiple of 8 of at least ${STATE_HEADER_BYTES} bytes`);
-  }
-  if (recordBytes > available) {
-    fail('truncated', `the record declares ${recordBytes} bytes, the input has ${available} from ${at}`);
-  }
   const fixed = STATE_HEADER_BYTES + 8 * (sectionCount + counterCount);
-  if (fixed > recordBytes) fail('corrupt', `record length ${recordBytes} is shorter than its header (${fixed} bytes)`);
+  if (
+    !(Number.isInteger(recordBytes) && recordBytes >= fixed && recordBytes % 8 === 0 && recordBytes <= MAX_RECORD_BYTES)
+  ) {
+    throw recordError(parts, method, 'length', from, at, end);
+  }
+  if (recordBytes > available) throw recordError(parts, method, 'truncated', from, at, end);
   let pos = at + STATE_HEADER_BYTES;
   let sectionPos = at + fixed;
   for (let i = 0; i < sectionCount; i++, pos += 8) {
     const length = readF64(from, pos);
     if (!(Number.isInteger(length) && length >= 0 && sectionPos + pad8(length) <= at + recordBytes)) {
-      fail('corrupt', `section ${i} length ${length} does not fit the record of ${recordBytes} bytes`);
+      throw recordError(parts, method, 'sections', from, at, end);
     }
     incoming.sectionBytes[i] = length;
     incoming.sectionStart[i] = sectionPos;
     sectionPos += pad8(length);
   }
-  if (sectionPos !== at + recordBytes) {
-    fail('corrupt', `the sections end at byte ${sectionPos - at} of the record, its header says ${recordBytes}`);
-  }
+  if (sectionPos !== at + recordBytes) throw recordError(parts, method, 'sections', from, at, end);
   for (let i = 0; i < counterCount; i++, pos += 8) {
     const value = readF64(from, pos);
-    if (Number.isNaN(value)) fail('corrupt', `counter ${i} is NaN`);
+    if (Number.isNaN(value)) throw recordError(parts, method, 'nan', from, at, end);
     incoming.counters[i] = value;
   }
   incoming.from = from;
   incoming.at = at;
   incoming.recordBytes = recordBytes;
-  const problem = parts.validate(incoming);
-  if (problem !== '') fail('corrupt', `the record does not fit this ${parts.structure}: ${problem}`);
+  if (parts.validate(incoming) !== '') throw recordError(parts, method, 'validate', from, at, end);
+}
+
+/** What {@link readRecord} found wrong, for {@link recordError}. */
+type RecordProblem =
+  | 'magic'
+  | 'header'
+  | 'version'
+  | 'kind'
+  | 'options'
+  | 'counts'
+  | 'length'
+  | 'truncated'
+  | 'sections'
+  | 'nan'
+  | 'validate';
+
+/** The SnapshotError for a record problem, with the values that explain it. Failure path only. */
+function recordError(
+  parts: StateParts,
+  method: string,
+  problem: RecordProblem,
+  from: Uint8Array,
+  at: number,
+  end: number,
+): SnapshotError {
+  const name = method.includes('.') || method.includes(':') ? method : `${parts.structure}.${method}`;
+  const available = end - at;
+  const kind = readU16(from, at + 4);
+  const hash = readU32(from, at + 8);
+  const recordBytes = available >= STATE_HEADER_BYTES ? readF64(from, at + 16) : 0;
+  const counts = `${readU16(from, at + 12)} counters and ${readU16(from, at + 14)} sections`;
+  switch (problem) {
+    case 'magic':
+      return refuse(
+        'not-a-snapshot',
+        name,
+        `no state record at byte ${at} (magic 0x${readU32(from, at).toString(16)}, expected 0x${STATE_MAGIC.toString(16)})`,
+      );
+    case 'header':
+      return refuse(
+        'truncated',
+        name,
+        `a state record needs a ${STATE_HEADER_BYTES}-byte header, the input has ${available} bytes from ${at}`,
+      );
+    case 'version':
+      return refuse(
+        'version',
+        name,
+        `the record has version ${readU16(from, at + 6)}; this build reads version ${STATE_RECORD_VERSION}`,
+      );
+    case 'kind':
+      return refuse('kind', name, `the record holds the state of a ${kindName(kind)}, not of a ${parts.structure}`);
+    case 'options':
+      return refuse(
+        'options',
+        name,
+        `the record was saved by a ${parts.structure} created with other options (options hash 0x${hash.toString(16)}); this one has ${parts.options} (0x${parts.optionsHash.toString(16)})`,
+      );
+    case 'counts':
+      return refuse(
+        'corrupt',
+        name,
+        `the record has ${counts}; a ${parts.structure} has ${parts.incoming.counters.length} and ${parts.sectionCount}`,
+      );
+    case 'length':
+      return refuse('corrupt', name, `record length ${recordBytes} is not a multiple of 8 covering its header`);
+    case 'truncated':
+      return refuse(
+        'truncated',
+        name,
+        `the record declares ${recordBytes} bytes, the input has ${available} from ${at}`,
+      );
+    case 'sections':
+      return refuse('corrupt', name, `its section lengths do not add up to the record's ${recordBytes} bytes`);
+    case 'nan':
+      return refuse('corrupt', name, 'a counter is NaN');
+    case 'validate':
+      return refuse(
+        'corrupt',
+        name,
+        `the record does not fit this ${parts.structure}: ${parts.validate(parts.incoming)}`,
+      );
+  }
 }
 
 /**
