@@ -228,9 +228,11 @@ describe('SnapshotRing', () => {
     // The control shows the measure sees one small object per frame.
     expect(control.gc > 0 || control.bytesPerFrame > 32, `control: ${JSON.stringify(control)}`).toBe(true);
     expect(ours.gc, `save and restore: ${JSON.stringify(ours)}`).toBe(0);
-    expect(ours.bytesPerFrame, `save and restore: ${JSON.stringify(ours)}`).toBeLessThan(2);
+    // Less than the smallest heap object (a 12-byte heap number) per frame: what is left is V8's
+    // own bookkeeping (code and feedback of late tier-ups) on a loaded machine.
+    expect(ours.bytesPerFrame, `save and restore: ${JSON.stringify(ours)}`).toBeLessThan(8);
     // A checksum of 2^31 or more is not a V8 small integer: returning one may box it (16 bytes).
     expect(withChecksum.gc, `with checksums: ${JSON.stringify(withChecksum)}`).toBe(0);
-    expect(withChecksum.bytesPerFrame, `with checksums: ${JSON.stringify(withChecksum)}`).toBeLessThan(18);
+    expect(withChecksum.bytesPerFrame, `with checksums: ${JSON.stringify(withChecksum)}`).toBeLessThan(24);
   });
 });
