@@ -9,7 +9,7 @@
  *
  * Options of its own: `--libs=a,b`, `--workloads=a,b`, `--rounds=N`, `--window-ms=N`,
  * `--scale-rounds=N` narrow a run; `--save` of a narrowed run is refused (the saved table is the
- * whole one). `--quick`: 2 processes per cell and short windows. Method and results:
+ * whole one). `--quick`: steadyheap and three peers, 1 process per cell and short windows. Method and results:
  * `bench/README.md`, section ECS.
  */
 import type { BenchSuite, CaseResult, SuiteResult } from '../lib/harness.ts';
