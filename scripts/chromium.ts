@@ -4,7 +4,11 @@
  * (Debian's `chromium` package, `/usr/bin/chromium`) or the one named by `CHROMIUM_PATH`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { CHROMIUM_HINT, findChromium } from '../src/profile/browser/chromium.ts';
+import {
+  CHROMIUM_ARGS as PROFILER_CHROMIUM_ARGS,
+  CHROMIUM_HINT,
+  findChromium,
+} from '../src/profile/browser/chromium.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,27 +16,14 @@ import { join } from 'node:path';
 export { CHROMIUM_CANDIDATES, CHROMIUM_HINT, findChromium } from '../src/profile/browser/chromium.ts';
 
 /**
- * Flags for headless Chromium on a machine without a GPU and without outside network:
- * software WebGL through SwiftShader, no background connections, no sandbox (CI runs as root).
+ * Flags for the tests' headless Chromium: the profiler's (no background connections, no sandbox,
+ * animation frames at full rate) plus SwiftShader forced, so every machine renders the same way.
  */
-export const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-swiftshader',
   '--use-angle=swiftshader',
-  '--ignore-gpu-blocklist',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions',
-  // Keep requestAnimationFrame running at full rate in a background/headless tab.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-] as const;
+  ...PROFILER_CHROMIUM_ARGS,
+];
 
 /**
  * Launches Chromium with a fresh, throw-away profile (`launchPersistentContext`), so no state
