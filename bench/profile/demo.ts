@@ -109,7 +109,7 @@ export function checkTargets(profiles: Readonly<Record<string, PageProfile>>): D
         : !ours || Number.isNaN(ours.bytesPerFrame)
           ? 'served as a bundle: our code cannot be told from PixiJS (profile the dev server)'
           : ours.samples === 0
-            ? `no sample in steadyheap or the demo over ${fmt(pooled.allocation.frames)} frames (under ${fmt(pooled.allocation.upperBound95BytesPerFrame, 1)} B/frame at 95% if nothing else allocated)`
+            ? `no sample in steadyheap or the demo over ${fmt(pooled.allocation.frames)} frames (under ${fmt((3 * pooled.allocation.samplingIntervalBytes) / pooled.allocation.frames, 1)} B/frame at 95%)`
             : `${fmt(ours.bytesPerFrame, 1)} ± ${fmt(ours.error95BytesPerFrame, 1)} B/frame in ${pooled.allocation.sites
                 .filter((s) => OUR_SCRIPTS.test(s.owner))
                 .slice(0, 3)

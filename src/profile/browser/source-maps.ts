@@ -56,7 +56,10 @@ export function packagesOfSourceMap(
 
 /** The source map URL a script names in its last `sourceMappingURL` comment, resolved against it. */
 export function sourceMapUrlOf(scriptText: string, scriptUrl: string): string | undefined {
-  const m = /\/\/[#@]\s*sourceMappingURL=(\S+)\s*$/.exec(scriptText.slice(-4096));
+  // The last comment, searched from the end: an inline (data:) map can be megabytes long.
+  const at = scriptText.lastIndexOf('sourceMappingURL=');
+  if (at < 3 || !/\/\/[#@]\s*$/.test(scriptText.slice(Math.max(0, at - 8), at))) return undefined;
+  const m = /^sourceMappingURL=(\S+)\s*$/.exec(scriptText.slice(at));
   return m ? new URL(m[1], scriptUrl).href : undefined;
 }
 
