@@ -55,21 +55,13 @@ import { STATE_PARTS } from '../snapshot/state-parts.js';
 import type { StateParts } from '../snapshot/state-record.js';
 import * as buddyTree from './buddy-tree.js';
 import {
-  ancestorAt,
   blockStartOf,
   buddyGeometry,
-  buddyOf,
   checkTree,
   dumpTree,
   fillTree,
-  firstLeafOf,
-  fitsRightOf,
   growthNodeOf,
-  isUsed,
-  leftChildOf,
   markLive,
-  parentOf,
-  raiseLargestFree,
   shrinkInPlace,
   splitPathTo,
   walkTree,
@@ -77,10 +69,12 @@ import {
 } from './buddy-tree.js';
 
 /**
- * Module-local copies of imported constants for the hot paths: reading the imports there measured
- * 20% slower (bench/README.md, section Pools, "Things that moved these figures").
+ * Module-local copies of the imported constants and functions the hot paths use: reading the
+ * imports there measured 20% slower (bench/README.md, section Pools, "Things that moved these
+ * figures").
  */
 const { FREE_BASE, RESERVED, ROOT, USED } = buddyTree;
+const { ancestorAt, buddyOf, firstLeafOf, fitsRightOf, isUsed, leftChildOf, parentOf, raiseLargestFree } = buddyTree;
 const { NULL_OFFSET } = errors;
 
 /** Options of {@link BuddyArena}. */
