@@ -172,8 +172,9 @@ const newSum = (): Sum => ({ bytes: 0, squares: 0, samples: 0 });
  * Aggregates a sampling profile over `frames` frames into sites, scripts and owners, with 95%
  * margins. Sites in the profiler's probe are listed under their own owner, `(steadyheap probe)`,
  * and counted in the total like everything else: the probe allocates nothing per frame (tested),
- * but when V8 deoptimizes the probe's frame function it materializes the values it had kept
- * unboxed, and the sampler reports those bytes there. O(nodes + samples + sites log sites).
+ * but V8 charges to the innermost JavaScript frame whatever the heap allocates while it runs,
+ * which may include V8's own work at that frame's interrupt checks and the values a
+ * deoptimization materializes. O(nodes + samples + sites log sites).
  *
  * @param profile - `HeapProfiler.stopSampling`'s profile (its `samples` give the error; without
  *   them each node's bytes count as one sample per `samplingIntervalBytes`).
