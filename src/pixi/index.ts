@@ -1,7 +1,8 @@
 /**
  * `steadyheap/pixi`: draw steadyheap pools with PixiJS v8, with no per-particle JavaScript
  * object and no per-frame garbage. `PoolParticles` draws every live slot of a `StructPool` as a
- * textured quad read straight from the pool's columns. pixi.js is an optional peer dependency:
+ * textured quad read straight from the pool's columns; `CachedStageRenderer` renders a stage so
+ * that frames in which only those pools changed allocate nothing at all. pixi.js is an optional peer dependency:
  * only this entry point imports it.
  *
  * @module steadyheap/pixi
@@ -11,6 +12,11 @@ export {
   type PoolParticlesOptions,
   type PoolParticlesFrameStats,
 } from './pool-particles.js';
+export {
+  CachedStageRenderer,
+  type CachedStageRendererOptions,
+  type CachedStageRendererStats,
+} from './cached-stage-renderer.js';
 export {
   PARTICLE_ATTRIBUTES,
   resolveParticleAttributes,

@@ -168,7 +168,24 @@ describe('PoolParticles in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('allocates nothing per frame, in the method Pixi calls and on the direct path', async () => {
+  it('CachedStageRenderer draws the static stage from its cache and the layers from their pools', async () => {
+    const px = await draw({ particles: [{ x: 50, y: 50, color: 0xff0000 }], sprite: { x: 150, y: 150 }, path: 'cached' }, [
+      [70, 50], // where the particle was moved after the full frame
+      [50, 50], // where it was
+      [155, 155], // the sprite: static, from the cache
+      [100, 100],
+    ]);
+    expect(near(px[0], RED)).toBe(true);
+    expect(near(px[1], BLACK)).toBe(true);
+    expect(near(px[2], BLUE)).toBe(true);
+    expect(near(px[3], BLACK)).toBe(true);
+    const stats = await browser.page.evaluate(() => window.poolFixture!.cachedStats());
+    expect(stats.directFrames).toBeGreaterThanOrEqual(1);
+    expect(stats.stageRenders).toBeGreaterThanOrEqual(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('allocates nothing per frame: the method Pixi calls, the direct path, a CachedStageRenderer frame', async () => {
     const page = browser.page;
     await draw(
       {
@@ -183,7 +200,7 @@ describe('PoolParticles in headless Chromium', () => {
      * Bytes sampled (every allocation, collected ones included) inside the fixture's `loop` while
      * it runs `frames` draws of `path`: the samples whose stack passes through `loop`.
      */
-    const sampled = async (path: 'method' | 'direct' | 'render', frames: number): Promise<number> => {
+    const sampled = async (path: 'method' | 'direct' | 'render' | 'cached', frames: number): Promise<number> => {
       await session.send('HeapProfiler.startSampling', {
         samplingInterval: 64,
         includeObjectsCollectedByMajorGC: true,
@@ -209,8 +226,8 @@ describe('PoolParticles in headless Chromium', () => {
       children: Node[];
     }
     const FRAMES = 3000;
-    const results: Record<string, number[]> = { method: [], direct: [] };
-    for (const path of ['method', 'direct'] as const) {
+    const results: Record<string, number[]> = { method: [], direct: [], cached: [] };
+    for (const path of ['method', 'direct', 'cached'] as const) {
       if (path === 'method') await page.evaluate(() => window.poolFixture!.pushGlobals());
       // Warm up until V8 has optimized the per-frame code: its baseline code boxes doubles, and
       // V8 allocates feedback and optimizes a function after a number of calls that depends on
@@ -227,6 +244,8 @@ describe('PoolParticles in headless Chromium', () => {
     // One 12-byte heap number a frame would be 36 KB (about 560 samples at this interval).
     expect(Math.min(...results.method)).toBeLessThan(256);
     expect(Math.min(...results.direct)).toBeLessThan(256);
+    // A whole CachedStageRenderer frame (cache quad and both layers, drawn directly).
+    expect(Math.min(...results.cached)).toBeLessThan(256);
     // The check can fail: a path that allocates is seen (Pixi's full render allocates per frame).
     expect(await sampled('render', 200)).toBeGreaterThan(10_000);
     await session.detach();
