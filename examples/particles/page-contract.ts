@@ -9,13 +9,15 @@
  * @module
  */
 import type { FrameProfiler } from 'steadyheap';
-import type { DemoMode } from './simulation.ts';
+import type { TrailArenaKind } from './arena-trails.ts';
+import type { DemoMode } from './modes.ts';
+import type { RendererPreset } from './params.ts';
 
 /** `window.steadyheapDemo`. Counts are particles; totals restart on a mode switch. */
 export interface SteadyheapDemo {
   /** True once PixiJS is initialised and the first frame rendered. */
   ready: boolean;
-  /** The mode running now: `'pooled'`, `'naive'` or `'zero-object'` (see `DemoMode`). */
+  /** The mode running now: `'naive'`, `'pooled'`, `'instanced'` or `'zero-garbage'` (see `DemoMode`). */
   mode: DemoMode;
   /** Frames rendered since the page loaded (keeps counting across mode switches). */
   frame: number;
@@ -35,10 +37,19 @@ export interface SteadyheapDemo {
   spawnPerFrame: number;
   /** PixiJS renderer name, for example `'webgl'`. */
   renderer: string;
+  /** The defaults in use: `'software'` (software WebGL detected or asked for) or `'hardware'`. */
+  preset: RendererPreset;
+  /** The arena the comet trails live in (`?arena=`). */
+  arena: TrailArenaKind;
+  /** Comets with a trail at the end of the latest frame (beyond the required contract). */
+  comets: number;
+  /** Trail dots drawn in the latest frame (beyond the required contract). */
+  dots: number;
   /**
    * Records every frame (through `recordUs`, in whole µs, read back in ms): `frameMs` (between
    * `requestAnimationFrame` timestamps, to 1 µs), `cpuMs` (step + sync + render submission; NaN
-   * with `?cpu=0`), `live`, `spawned`, `freed`. Ring of `?frames=` frames (default
+   * with `?cpu=0`, and on the frames the `zero-garbage` mode does not time: it times 1 in 16),
+   * `live`, `spawned`, `freed`. Ring of `?frames=` frames (default
    * 3600). Reset on a mode switch, so it only ever holds frames of the current mode.
    */
   profiler: FrameProfiler;
@@ -46,7 +57,7 @@ export interface SteadyheapDemo {
    * Switches mode: frees every particle, restarts the simulation from the same seed and resets
    * the profiler. Same mode: no-op.
    *
-   * @throws TypeError for anything but `'pooled'`, `'naive'` or `'zero-object'`.
+   * @throws TypeError for anything but `'naive'`, `'pooled'`, `'instanced'` or `'zero-garbage'`.
    */
   setMode(mode: DemoMode): void;
 }

@@ -18,10 +18,15 @@ import { checkInteger, describeValue } from './checks.ts';
 export const GRAVITY_PX_PER_S2 = 420;
 /** Fraction of vertical speed kept when a particle bounces on the floor. */
 export const FLOOR_RESTITUTION = 0.45;
-/** Shortest particle life, milliseconds (an integer, so f32 and f64 storage count it down alike). */
+/**
+ * Shortest particle life, milliseconds, by default (an integer, so f32 and f64 storage count it
+ * down alike). The simulation options `lifeMinMs` / `lifeMaxMs` override it.
+ */
 export const MIN_LIFE_MS = 500;
-/** Longest particle life, milliseconds (exclusive upper bound of the integer draw). */
+/** Longest particle life by default, milliseconds (exclusive upper bound of the integer draw). */
 export const MAX_LIFE_MS = 1500;
+/** Upper bound of `lifeMaxMs`, milliseconds. */
+export const LIFE_LIMIT_MS = 60_000;
 /** Slowest launch speed, pixels per second. */
 export const MIN_SPEED_PX_PER_S = 120;
 /** Fastest launch speed, pixels per second. */
@@ -36,16 +41,61 @@ export const MAX_SCALE = 1.0;
 export const PALETTE_SIZE = 256;
 
 /**
+ * Fraction of its life left below which a particle fades: above it, full brightness and size;
+ * below it, brightness falls linearly to 0 and the trail of a comet retracts.
+ */
+export const FADE_START_FRACTION = 0.5;
+/** Size factor of a fully faded particle (1 at full brightness). */
+export const FADED_SIZE_FACTOR = 0.4;
+
+/** Fewest points a comet's trail holds at full length (the slowest comets). */
+export const TRAIL_MIN_POINTS = 8;
+/** Most points a comet's trail holds at full length (the fastest comets). */
+export const TRAIL_MAX_POINTS = 48;
+/** Bytes of one trail point: x and y as f32. */
+export const TRAIL_POINT_BYTES = 8;
+/** Default spacing of comets: every this many spawns, the new particle is a comet with a trail. */
+export const COMET_EVERY = 16;
+
+/** Brightness in `[0, 1]` from the life left: 1, then fading linearly to 0 at the end. O(1). */
+export function fadeOf(lifeMs: number, maxLifeMs: number): number {
+  const f = lifeMs / maxLifeMs;
+  return f > FADE_START_FRACTION ? 1 : f / FADE_START_FRACTION;
+}
+
+/** Size factor from the brightness: 1 at full brightness, shrinking to `FADED_SIZE_FACTOR`. O(1). */
+export function sizeFactorOf(fade: number): number {
+  return FADED_SIZE_FACTOR + (1 - FADED_SIZE_FACTOR) * fade;
+}
+
+/**
+ * Full length of a comet's trail, points: from {@link TRAIL_MIN_POINTS} for the slowest
+ * (smallest) particles to {@link TRAIL_MAX_POINTS} for the fastest, by sprite scale. O(1).
+ */
+export function trailPointsFor(scale: number): number {
+  const t = (scale - MIN_SCALE) / (MAX_SCALE - MIN_SCALE);
+  return TRAIL_MIN_POINTS + Math.round((TRAIL_MAX_POINTS - TRAIL_MIN_POINTS) * Math.min(1, Math.max(0, t)));
+}
+
+/**
+ * Points a comet's trail should show now: its full length until the particle starts fading,
+ * then shrinking with the fade (at least 1). O(1).
+ */
+export function trailTargetPoints(fullPoints: number, fade: number): number {
+  return fade >= 1 ? fullPoints : Math.max(1, Math.floor(fullPoints * fade));
+}
+
+/**
  * Layout of one spawn record (a `Float64Array` of at least {@link SPAWN_RECORD_LENGTH}):
  * position in pixels, velocity in pixels per second, life in milliseconds, tint as a 24-bit
- * `0xBBGGRR` number (PixiJS's internal order) and the sprite scale.
+ * `0xRRGGBB` number and the sprite scale.
  */
 export const SPAWN_X = 0; // position x, px
 export const SPAWN_Y = 1; // position y, px (down is positive)
 export const SPAWN_VX = 2; // velocity x, px/s
 export const SPAWN_VY = 3; // velocity y, px/s
-export const SPAWN_LIFE_MS = 4; // life, ms (an integer in [MIN_LIFE_MS, MAX_LIFE_MS))
-export const SPAWN_TINT = 5; // 0xBBGGRR
+export const SPAWN_LIFE_MS = 4; // life, ms (an integer in [lifeMinMs, lifeMaxMs))
+export const SPAWN_TINT = 5; // 0xRRGGBB
 export const SPAWN_SCALE = 6; // sprite scale in [MIN_SCALE, MAX_SCALE]
 /** Doubles in one spawn record. */
 export const SPAWN_RECORD_LENGTH = 7;
@@ -84,11 +134,11 @@ export class SeededRandom {
 }
 
 /**
- * Converts a hue (turns, `[0, 1)`) at full saturation and the given value to PixiJS's `0xBBGGRR`
- * tint. Standard HSV to RGB (Foley & van Dam, "Computer Graphics", 13.3.4). Only used to fill the
- * palette once.
+ * Converts a hue (turns, `[0, 1)`) at full saturation and the given value to a `0xRRGGBB` tint
+ * (Pixi's `tint` order). Standard HSV to RGB (Foley & van Dam, "Computer Graphics", 13.3.4).
+ * Only used to fill the palette once.
  */
-function hueToBgr(hue: number, value: number): number {
+function hueToRgb(hue: number, value: number): number {
   const h6 = (hue - Math.floor(hue)) * 6;
   const sector = Math.floor(h6);
   const f = h6 - sector;
@@ -128,7 +178,7 @@ function hueToBgr(hue: number, value: number): number {
   r = Math.min(255, r + 60);
   g = Math.min(255, g + 60);
   b = Math.min(255, b + 60);
-  return b * 65536 + g * 256 + r;
+  return r * 65536 + g * 256 + b;
 }
 
 /** Options of an {@link Emitter}. */
@@ -139,13 +189,19 @@ export interface EmitterOptions {
   widthPx: number;
   /** World height, pixels (a positive number). */
   heightPx: number;
+  /** Shortest life, ms (an integer); default {@link MIN_LIFE_MS}. */
+  lifeMinMs?: number;
+  /** Longest life, ms, exclusive (an integer above `lifeMinMs`); default {@link MAX_LIFE_MS}. */
+  lifeMaxMs?: number;
 }
 
 /** Indices into the emitter's `Float64Array` state. */
 const STATE_TIME_MS = 0;
 const STATE_WIDTH_PX = 1;
 const STATE_HEIGHT_PX = 2;
-const STATE_LENGTH = 3;
+const STATE_LIFE_MIN_MS = 3;
+const STATE_LIFE_SPAN_MS = 4;
+const STATE_LENGTH = 5;
 
 /**
  * A fountain emitter that drifts along a slow Lissajous path and cycles its hue over time.
@@ -155,16 +211,19 @@ const STATE_LENGTH = 3;
 export class Emitter {
   /** Seeded random source; shared order of draws is what makes the two modes comparable. */
   readonly random: SeededRandom;
-  /** Tints by hue, `0xBBGGRR`, filled once. */
+  /** Tints by hue, `0xRRGGBB`, filled once. */
   readonly palette = new Uint32Array(PALETTE_SIZE);
   private readonly state = new Float64Array(STATE_LENGTH);
 
   /** @param options - see {@link EmitterOptions}; not validated here (the simulation does it). */
   constructor(options: EmitterOptions) {
     this.random = new SeededRandom(options.seed);
-    for (let i = 0; i < PALETTE_SIZE; i++) this.palette[i] = hueToBgr(i / PALETTE_SIZE, 1);
+    for (let i = 0; i < PALETTE_SIZE; i++) this.palette[i] = hueToRgb(i / PALETTE_SIZE, 1);
     this.state[STATE_WIDTH_PX] = options.widthPx;
     this.state[STATE_HEIGHT_PX] = options.heightPx;
+    const lifeMinMs = options.lifeMinMs ?? MIN_LIFE_MS;
+    this.state[STATE_LIFE_MIN_MS] = lifeMinMs;
+    this.state[STATE_LIFE_SPAN_MS] = (options.lifeMaxMs ?? MAX_LIFE_MS) - lifeMinMs;
   }
 
   /** Simulated time since the last reset, milliseconds. */
@@ -225,7 +284,7 @@ export class Emitter {
     out[SPAWN_Y] = h * (0.78 + 0.08 * Math.sin(t * 1.3));
     out[SPAWN_VX] = Math.cos(angle) * speed;
     out[SPAWN_VY] = Math.sin(angle) * speed;
-    out[SPAWN_LIFE_MS] = MIN_LIFE_MS + Math.floor(random.next() * (MAX_LIFE_MS - MIN_LIFE_MS));
+    out[SPAWN_LIFE_MS] = this.state[STATE_LIFE_MIN_MS] + Math.floor(random.next() * this.state[STATE_LIFE_SPAN_MS]);
     // Hue cycles once every 6 s, with a per-particle jitter of a fifth of the colour wheel.
     const hueIndex = Math.floor((t / 6 + random.next() * 0.2) * PALETTE_SIZE);
     out[SPAWN_TINT] = this.palette[hueIndex % PALETTE_SIZE];
@@ -258,6 +317,15 @@ export interface SimulationOptions {
   widthPx?: number;
   /** World height, pixels (finite, > 0); default 768. */
   heightPx?: number;
+  /** Shortest particle life, ms. Integer in `[MAX_STEP_MS, LIFE_LIMIT_MS)`; default {@link MIN_LIFE_MS}. */
+  lifeMinMs?: number;
+  /** Longest particle life, ms, exclusive. Integer in `(lifeMinMs, LIFE_LIMIT_MS]`; default {@link MAX_LIFE_MS}. */
+  lifeMaxMs?: number;
+  /**
+   * Every `cometEvery`-th spawn is a comet that leaves a trail (0: no comets). Integer in
+   * `[0, 1,000,000]`; default {@link COMET_EVERY}.
+   */
+  cometEvery?: number;
 }
 
 /** {@link SimulationOptions} with every default filled in. */
@@ -284,12 +352,23 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  const lifeMinMs =
+    options.lifeMinMs === undefined
+      ? MIN_LIFE_MS
+      : checkInteger('lifeMinMs', options.lifeMinMs, MAX_STEP_MS, LIFE_LIMIT_MS - 1);
   return {
     capacity: checkInteger('capacity', options.capacity, 1, MAX_CAPACITY),
     spawnPerFrame: checkInteger('spawnPerFrame', options.spawnPerFrame, 0, MAX_SPAWN_PER_FRAME),
     seed: options.seed === undefined ? 1 : checkInteger('seed', options.seed, 0, 2 ** 32 - 1),
     widthPx: options.widthPx === undefined ? 1024 : checkPixels('widthPx', options.widthPx),
     heightPx: options.heightPx === undefined ? 768 : checkPixels('heightPx', options.heightPx),
+    lifeMinMs,
+    lifeMaxMs:
+      options.lifeMaxMs === undefined
+        ? Math.max(MAX_LIFE_MS, lifeMinMs + 1)
+        : checkInteger('lifeMaxMs', options.lifeMaxMs, lifeMinMs + 1, LIFE_LIMIT_MS),
+    cometEvery:
+      options.cometEvery === undefined ? COMET_EVERY : checkInteger('cometEvery', options.cometEvery, 0, 1_000_000),
   };
 }
 
@@ -329,7 +408,7 @@ export function checkStepUs(dtUs: unknown): number {
  *
  * - Upper bound, exact: the pool never holds more than `capacity`.
  * - Lower bound, a floor with margin: every particle lives at least
- *   `minSteps = ceil(MIN_LIFE_MS / MAX_STEP_MS)` steps (10), so while the pool has room all the
+ *   `minSteps = ceil(lifeMinMs / MAX_STEP_MS)` steps (10 by default), so while the pool has room all the
  *   particles spawned in the last `minSteps` steps are alive: `spawnPerFrame * minSteps`. Once the
  *   pool has filled, lives spread over a whole second keep it near full. The floor is half of
  *   `min(capacity, spawnPerFrame * minSteps)`: only a freak run of lifetimes that all end in the
@@ -337,7 +416,11 @@ export function checkStepUs(dtUs: unknown): number {
  *
  * O(1).
  */
-export function expectedLiveRange(capacity: number, spawnPerFrame: number): { min: number; max: number } {
-  const minSteps = Math.ceil(MIN_LIFE_MS / MAX_STEP_MS);
+export function expectedLiveRange(
+  capacity: number,
+  spawnPerFrame: number,
+  lifeMinMs: number = MIN_LIFE_MS,
+): { min: number; max: number } {
+  const minSteps = Math.ceil(lifeMinMs / MAX_STEP_MS);
   return { min: Math.floor(Math.min(capacity, spawnPerFrame * minSteps) / 2), max: capacity };
 }

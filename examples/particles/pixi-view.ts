@@ -1,44 +1,37 @@
 /**
- * PixiJS v8 glue of the particle demo's `pooled` and `naive` modes: copies simulation state into
- * the `Particle`s of one `ParticleContainer`. Browser only (imports pixi.js). The third mode,
- * `zero-object`, draws without `Particle`s (`zero-object-view.ts`).
+ * PixiJS v8 glue of the particle demo's `naive` and `pooled` modes: simulation state copied into
+ * the `Particle`s of one `ParticleContainer`, sparks and trail dots alike. Browser only (imports
+ * pixi.js). The `instanced` and `zero-garbage` modes draw without `Particle`s (`instanced-view.ts`).
  *
  * One container serves both modes, with the same dynamic properties (position, vertex for the
- * scale, color for the fade), so the two modes differ only in how particles are held:
+ * scale, color for the fade), so the two differ only in how particles are held:
  *
- * - {@link PooledParticleView}: `capacity` Pixi `Particle`s created once; each frame the `i`-th
- *   live slot of the pool is written into the `i`-th particle and the draw count is set to the
- *   live count, so only live particles are uploaded and drawn. Nothing is added to or removed
- *   from the container per frame (`removeParticle` is an O(n) `indexOf` + `splice` per call),
- *   and `sync` allocates nothing.
- * - {@link NaiveParticleView}: a new `Particle` for each new particle, and a new
- *   `particleChildren` array (`particles.map(...)`) every frame, as typical game code does.
+ * - {@link PooledParticleView}: Pixi `Particle`s created once, one per pool slot and one per
+ *   trail dot slot; each frame the `i`-th live spark is written into the `i`-th particle, the
+ *   dots after them, and the draw count is set to the sum, so only live ones are uploaded and
+ *   drawn. Nothing is added to or removed from the container per frame (`removeParticle` is an
+ *   O(n) `indexOf` + `splice` per call), and `sync` allocates nothing.
+ * - {@link NaiveParticleView}: a new `Particle` for each new particle and for each new trail
+ *   point, and a new `particleChildren` array every frame, as typical game code does.
  *
  * Pixi sizes a container's vertex buffers at its first render, from the length of
  * `particleChildren` (`ParticleBuffer`), and regrows them when a later frame has more. So render
  * the container once with the pooled view active, before the first frame of either mode: the
- * buffers are then sized to the capacity once and never reallocated (the naive mode never holds
- * more than the capacity either).
+ * buffers are then sized once for the most it will ever draw.
  *
  * @module
  */
 import { Particle, ParticleContainer, Texture } from 'pixi.js';
 import type { NaiveParticle, NaiveSimulation } from './naive-simulation.ts';
+import { fadeOf, sizeFactorOf } from './physics.ts';
 import type { PooledSimulation } from './pooled-simulation.ts';
+import { dotAlpha, dotScale } from './trail-dots.ts';
 
 /** Side of the particle texture, pixels. */
 export const DOT_TEXTURE_PX = 8;
 
 /** Colour alpha (top byte of Pixi's `0xAABBGGRR` particle colour) as a multiplier. */
 const ALPHA_UNIT = 0x1000000;
-
-/**
- * Fraction of its life left below which a particle fades: above it, full brightness and size;
- * below it, brightness falls linearly to 0. Shared with the zero-object vertex shader.
- */
-export const FADE_START_FRACTION = 0.5;
-/** Size factor of a fully faded particle (1 at full brightness). Shared with the vertex shader. */
-export const FADED_SIZE_FACTOR = 0.4;
 
 /**
  * A soft round dot (radial gradient, white) drawn once on a 2D canvas, for tinting.
@@ -73,21 +66,13 @@ export function createParticleContainer(texture: Texture): ParticleContainer {
   return container;
 }
 
-/** Pixi particle colour `0xAABBGGRR` from a `0xBBGGRR` tint and an alpha in `[0, 1]`. */
-function particleColor(tint: number, alpha: number): number {
-  // Multiply, not `<< 24`: the result stays a positive number below 2^32.
-  return tint + Math.floor(alpha * 255) * ALPHA_UNIT;
-}
-
-/** Brightness in `[0, 1]` from the fraction of life left: 1, then fading at the end. */
-function fadeOf(lifeMs: number, maxLifeMs: number): number {
-  const f = lifeMs / maxLifeMs;
-  return f > FADE_START_FRACTION ? 1 : f / FADE_START_FRACTION;
-}
-
-/** Size factor from the brightness: 1 at full brightness, shrinking to `FADED_SIZE_FACTOR`. */
-function sizeFactorOf(fade: number): number {
-  return FADED_SIZE_FACTOR + (1 - FADED_SIZE_FACTOR) * fade;
+/**
+ * Pixi particle colour `0xAABBGGRR` from a `0xRRGGBB` tint and an alpha in `[0, 1]`. O(1); a
+ * multiply, not `<< 24`, so the result stays a positive number below 2^32.
+ */
+export function particleColor(rgb: number, alpha: number): number {
+  const bgr = ((rgb & 0xff) << 16) | (rgb & 0xff00) | ((rgb >>> 16) & 0xff);
+  return bgr + Math.floor(alpha * 255) * ALPHA_UNIT;
 }
 
 /** What the demo loop asks of a view. */
@@ -96,7 +81,7 @@ export interface ParticleView {
   activate(): void;
   /** Stops drawing this view's particles (on a mode switch, before the new view's `activate`). O(1). */
   deactivate(): void;
-  /** Copies the simulation's state after a step into the container's particles. */
+  /** Copies the simulation's state after a step into what Pixi draws. */
   sync(): void;
 }
 
@@ -104,8 +89,8 @@ export interface ParticleView {
  * The list a `ParticleContainer` draws: Pixi reads only `particleChildren.length` (it uploads and
  * draws that many quads) and `particleChildren[i]`. A plain array's `length` cannot be lowered
  * and raised again without V8 trimming and later reallocating its backing store, so the pooled
- * view hands Pixi this array-like instead: `capacity` particles stored once at indices
- * `[0, capacity)` and a `length` field set to the live count every frame (a small-integer write).
+ * view hands Pixi this array-like instead: its particles stored once at fixed indices and a
+ * `length` field set to the live count every frame (a small-integer write).
  */
 interface DrawList {
   length: number;
@@ -137,13 +122,16 @@ function settleFieldRepresentations(p: Particle): void {
   p.color = color;
 }
 
-/** The pooled mode's view: `capacity` preallocated Pixi particles. See the module docs. */
+/** The pooled mode's view: preallocated Pixi particles for sparks and trail dots. See the module docs. */
 export class PooledParticleView implements ParticleView {
-  /** The particles, created once; `sprites[i]` draws the `i`-th live slot of `pool.dense`. */
+  /** The particles, created once: sparks at `[0, live)`, then the dots of the frame. */
   readonly sprites: readonly Particle[];
   private readonly drawList: DrawList;
 
-  /** Creates `sim.capacity` particles (the only Pixi objects this view ever makes). O(capacity). */
+  /**
+   * Creates one particle per pool slot and per dot slot (the only Pixi objects this view ever
+   * makes). O(capacity + dot capacity).
+   */
   constructor(
     private readonly sim: PooledSimulation,
     private readonly container: ParticleContainer,
@@ -151,23 +139,23 @@ export class PooledParticleView implements ParticleView {
   ) {
     const sprites: Particle[] = [];
     const drawList: DrawList = { length: 0 };
-    for (let i = 0; i < sim.capacity; i++) {
+    const total = sim.capacity + sim.dots.capacity;
+    for (let i = 0; i < total; i++) {
       const p = new Particle({ texture, anchorX: 0.5, anchorY: 0.5, scaleX: 0, scaleY: 0, alpha: 0 });
       settleFieldRepresentations(p);
       sprites.push(p);
       drawList[i] = p;
     }
-    drawList.length = sim.capacity;
+    drawList.length = total;
     this.sprites = sprites;
     this.drawList = drawList;
   }
 
   /**
    * Makes the draw list the container's children. Call it once before the first render of any
-   * mode: that render sees `capacity` children and sizes Pixi's buffers for all of them.
-   * The static attributes (UVs, rotation) are the same for every particle here (one texture, no
-   * rotation), so the static buffer written for `capacity` particles then stays right whatever
-   * count later frames draw.
+   * mode: that render sees every particle and sizes Pixi's buffers for all of them. The static
+   * attributes (UVs, rotation) are the same for every particle here (one texture, no rotation),
+   * so the static buffer written then stays right whatever count later frames draw.
    */
   activate(): void {
     this.container.particleChildren = this.drawList as unknown as Particle[];
@@ -175,44 +163,52 @@ export class PooledParticleView implements ParticleView {
     this.container.visible = true;
   }
 
-  /** Hides the container (the zero-object view draws instead, or the naive view takes it over). */
+  /** Hides the container. */
   deactivate(): void {
     this.container.visible = false;
   }
 
   /**
-   * Writes position, scale and colour of the `i`-th live slot into `sprites[i]` for every live
-   * slot, and sets the draw count to the live count: only live particles are uploaded and drawn.
-   * O(live), allocation-free.
+   * Writes position, drawn scale and colour of each live spark, then of each trail dot, into
+   * the particles in order, and sets the draw count: only those are uploaded and drawn.
+   * O(live + dots), allocation-free.
    */
   sync(): void {
+    const sprites = this.sprites;
     const pool = this.sim.pool;
     const f = pool.fields;
-    const x = f.x;
-    const y = f.y;
-    const lifeMs = f.lifeMs;
-    const maxLifeMs = f.maxLifeMs;
-    const tint = f.tint;
-    const scale = f.scale;
     const dense = pool.dense;
-    const sprites = this.sprites;
     const n = pool.size;
     for (let i = 0; i < n; i++) {
       const s = dense[i];
       const p = sprites[i];
-      const fade = fadeOf(lifeMs[s], maxLifeMs[s]);
-      const k = scale[s] * sizeFactorOf(fade);
-      p.x = x[s];
-      p.y = y[s];
-      p.scaleX = k;
-      p.scaleY = k;
-      p.color = particleColor(tint[s], fade);
+      p.x = f.x[s];
+      p.y = f.y[s];
+      p.scaleX = f.size[s];
+      p.scaleY = f.size[s];
+      p.color = particleColor(f.tint[s], f.alpha[s]);
     }
-    this.drawList.length = n;
+    const dots = this.sim.dots;
+    const d = dots.fields;
+    const dotDense = dots.dense;
+    const m = dots.size;
+    for (let i = 0; i < m; i++) {
+      const s = dotDense[i];
+      const p = sprites[n + i];
+      p.x = d.x[s];
+      p.y = d.y[s];
+      p.scaleX = d.size[s];
+      p.scaleY = d.size[s];
+      p.color = particleColor(d.tint[s], d.alpha[s]);
+    }
+    this.drawList.length = n + m;
   }
 }
 
-/** The naive mode's view: a new Pixi `Particle` per spawn, a new children array per frame. */
+/**
+ * The naive mode's view: a new Pixi `Particle` per spawn and per new trail point, a new children
+ * array per frame.
+ */
 export class NaiveParticleView implements ParticleView {
   constructor(
     private readonly sim: NaiveSimulation,
@@ -232,9 +228,10 @@ export class NaiveParticleView implements ParticleView {
     this.container.visible = false;
   }
 
-  /** Creates sprites for new particles, updates all, rebuilds `particleChildren`. O(live); allocates. */
+  /** Creates sprites for new particles and trail points, updates all, rebuilds `particleChildren`. O(live + dots); allocates. */
   sync(): void {
     const particles = this.sim.particles;
+    const dots: Particle[] = [];
     for (const p of particles) {
       let sprite = p.view as Particle | null;
       if (sprite === null) {
@@ -247,10 +244,25 @@ export class NaiveParticleView implements ParticleView {
       sprite.y = p.y;
       sprite.scaleX = k;
       sprite.scaleY = k;
-      sprite.color = particleColor(p.tint, fade);
+      const alpha = Math.floor(fade * 255) / 255;
+      sprite.color = particleColor(p.tint, alpha);
+      if (p.trail) {
+        const views = (p.dotViews ??= []) as Particle[];
+        while (views.length < p.trailLength)
+          views.push(new Particle({ texture: this.texture, anchorX: 0.5, anchorY: 0.5 }));
+        for (let i = 0; i < p.trailLength; i++) {
+          const dot = views[i];
+          const at = ((p.trailHead + i) % p.trailFull) * 2;
+          dot.x = p.trail[at];
+          dot.y = p.trail[at + 1];
+          dot.scaleX = dot.scaleY = dotScale(i, p.trailLength);
+          dot.color = particleColor(p.tint, dotAlpha(i, p.trailLength, alpha));
+          dots.push(dot);
+        }
+      }
     }
     const container = this.container;
-    container.particleChildren = particles.map((p: NaiveParticle) => p.view as Particle);
+    container.particleChildren = particles.map((p: NaiveParticle) => p.view as Particle).concat(dots);
     container.update();
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The pooled particle simulation: every particle's state lives in one steadyheap
  * {@link StructPool} (structure-of-arrays typed-array columns), spawned with `tryAlloc` and freed
- * with `free`, both O(1) through the pool's free list. Iteration walks the pool's `dense` array of
- * live slots. After warm-up, {@link PooledSimulation.step} allocates nothing: no objects, arrays,
- * closures or strings, and no boxed doubles (all state is in typed arrays; the GC test in
+ * with `free`, both O(1) through the pool's free list, and every comet's trail in a block of an
+ * arena (`arena-trails.ts`). Iteration walks the pool's `dense` array of live slots. After
+ * warm-up, {@link PooledSimulation.step} allocates nothing: no objects, arrays, closures or
+ * strings, and no boxed doubles (all state is in typed arrays; the GC test in
  * `test/examples/particles/` proves it over 600 frames).
  *
  * The pool is created once at `capacity` with `maxCapacity = capacity`: it never grows, so the
  * column views taken at the start of a step stay valid, and a renderer can preallocate one
- * sprite per slot (see `pixi-view.ts`) or hand the columns themselves to the GPU
- * (`zero-object-view.ts`).
+ * sprite per slot (see `pixi-view.ts`) or draw the columns themselves (`PoolParticles` from
+ * `steadyheap/pixi`, which reads `x`, `y`, `size`, `alpha` and `tint`: the step writes the
+ * drawn size and alpha of the fade into their columns).
  *
  * **Free slots have `lifeMs` 0.** `step` writes 0 into a particle's `lifeMs` as it frees it, and
  * `reset` zeroes the column, so `lifeMs[slot] > 0` exactly when `slot` is live (`check()`
@@ -18,7 +20,15 @@
  *
  * @module
  */
-import { StructPool } from 'steadyheap';
+import { type Allocator, StructPool } from 'steadyheap';
+import {
+  ArenaTrails,
+  TRAIL_ALLOCS,
+  TRAIL_FREES,
+  type TrailArenaKind,
+  createTrailArena,
+  trailArenaBytes,
+} from './arena-trails.ts';
 import {
   Emitter,
   FLOOR_RESTITUTION,
@@ -34,15 +44,21 @@ import {
   SPAWN_Y,
   checkStepMs,
   checkStepUs,
+  fadeOf,
   resolveSimulationOptions,
+  sizeFactorOf,
+  trailPointsFor,
   type SimulationOptions,
 } from './physics.ts';
 import type { ParticleSimulation } from './simulation.ts';
+import { TRAIL_DOT_SCHEMA, dotAlpha, dotScale, trailDotCapacity } from './trail-dots.ts';
 
 /**
  * Column layout of a particle, one typed-array column per field:
  * position (px), velocity (px/s, a 2-vector: `vel[slot * 2]` is x, `vel[slot * 2 + 1]` is y),
- * remaining and initial life (ms), tint (`0xBBGGRR`) and sprite scale.
+ * remaining and initial life (ms), tint (`0xRRGGBB`), sprite scale, the drawn size and alpha
+ * (the fade applied; written by every step), and the comet trail's fields (`arena-trails.ts`:
+ * `trailAt` is -1 for a particle without a trail).
  */
 export const PARTICLE_SCHEMA = {
   x: 'f32',
@@ -52,7 +68,20 @@ export const PARTICLE_SCHEMA = {
   maxLifeMs: 'f32',
   tint: 'u32',
   scale: 'f32',
+  size: 'f32',
+  alpha: 'f32',
+  trailAt: 'i32',
+  trailLength: 'u16',
+  trailHead: 'u16',
+  trailFull: 'u16',
+  trailCapacity: 'u16',
 } as const;
+
+/** Options of {@link PooledSimulation}: the shared ones, and the arena the trails live in. */
+export interface PooledSimulationOptions extends SimulationOptions {
+  /** Which steadyheap arena holds the trails (default `'buddy'`). */
+  arena?: TrailArenaKind;
+}
 
 /** Integer counters of a simulation, kept in one typed array (indices below). */
 const COUNT_SPAWNED_TOTAL = 0;
@@ -76,6 +105,12 @@ export class PooledSimulation implements ParticleSimulation {
   spawnPerFrame: number;
   /** The particles: read the columns in `pool.fields` at the slots in `pool.dense[0, live)`. */
   readonly pool: StructPool<typeof PARTICLE_SCHEMA>;
+  /** The comets' trails, in {@link PooledSimulation.arena}. */
+  readonly trails: ArenaTrails;
+  /** The trail dots of the latest step, rebuilt at its end (see {@link PooledSimulation.writeTrailDots}). */
+  readonly dots: StructPool<typeof TRAIL_DOT_SCHEMA>;
+  /** Every `cometEvery`-th spawn is a comet (0: none). */
+  readonly cometEvery: number;
   private readonly emitter: Emitter;
   private readonly spawnRecord = new Float64Array(SPAWN_RECORD_LENGTH);
   private readonly counts = new Float64Array(COUNT_LENGTH);
@@ -91,17 +126,41 @@ export class PooledSimulation implements ParticleSimulation {
   private seed: number;
 
   /**
-   * Allocates the pool: `capacity` slots of 32 bytes of columns each (plus the pool's index arrays).
+   * Allocates the pool (`capacity` slots of 50 bytes of columns each, plus the pool's index
+   * arrays), the trail arena (sized for the most comets the pool can hold) and the dot pool.
    *
    * @throws TypeError / RangeError for bad options (see `resolveSimulationOptions`).
    */
-  constructor(options: SimulationOptions) {
+  constructor(options: PooledSimulationOptions) {
     const o = resolveSimulationOptions(options);
     this.capacity = o.capacity;
     this.spawnPerFrame = o.spawnPerFrame;
     this.seed = o.seed;
-    this.pool = new StructPool(PARTICLE_SCHEMA, { capacity: o.capacity, maxCapacity: o.capacity });
-    this.emitter = new Emitter({ seed: o.seed, widthPx: o.widthPx, heightPx: o.heightPx });
+    this.cometEvery = o.cometEvery;
+    this.pool = new StructPool(PARTICLE_SCHEMA, { capacity: o.capacity, maxCapacity: o.capacity, zeroOnAlloc: false });
+    const f = this.pool.fields;
+    f.trailAt.fill(-1);
+    const dotCapacity = trailDotCapacity(o.capacity, o.cometEvery);
+    this.dots = new StructPool(TRAIL_DOT_SCHEMA, {
+      capacity: dotCapacity,
+      maxCapacity: dotCapacity,
+      zeroOnAlloc: false,
+    });
+    const comets = o.cometEvery === 0 ? 1 : Math.ceil(o.capacity / o.cometEvery) * 2 + 16;
+    const arena: Allocator = createTrailArena(options.arena ?? 'buddy', trailArenaBytes(comets));
+    this.trails = new ArenaTrails(arena, f);
+    this.emitter = new Emitter({
+      seed: o.seed,
+      widthPx: o.widthPx,
+      heightPx: o.heightPx,
+      lifeMinMs: o.lifeMinMs,
+      lifeMaxMs: o.lifeMaxMs,
+    });
+  }
+
+  /** The arena holding the trails. */
+  get arena(): Allocator {
+    return this.trails.arena;
   }
 
   get live(): number {
@@ -121,6 +180,13 @@ export class PooledSimulation implements ParticleSimulation {
   }
   get steps(): number {
     return this.counts[COUNT_STEPS];
+  }
+  get comets(): number {
+    const c = this.trails.counters;
+    return c[TRAIL_ALLOCS] - c[TRAIL_FREES];
+  }
+  get trailPoints(): number {
+    return this.dots.size;
   }
 
   /** One step of `dtMs` ms; see `ParticleSimulation.step`. O(live + spawnPerFrame), allocation-free. */
@@ -155,6 +221,13 @@ export class PooledSimulation implements ParticleSimulation {
     const y = f.y;
     const vel = f.vel;
     const lifeMs = f.lifeMs;
+    const maxLifeMs = f.maxLifeMs;
+    const scale = f.scale;
+    const size = f.size;
+    const alpha = f.alpha;
+    const trailAt = f.trailAt;
+    const trailFull = f.trailFull;
+    const trails = this.trails;
     const dense = pool.dense;
     const floorPx = this.emitter.heightPx;
 
@@ -164,11 +237,15 @@ export class PooledSimulation implements ParticleSimulation {
       const life = lifeMs[s] - stepMs;
       if (life <= 0) {
         lifeMs[s] = 0; // free slots read as dead (see the module docs)
+        if (trailAt[s] >= 0) trails.end(s);
         pool.free(pool.handleOf(s));
         freed++;
         continue;
       }
       lifeMs[s] = life;
+      const fade = fadeOf(life, maxLifeMs[s]);
+      size[s] = scale[s] * sizeFactorOf(fade);
+      alpha[s] = Math.floor(fade * 255) / 255; // 8-bit, as a Pixi particle colour holds it
       // Semi-implicit Euler: velocity first, then position with the new velocity.
       let vy = vel[s * 2 + 1] + GRAVITY_PX_PER_S2 * dtS;
       x[s] += vel[s * 2] * dtS;
@@ -179,6 +256,11 @@ export class PooledSimulation implements ParticleSimulation {
       }
       y[s] = py;
       vel[s * 2 + 1] = vy;
+      if (trailAt[s] >= 0) {
+        // trailTargetPoints, inline: a fractional `fade` passed to a call would be boxed.
+        const full = trailFull[s];
+        trails.push(s, fade >= 1 ? full : Math.max(1, Math.floor(full * fade)));
+      }
     }
 
     length[STEP_CLAMPED_MS] = stepMs;
@@ -190,6 +272,7 @@ export class PooledSimulation implements ParticleSimulation {
     counts[COUNT_SPAWNED_LAST] = spawned;
     counts[COUNT_FREED_LAST] = freed;
     counts[COUNT_STEPS] += 1;
+    this.writeTrailDots();
   }
 
   /** Spawns up to `n` particles while the pool has room; returns how many. O(n). */
@@ -203,14 +286,25 @@ export class PooledSimulation implements ParticleSimulation {
       if (h < 0) break;
       const s = pool.slotOf(h);
       this.emitter.emit(rec);
-      f.x[s] = rec[SPAWN_X];
-      f.y[s] = rec[SPAWN_Y];
+      const x = rec[SPAWN_X];
+      const y = rec[SPAWN_Y];
+      const scale = rec[SPAWN_SCALE];
+      f.x[s] = x;
+      f.y[s] = y;
       f.vel[s * 2] = rec[SPAWN_VX];
       f.vel[s * 2 + 1] = rec[SPAWN_VY];
       f.lifeMs[s] = rec[SPAWN_LIFE_MS];
       f.maxLifeMs[s] = rec[SPAWN_LIFE_MS];
       f.tint[s] = rec[SPAWN_TINT];
-      f.scale[s] = rec[SPAWN_SCALE];
+      f.scale[s] = scale;
+      f.size[s] = scale;
+      f.alpha[s] = 1;
+      f.trailAt[s] = -1;
+      // Every cometEvery-th spawn overall (the naive simulation counts the same way).
+      const every = this.cometEvery;
+      if (every > 0 && (this.counts[COUNT_SPAWNED_TOTAL] + spawned) % every === 0) {
+        this.trails.start(s, trailPointsFor(scale));
+      }
       spawned++;
     }
     return spawned;
@@ -224,8 +318,53 @@ export class PooledSimulation implements ParticleSimulation {
     this.seed = seed;
     this.pool.clear();
     this.pool.fields.lifeMs.fill(0);
+    this.pool.fields.trailAt.fill(-1);
+    this.trails.reset();
+    this.dots.clear();
     this.counts.fill(0);
     this.emitter.reset(seed);
+  }
+
+  /**
+   * Rebuilds {@link PooledSimulation.dots}: one dot per point of every live comet's trail, oldest
+   * first, in `dense` order of the comets (`trail-dots.ts` sets their size and alpha). O(live +
+   * dots); allocation-free. Stops early, silently, if the dot pool is full (it is sized for the
+   * most comets the particle pool can hold).
+   *
+   * @returns the number of dots written.
+   */
+  writeTrailDots(): number {
+    const dots = this.dots;
+    dots.clear();
+    if (this.cometEvery === 0) return 0;
+    const d = dots.fields;
+    const pool = this.pool;
+    const f = pool.fields;
+    const dense = pool.dense;
+    const f32 = this.trails.arena.f32;
+    for (let i = 0; i < pool.size; i++) {
+      const s = dense[i];
+      const at = f.trailAt[s];
+      if (at < 0) continue;
+      const length = f.trailLength[s];
+      const head = f.trailHead[s];
+      const full = f.trailFull[s];
+      const base = at >> 2;
+      const alpha = f.alpha[s];
+      const tint = f.tint[s];
+      for (let k = 0; k < length; k++) {
+        const h = dots.tryAlloc();
+        if (h < 0) return dots.size;
+        const t = dots.slotOf(h);
+        const p = base + ((head + k) % full) * 2;
+        d.x[t] = f32[p];
+        d.y[t] = f32[p + 1];
+        d.size[t] = dotScale(k, length);
+        d.alpha[t] = dotAlpha(k, length, alpha);
+        d.tint[t] = tint;
+      }
+    }
+    return dots.size;
   }
 
   /** Changes the world size. O(1). */
@@ -234,9 +373,10 @@ export class PooledSimulation implements ParticleSimulation {
   }
 
   /**
-   * Runs `pool.check()` and checks conservation (`spawnedTotal - freedTotal == live`), the
-   * capacity, that every live particle has life left and that every free slot has `lifeMs` 0.
-   * O(capacity).
+   * Runs `pool.check()` and the arena's `check()`, and checks conservation (`spawnedTotal -
+   * freedTotal == live`), the capacity, that every live particle has life left, that every free
+   * slot has `lifeMs` 0, and that the live trails are exactly the arena's live blocks.
+   * O(capacity + arena).
    *
    * @throws Error naming the first violated invariant.
    */
@@ -260,5 +400,28 @@ export class PooledSimulation implements ParticleSimulation {
       const s = this.pool.dense[i];
       if (lifeMs[s] !== 0) throw new Error(`free slot ${s}: lifeMs ${lifeMs[s]}, expected 0`);
     }
+    // Every live trail is a live arena block of its capacity, and the arena holds nothing else.
+    this.trails.arena.check();
+    const f = this.pool.fields;
+    let trails = 0;
+    for (let i = 0; i < live; i++) {
+      const s = this.pool.dense[i];
+      const at = f.trailAt[s];
+      if (at < 0) continue;
+      trails++;
+      const bytes = this.trails.arena.sizeOf(at);
+      if (bytes < f.trailCapacity[s] * 8)
+        throw new Error(`slot ${s}: trail block of ${bytes} B < ${f.trailCapacity[s]} points`);
+      const length = f.trailLength[s];
+      const full = f.trailFull[s];
+      // Growing (length < full) the points fit the block; a full ring fits it too.
+      if (length > full || length > f.trailCapacity[s] || (length === full && full > f.trailCapacity[s])) {
+        throw new Error(
+          `slot ${s}: trail length ${f.trailLength[s]}, full ${f.trailFull[s]}, capacity ${f.trailCapacity[s]}`,
+        );
+      }
+    }
+    const liveBlocks = this.trails.arena.stats().liveBlocks;
+    if (liveBlocks !== trails) throw new Error(`${liveBlocks} live arena blocks for ${trails} live trails`);
   }
 }

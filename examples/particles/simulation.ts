@@ -1,76 +1,24 @@
 /**
- * The particle demo's simulation contract, its modes and the factory. Two implementations share
- * the physics of `physics.ts` and differ only in how they hold particles:
+ * The particle demo's simulation contract and factory. Two implementations share the physics of
+ * `physics.ts` and differ only in how they hold particles:
  *
  * - `'pooled'` ({@link PooledSimulation}): state in a steadyheap `StructPool` (typed-array
  *   columns), O(1) alloc/free through its free list, iteration over its dense array of live
- *   slots. After warm-up a step allocates nothing.
+ *   slots, comet trails in arena blocks. After warm-up a step allocates nothing.
  * - `'naive'` ({@link NaiveSimulation}): what a typical game does: one new JS object per spawned
- *   particle and `particles = particles.filter(...)` every frame, so every step makes garbage.
+ *   particle, `particles = particles.filter(...)` every frame, trails in `new Float32Array(n)`s,
+ *   so every step makes garbage.
  *
- * The demo has three modes ({@link DemoMode}) over these two simulations: `'zero-object'` runs
- * the very same {@link PooledSimulation} as `'pooled'` and differs only in how it is drawn (the
- * pool's columns go to the GPU as instance attributes, with no per-particle JS object: see
- * `zero-object-view.ts`).
- *
- * With the same options and the same step lengths the two spawn the same particles and report
- * the same counts; only their garbage differs. Runs in Node (no DOM, no PixiJS), so the GC test
- * can drive it with `perf_hooks` watching.
+ * Three of the demo's four modes (`modes.ts`) run the pooled simulation and differ only in how
+ * it is drawn. With the same options and the same step lengths the two spawn the same particles
+ * and report the same counts; only their garbage differs. Runs in Node (no DOM, no PixiJS), so
+ * the GC test can drive it with `perf_hooks` watching.
  *
  * @module
  */
 import { NaiveSimulation } from './naive-simulation.ts';
-import { PooledSimulation } from './pooled-simulation.ts';
-import { describeValue } from './checks.ts';
-import type { SimulationOptions } from './physics.ts';
-
-/**
- * How the demo holds and draws its particles:
- * - `'pooled'`: a {@link PooledSimulation}, drawn through preallocated Pixi `Particle`s;
- * - `'naive'`: a {@link NaiveSimulation}, new objects and arrays every frame;
- * - `'zero-object'`: the same {@link PooledSimulation}, its typed-array columns uploaded as
- *   GPU instance attributes: no per-particle JS object anywhere.
- */
-export type DemoMode = 'pooled' | 'naive' | 'zero-object';
-
-/** Which simulation a mode runs (`'zero-object'` runs the pooled one). */
-export type SimulationKind = 'pooled' | 'naive';
-
-/** Every {@link DemoMode}, in the order the demo's button and `M` key cycle through them. */
-export const DEMO_MODES: readonly DemoMode[] = ['pooled', 'naive', 'zero-object'];
-
-/**
- * The simulation `mode` runs: `'naive'` for `'naive'`, `'pooled'` for the other two. O(1).
- *
- * @throws TypeError for anything but a {@link DemoMode}.
- */
-export function simulationKindOf(mode: DemoMode): SimulationKind {
-  if (mode === 'pooled' || mode === 'zero-object') return 'pooled';
-  if (mode === 'naive') return 'naive';
-  throw new TypeError(badModeMessage(mode));
-}
-
-/** True when `value` is one of {@link DEMO_MODES}. O(1); never throws. */
-export function isDemoMode(value: unknown): value is DemoMode {
-  return value === 'pooled' || value === 'naive' || value === 'zero-object';
-}
-
-/** The text of the TypeError thrown for a value that is not a {@link DemoMode}. */
-export function badModeMessage(value: unknown): string {
-  return `mode must be one of ${DEMO_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeValue(value)}`;
-}
-
-/**
- * The mode after `mode` in {@link DEMO_MODES}, wrapping around (the demo's button and `M` key).
- * O(1).
- *
- * @throws TypeError for anything but a {@link DemoMode}.
- */
-export function nextDemoMode(mode: DemoMode): DemoMode {
-  if (!isDemoMode(mode)) throw new TypeError(badModeMessage(mode));
-  const i = DEMO_MODES.indexOf(mode);
-  return DEMO_MODES[(i + 1) % DEMO_MODES.length];
-}
+import { PooledSimulation, type PooledSimulationOptions } from './pooled-simulation.ts';
+import { type DemoMode, type SimulationKind, simulationKindOf } from './modes.ts';
 
 /** What both simulations offer to the renderer, the overlay and the tests. */
 export interface ParticleSimulation {
@@ -92,6 +40,10 @@ export interface ParticleSimulation {
   readonly freedLastStep: number;
   /** Steps taken since construction or the last `reset`. */
   readonly steps: number;
+  /** Live comets with a trail. */
+  readonly comets: number;
+  /** Points in all live trails (the dots drawn). */
+  readonly trailPoints: number;
   /**
    * Advances the world by `dtMs` milliseconds (clamped to `MAX_STEP_MS`): ages every particle,
    * frees those whose life ended, moves the rest (gravity, floor bounce), then spawns up to
@@ -118,14 +70,25 @@ export interface ParticleSimulation {
 }
 
 /**
- * Creates the simulation `mode` runs (see {@link simulationKindOf}).
+ * Creates the simulation `mode` runs (see `simulationKindOf`).
  *
- * @param mode - a {@link DemoMode}; `'zero-object'` gives a {@link PooledSimulation}.
- * @param options - see `SimulationOptions` in `physics.ts`.
+ * @param mode - a {@link DemoMode}; all but `'naive'` give a {@link PooledSimulation}.
+ * @param options - see `SimulationOptions` in `physics.ts` (`arena` is read by the pooled one).
  * @throws TypeError for an unknown mode or bad option types; RangeError for options out of range.
  */
-export function createSimulation(mode: DemoMode, options: SimulationOptions): ParticleSimulation {
+export function createSimulation(mode: DemoMode, options: PooledSimulationOptions): ParticleSimulation {
   return simulationKindOf(mode) === 'pooled' ? new PooledSimulation(options) : new NaiveSimulation(options);
 }
 
 export { NaiveSimulation, PooledSimulation };
+
+// The mode names, for code that imported them from here before `modes.ts` existed.
+export {
+  DEMO_MODES,
+  badModeMessage,
+  isDemoMode,
+  nextDemoMode,
+  simulationKindOf,
+  type DemoMode,
+  type SimulationKind,
+} from './modes.ts';

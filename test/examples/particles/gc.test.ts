@@ -1,14 +1,14 @@
 /**
- * The demo's main claim, measured: the pooled simulation step makes no garbage (zero GC events
- * over 600 frames at 20,000 particles and 2,000 spawns per frame, after warm-up), while the naive
- * one, stepping the very same particles, makes the collector run many times. The zero-object
- * mode's frame (the same step plus its column upload, with stand-ins for Pixi's buffers) makes
- * none either.
+ * The demo's main claim, measured: the pooled simulation step, comet trails in the arena and
+ * the rebuilt trail-dot pool included, makes no garbage (zero GC events over 600 frames at
+ * 20,000 particles and 2,000 spawns per frame, after warm-up), while the naive one, stepping the
+ * very same particles and trails, makes the collector run many times. It holds for each arena
+ * the demo can keep its trails in.
  */
 import { describe, expect, it } from 'vitest';
 import { countGc } from '../../support/gc.ts';
-import { ColumnUpload } from '../../../examples/particles/column-upload.ts';
-import { PooledSimulation, createSimulation, type DemoMode } from '../../../examples/particles/simulation.ts';
+import { TRAIL_ARENA_KINDS, TRAIL_GROWS, TRAIL_SHRINKS } from '../../../examples/particles/arena-trails.ts';
+import { type PooledSimulation, createSimulation, type DemoMode } from '../../../examples/particles/simulation.ts';
 
 const CAPACITY = 20_000;
 const SPAWN_PER_FRAME = 2_000;
@@ -16,8 +16,14 @@ const WARMUP_FRAMES = 300;
 const MEASURED_FRAMES = 600;
 const FRAME_MS = 1000 / 60;
 
-function run(mode: DemoMode) {
-  const sim = createSimulation(mode, { capacity: CAPACITY, spawnPerFrame: SPAWN_PER_FRAME, seed: 7 });
+function run(mode: DemoMode, arena: (typeof TRAIL_ARENA_KINDS)[number] = 'buddy') {
+  const sim = createSimulation(mode, {
+    capacity: CAPACITY,
+    spawnPerFrame: SPAWN_PER_FRAME,
+    seed: 7,
+    cometEvery: 16,
+    arena,
+  });
   // Warm-up: fills the pool and lets V8 optimize the step (the interpreter boxes doubles).
   for (let i = 0; i < WARMUP_FRAMES; i++) sim.step(FRAME_MS);
   return sim;
@@ -49,31 +55,23 @@ describe('particle simulation garbage', () => {
     sim.check();
   });
 
-  it('zero-object mode: zero GC events over 600 frames of step + column upload after warm-up', async () => {
-    const sim = run('zero-object');
-    expect(sim).toBeInstanceOf(PooledSimulation);
-    // Stand-ins for Pixi's Buffer.setDataWithSize: count elements and calls in a typed array, as
-    // a GPU buffer's bookkeeping would (update id, size), without allocating.
-    const uploaded = new Float64Array(2);
-    const upload = new ColumnUpload(sim as PooledSimulation, () => ({
-      setDataWithSize(value: ArrayLike<number>, size: number) {
-        uploaded[0] += size * 4;
-        uploaded[1] += value.length > 0 ? 1 : 0;
-      },
-    }));
-    // As the demo's frame loop: the step in whole microseconds, then the upload.
-    const frameUs = Math.round(FRAME_MS * 1000);
-    const frames = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        sim.stepUs(frameUs);
-        upload.upload();
-      }
-    };
-    frames(60);
-    const gc = await countGc(() => frames(MEASURED_FRAMES));
-    expect(uploaded[1]).toBe((60 + MEASURED_FRAMES) * 6);
-    expect(uploaded[0]).toBe((60 + MEASURED_FRAMES) * 6 * CAPACITY * 4);
-    expect(gc.count, JSON.stringify(gc)).toBe(0);
-    sim.check();
+  it('pooled mode, trails in each arena: zero GC events over 600 frames of stepUs after warm-up', async () => {
+    for (const arena of TRAIL_ARENA_KINDS) {
+      const sim = run('pooled', arena) as PooledSimulation;
+      // As the demo's frame loop: the step in whole microseconds.
+      const frameUs = Math.round(FRAME_MS * 1000);
+      const frames = (n: number) => {
+        for (let i = 0; i < n; i++) sim.stepUs(frameUs);
+      };
+      frames(60);
+      const before = Float64Array.from(sim.trails.counters);
+      const gc = await countGc(() => frames(MEASURED_FRAMES));
+      expect(gc.count, `${arena}: ${JSON.stringify(gc)}`).toBe(0);
+      // The arena really worked: trails grown and shrunk with realloc during the window.
+      expect(sim.trails.counters[TRAIL_GROWS] - before[TRAIL_GROWS]).toBeGreaterThan(100);
+      expect(sim.trails.counters[TRAIL_SHRINKS] - before[TRAIL_SHRINKS]).toBeGreaterThan(100);
+      expect(sim.trailPoints).toBeGreaterThan(sim.comets);
+      sim.check();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Functional tests of the particle demo's simulations (Node, no browser): lifetimes against a
- * reference model, conservation and `check()` after every step of seeded random runs, the live
- * count range, pooled and naive agreeing step for step, floor and error handling.
+ * reference model, conservation and `check()` after every step of seeded random runs (the
+ * pooled `check()` also ties every live trail to a live arena block), the live count range,
+ * pooled and naive agreeing step for step (comet trails included), floor and error handling.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -12,7 +13,7 @@ import {
   SeededRandom,
   expectedLiveRange,
 } from '../../../examples/particles/physics.ts';
-import { DEFAULT_PARAMS } from '../../../examples/particles/params.ts';
+import { PRESETS } from '../../../examples/particles/params.ts';
 import {
   DEMO_MODES,
   NaiveSimulation,
@@ -101,6 +102,64 @@ describe('pooled and naive simulations', () => {
     expect(pooledLives.sort((a, b) => a - b)).toEqual(naiveLives.sort((a, b) => a - b));
   });
 
+  it('keep the same comet trails: the arena blocks and the Float32Arrays hold the same points', () => {
+    const options = { capacity: 1500, spawnPerFrame: 60, seed: 9, cometEvery: 4, lifeMinMs: 300, lifeMaxMs: 2500 };
+    const pooled = new PooledSimulation(options);
+    const naive = new NaiveSimulation(options);
+    let grew = 0;
+    for (let i = 0; i < 300; i++) {
+      // Whole-ms steps keep f32 and f64 lives exact, so both free the same particles.
+      pooled.step(16 + (i % 2));
+      naive.step(16 + (i % 2));
+      expect(pooled.comets).toBe(naive.comets);
+      // Trail lengths follow the fade, computed from an f32 life (pooled) or an f64 one (naive):
+      // at a rounding boundary a trail can be one point longer in one of them.
+      expect(Math.abs(pooled.trailPoints - naive.trailPoints)).toBeLessThanOrEqual(Math.ceil(naive.comets / 50));
+      grew = Math.max(grew, pooled.trailPoints);
+    }
+    pooled.check();
+    expect(pooled.comets).toBeGreaterThan(50);
+    expect(grew).toBeGreaterThan(pooled.comets * 5); // trails do lengthen
+    // Each comet's newest point matches, comets keyed by life left, full life and scale (keys
+    // that are not unique in either simulation are skipped).
+    const f = pooled.pool.fields;
+    const f32 = pooled.arena.f32;
+    const newest = (points: ArrayLike<number>, head: number, length: number, full: number, base: number) => {
+      const at = base + ((head + length - 1) % full) * 2;
+      return [points[at], points[at + 1]];
+    };
+    const keyed = <T>(entries: [string, T][]) => {
+      const map = new Map<string, T | null>();
+      for (const [k, v] of entries) map.set(k, map.has(k) ? null : v);
+      return map;
+    };
+    const pooledHeads = keyed(
+      Array.from({ length: pooled.live }, (_, i) => pooled.pool.dense[i])
+        .filter((s) => f.trailAt[s] >= 0)
+        .map((s) => [
+          `${f.lifeMs[s]}/${f.maxLifeMs[s]}/${f.scale[s]}`,
+          newest(f32, f.trailHead[s], f.trailLength[s], f.trailFull[s], f.trailAt[s] >> 2),
+        ]),
+    );
+    const naiveHeads = keyed(
+      naive.particles
+        .filter((p) => p.trail)
+        .map((p) => [
+          `${Math.fround(p.lifeMs)}/${p.maxLifeMs}/${Math.fround(p.scale)}`,
+          newest(p.trail as Float32Array, p.trailHead, p.trailLength, p.trailFull, 0),
+        ]),
+    );
+    let matched = 0;
+    for (const [key, mine] of pooledHeads) {
+      const theirs = naiveHeads.get(key);
+      if (!mine || !theirs) continue;
+      expect(mine[0]).toBeCloseTo(theirs[0], 1);
+      expect(mine[1]).toBeCloseTo(theirs[1], 1);
+      matched++;
+    }
+    expect(matched).toBeGreaterThan(pooled.comets / 2);
+  });
+
   it('keep every particle at or above the floor and leave none with a NaN position', () => {
     for (const mode of DEMO_MODES) {
       const sim = createSimulation(mode, { capacity: 2000, spawnPerFrame: 100, seed: 5, widthPx: 640, heightPx: 360 });
@@ -135,11 +194,11 @@ describe('live count', () => {
     sim.check();
   });
 
-  it('stays in expectedLiveRange for the demo defaults at 60, 30 and 10 fps', () => {
-    const { capacity, spawnPerFrame } = DEFAULT_PARAMS;
+  it('stays in expectedLiveRange for the software preset at 60, 30 and 10 fps', () => {
+    const { capacity, spawnPerFrame, lifeMinMs, lifeMaxMs } = PRESETS.software;
     for (const frameMs of [1000 / 60, 1000 / 30, 100]) {
-      const sim = new PooledSimulation({ capacity, spawnPerFrame, seed: 3 });
-      const range = expectedLiveRange(capacity, spawnPerFrame);
+      const sim = new PooledSimulation({ capacity, spawnPerFrame, seed: 3, lifeMinMs, lifeMaxMs });
+      const range = expectedLiveRange(capacity, spawnPerFrame, lifeMinMs);
       for (let i = 0; i < 300; i++) {
         sim.step(frameMs);
         if (i >= 100) {
@@ -194,6 +253,11 @@ describe('reset, spawn rate and errors', () => {
       expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, widthPx: NaN })).toThrow(RangeError);
       expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, seed: 2 ** 32 })).toThrow(/seed/);
       expect(() => createSimulation(mode, null as never)).toThrow(TypeError);
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, lifeMinMs: 10 })).toThrow(/lifeMinMs/);
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, lifeMinMs: 900, lifeMaxMs: 900 })).toThrow(
+        /lifeMaxMs must be an integer in \[901, 60000\]/,
+      );
+      expect(() => createSimulation(mode, { capacity: 10, spawnPerFrame: 1, cometEvery: -1 })).toThrow(RangeError);
 
       const sim = createSimulation(mode, { capacity: 100, spawnPerFrame: 10, seed: 2 });
       sim.step(16);
@@ -258,19 +322,23 @@ describe('stepUs (whole microseconds)', () => {
 });
 
 describe('demo modes', () => {
-  it('zero-object runs the pooled simulation; the button cycles through all three', () => {
-    expect(DEMO_MODES).toEqual(['pooled', 'naive', 'zero-object']);
-    expect(DEMO_MODES.map(simulationKindOf)).toEqual(['pooled', 'naive', 'pooled']);
-    expect(createSimulation('zero-object', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(PooledSimulation);
+  it('all but naive run the pooled simulation; the button cycles through all four', () => {
+    expect(DEMO_MODES).toEqual(['naive', 'pooled', 'instanced', 'zero-garbage']);
+    expect(DEMO_MODES.map(simulationKindOf)).toEqual(['naive', 'pooled', 'pooled', 'pooled']);
+    expect(createSimulation('zero-garbage', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(PooledSimulation);
+    expect(createSimulation('instanced', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(PooledSimulation);
     expect(createSimulation('naive', { capacity: 10, spawnPerFrame: 1 })).toBeInstanceOf(NaiveSimulation);
-    expect(DEMO_MODES.map(nextDemoMode)).toEqual(['naive', 'zero-object', 'pooled']);
+    expect(DEMO_MODES.map(nextDemoMode)).toEqual(['pooled', 'instanced', 'zero-garbage', 'naive']);
     for (const mode of DEMO_MODES) expect(isDemoMode(mode)).toBe(true);
-    for (const bad of ['fast', 'Pooled', '', null, undefined, 0, {}]) expect(isDemoMode(bad)).toBe(false);
+    for (const bad of ['fast', 'Pooled', 'zero-object', '', null, undefined, 0, {}])
+      expect(isDemoMode(bad)).toBe(false);
   });
 
   it('rejects an unknown mode with a TypeError that lists the modes', () => {
     expect(() => simulationKindOf('gpu' as never)).toThrow(TypeError);
-    expect(() => nextDemoMode('gpu' as never)).toThrow(/one of 'pooled', 'naive', 'zero-object', got "gpu"/);
+    expect(() => nextDemoMode('gpu' as never)).toThrow(
+      /one of 'naive', 'pooled', 'instanced', 'zero-garbage', got "gpu"/,
+    );
     expect(() => createSimulation(null as never, { capacity: 10, spawnPerFrame: 1 })).toThrow(TypeError);
   });
 });
