@@ -43,6 +43,7 @@ export default defineConfig({
         index: resolve(root, 'index.html'),
         particles: resolve(root, 'examples/particles/index.html'),
         ecs: resolve(root, 'examples/ecs/index.html'),
+        poolParticles: resolve(root, 'examples/pool-particles/index.html'),
         poolParticlesFixture: resolve(root, 'test/e2e/fixtures/pool-particles/index.html'),
       },
     },

@@ -162,6 +162,7 @@ async function start(): Promise<void> {
     arena: params.arena,
     comets: 0,
     dots: 0,
+    directFrames: 0,
     profiler,
     setMode,
   };
@@ -199,6 +200,8 @@ async function start(): Promise<void> {
     demo.live = 0;
     demo.spawnedTotal = 0;
     demo.freedTotal = 0;
+    directAtModeStart = cached.stats.directFrames;
+    demo.directFrames = 0;
     params.mode = mode;
     window.history.replaceState(null, '', formatDemoParams(params));
   }
@@ -216,6 +219,7 @@ async function start(): Promise<void> {
   let width = widthPx;
   let height = heightPx;
   const cpuTiming = params.cpuTiming;
+  let directAtModeStart = 0;
 
   /** One frame. Created once; allocation-free in every mode but naive (see the module docs). */
   function frame(nowMs: number): void {
@@ -259,6 +263,7 @@ async function start(): Promise<void> {
     demo.freedLastFrame = freed;
     demo.comets = sim.comets;
     demo.dots = sim.trailPoints;
+    demo.directFrames = cached.stats.directFrames - directAtModeStart;
     demo.ready = true;
     overlay.draw(frameUs);
     requestAnimationFrame(frame);

@@ -46,6 +46,11 @@ export interface SteadyheapDemo {
   /** Trail dots drawn in the latest frame (beyond the required contract). */
   dots: number;
   /**
+   * Frames of the current mode drawn directly, without Pixi's scene machinery (the
+   * `zero-garbage` mode's `CachedStageRenderer`; 0 in the other modes).
+   */
+  directFrames: number;
+  /**
    * Records every frame (through `recordUs`, in whole µs, read back in ms): `frameMs` (between
    * `requestAnimationFrame` timestamps, to 1 µs), `cpuMs` (step + sync + render submission; NaN
    * with `?cpu=0`, and on the frames the `zero-garbage` mode does not time: it times 1 in 16),

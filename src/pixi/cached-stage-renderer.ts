@@ -82,8 +82,10 @@ export class CachedStageRenderer {
     if (renderer === null || typeof renderer !== 'object' || typeof (renderer as Renderer).render !== 'function') {
       throw new TypeError(`options.renderer must be a Pixi renderer, got ${describeValue(renderer)}`);
     }
-    if (!(stage instanceof Container)) throw new TypeError(`options.stage must be a Pixi Container, got ${describeValue(stage)}`);
-    if (!Array.isArray(layers)) throw new TypeError(`options.layers must be an array of PoolParticles, got ${describeValue(layers)}`);
+    if (!(stage instanceof Container))
+      throw new TypeError(`options.stage must be a Pixi Container, got ${describeValue(stage)}`);
+    if (!Array.isArray(layers))
+      throw new TypeError(`options.layers must be an array of PoolParticles, got ${describeValue(layers)}`);
     layers.forEach((layer, i) => {
       if (!(layer instanceof PoolParticles)) {
         throw new TypeError(`options.layers[${i}] must be a PoolParticles, got ${describeValue(layer)}`);
@@ -91,7 +93,8 @@ export class CachedStageRenderer {
       if (layers.indexOf(layer) !== i) throw new RangeError(`options.layers[${i}] is listed twice`);
       let node: Container | null = layer;
       while (node !== null && node !== stage) node = node.parent;
-      if (node !== stage) throw new RangeError(`options.layers[${i}] is not inside options.stage: add it to the stage first`);
+      if (node !== stage)
+        throw new RangeError(`options.layers[${i}] is not inside options.stage: add it to the stage first`);
     });
     this.renderer = renderer as WebGLRenderer;
     this.stage = stage;
@@ -151,7 +154,11 @@ export class CachedStageRenderer {
     this.heightPx = screen.height;
     this.resolution = renderer.resolution;
     const cache = this.cacheTexture;
-    if (cache.width !== screen.width || cache.height !== screen.height || cache.source.resolution !== renderer.resolution) {
+    if (
+      cache.width !== screen.width ||
+      cache.height !== screen.height ||
+      cache.source.resolution !== renderer.resolution
+    ) {
       cache.source.resize(screen.width, screen.height, renderer.resolution);
     }
     const layers = this.layers;

@@ -1,9 +1,10 @@
 /**
  * The particle demo in a real browser (headless Chromium, software WebGL through SwiftShader),
- * for all three modes (pooled, naive, zero-object): the canvas shows particles (pixels that differ from the background, counted in a
- * decoded screenshot), frames advance, the live count is in the range the physics allows, counts
- * are conserved, the page logs no errors, and `setMode` switches at run time. Screenshots are
- * kept in `test-artifacts/particles-<mode>.png`.
+ * for all four modes (naive, pooled, instanced, zero-garbage): the canvas shows particles and
+ * trails (pixels that differ from the background, counted in a decoded screenshot), frames
+ * advance, the live count is in the range the physics allows, counts are conserved, comets
+ * leave trails, the page logs no errors, and `setMode` and the `M` key switch at run time.
+ * Screenshots are kept in `test-artifacts/particles-<mode>.png`.
  *
  * Run: `npx vitest run --project e2e test/e2e/particles.test.ts` (the global setup builds and
  * serves the demos).
@@ -13,9 +14,9 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
-import { DEFAULT_PARAMS } from '../../examples/particles/params.ts';
+import { PRESETS } from '../../examples/particles/params.ts';
 import { expectedLiveRange } from '../../examples/particles/physics.ts';
-import { DEMO_MODES } from '../../examples/particles/simulation.ts';
+import { DEMO_MODES } from '../../examples/particles/modes.ts';
 import '../../examples/particles/page-contract.ts';
 
 /** Stage background of the demo, `0xRRGGBB` (main.ts). */
@@ -133,6 +134,10 @@ function readDemo(page: Page) {
       capacity: d.capacity,
       spawnPerFrame: d.spawnPerFrame,
       renderer: d.renderer,
+      preset: d.preset,
+      comets: d.comets,
+      dots: d.dots,
+      directFrames: d.directFrames,
       profiledFrames: d.profiler.frames,
       p50Ms: d.profiler.windowPercentile(50, 120),
     };
@@ -175,8 +180,10 @@ describe('particle demo in headless Chromium', () => {
       const first = await readDemo(page);
       expect(first.mode).toBe(mode);
       expect(first.renderer).toBe('webgl');
-      expect(first.capacity).toBe(DEFAULT_PARAMS.capacity);
-      expect(first.spawnPerFrame).toBe(DEFAULT_PARAMS.spawnPerFrame);
+      // SwiftShader: the software preset.
+      expect(first.preset).toBe('software');
+      expect(first.capacity).toBe(PRESETS.software.capacity);
+      expect(first.spawnPerFrame).toBe(PRESETS.software.spawnPerFrame);
 
       // Let it run for 2 s of wall time: lives are 0.5-1.5 s, so the pool reaches steady state.
       await page.waitForTimeout(2000);
@@ -185,9 +192,15 @@ describe('particle demo in headless Chromium', () => {
       expect(later.profiledFrames).toBeGreaterThan(10);
       expect(later.p50Ms).toBeGreaterThan(0);
       expect(later.spawnedTotal - later.freedTotal).toBe(later.live);
-      const range = expectedLiveRange(later.capacity, later.spawnPerFrame);
+      const range = expectedLiveRange(later.capacity, later.spawnPerFrame, PRESETS.software.lifeMinMs);
       expect(later.live).toBeGreaterThanOrEqual(range.min);
       expect(later.live).toBeLessThanOrEqual(range.max);
+      // A comet every 16 spawns, each with a trail of several points.
+      expect(later.comets).toBeGreaterThan(later.live / PRESETS.software.cometEvery / 3);
+      expect(later.dots).toBeGreaterThan(later.comets * 2);
+      // Zero-garbage frames are drawn directly (Pixi re-renders the stage only after a change).
+      if (mode === 'zero-garbage') expect(later.directFrames).toBeGreaterThan((later.frame - first.frame) / 2);
+      else expect(later.directFrames).toBe(0);
 
       const png = await page.screenshot({ type: 'png' });
       writeFileSync(`${ARTIFACTS}/particles-${mode}.png`, png);
@@ -207,11 +220,16 @@ describe('particle demo in headless Chromium', () => {
       const overlayText = await page.locator('#overlay pre').first().textContent();
       expect(overlayText).toContain(mode.toUpperCase());
       expect(overlayText).toMatch(/p50 \d+\.\d {2}p99 \d+\.\d {2}max \d+\.\d/);
+      expect(overlayText).toMatch(/work ms {3}p50 \d+\.\d {2}p99 \d+\.\d/);
+      expect(overlayText).toMatch(/GCs {7}~\d+ since the mode started \(estimate/);
+      expect(overlayText).toMatch(
+        /arena {5}buddy: live [\d.]+ [KM]?B {2}free [\d.]+ [KM]?B {2}largest free [\d.]+ [KM]?B/,
+      );
       expect(problems).toEqual([]);
     });
   }
 
-  it('pooled and zero-object modes allocate far less JS heap per frame than naive mode', async () => {
+  it('pooled, instanced and zero-garbage modes allocate far less JS heap per frame than naive mode', async () => {
     const page = browser.page;
     problems.length = 0;
     const bytesPerFrame: Record<string, number> = {};
@@ -238,47 +256,45 @@ describe('particle demo in headless Chromium', () => {
       })`);
     }
     console.log(
-      `JS heap allocated per frame: pooled ${bytesPerFrame.pooled.toFixed(0)} B, naive ${bytesPerFrame.naive.toFixed(0)} B, ` +
-        `zero-object ${bytesPerFrame['zero-object'].toFixed(0)} B`,
+      `JS heap allocated per frame (this in-page probe included): ${DEMO_MODES.map((m) => `${m} ${bytesPerFrame[m].toFixed(0)} B`).join(', ')}`,
     );
-    // Measured: pooled 3-13 KB/frame, all of it PixiJS's particle pipe, the overlay's 4 Hz text and
-    // the browser (an empty scene allocates ~2 KB/frame); naive ~300 KB/frame. One boxed double
-    // per live particle in the pooled sync would add 16 bytes x 5,000-18,000 live particles.
+    // Measured (software preset 20,000 / 300): naive hundreds of KB per frame; pooled and
+    // instanced a few KB (Pixi's render machinery, the overlay's text, this probe's own reads
+    // of performance.memory); zero-garbage less still, only the probe and the warm-up's tail.
+    // One boxed double per live particle in a per-frame path would add 16 bytes x 20,000.
     expect(bytesPerFrame.naive).toBeGreaterThan(50_000);
-    expect(bytesPerFrame.pooled).toBeLessThan(32_000);
-    expect(bytesPerFrame.pooled).toBeLessThan(bytesPerFrame.naive / 5);
-    // Zero-object: no Pixi particle pipe either, only one mesh draw; same bounds as pooled.
-    expect(bytesPerFrame['zero-object']).toBeLessThan(32_000);
-    expect(bytesPerFrame['zero-object']).toBeLessThan(bytesPerFrame.naive / 5);
+    for (const mode of ['pooled', 'instanced', 'zero-garbage']) {
+      expect(bytesPerFrame[mode]).toBeLessThan(32_000);
+      expect(bytesPerFrame[mode]).toBeLessThan(bytesPerFrame.naive / 5);
+    }
     expect(problems).toEqual([]);
   });
 
-  it('setMode switches at run time and the M key cycles pooled -> naive -> zero-object -> pooled', async () => {
+  it('setMode switches at run time, the M key cycles through the four modes, and ?mode=zero-object is read as instanced', async () => {
     const page = browser.page;
     problems.length = 0;
-    await page.goto(`${base}examples/particles/?mode=pooled&capacity=5000&spawn=200&seed=3`);
+    await page.goto(`${base}examples/particles/?mode=naive&capacity=5000&spawn=200&seed=3`);
     await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
-    await page.evaluate(() => window.steadyheapDemo!.setMode('naive'));
+    await page.evaluate(() => window.steadyheapDemo!.setMode('pooled'));
     const switched = await readDemo(page);
-    expect(switched.mode).toBe('naive');
-    expect(page.url()).toContain('mode=naive');
+    expect(switched.mode).toBe('pooled');
+    expect(page.url()).toContain('mode=pooled');
     await page.waitForTimeout(1000);
-    const naive = await readDemo(page);
-    expect(naive.frame).toBeGreaterThan(switched.frame);
-    expect(naive.live).toBeGreaterThanOrEqual(expectedLiveRange(5000, 200).min);
-    expect(naive.live).toBeLessThanOrEqual(5000);
-    await page.keyboard.press('m');
-    const zeroObject = await readDemo(page);
-    expect(zeroObject.mode).toBe('zero-object');
-    expect(page.url()).toContain('mode=zero-object');
-    await page.waitForTimeout(1000);
-    expect(await page.locator('#mode-button').textContent()).toBe('switch to pooled (M)');
-    const later = await readDemo(page);
-    expect(later.frame).toBeGreaterThan(zeroObject.frame);
-    expect(later.live).toBeGreaterThanOrEqual(expectedLiveRange(5000, 200).min);
-    expect(later.spawnedTotal - later.freedTotal).toBe(later.live);
-    await page.keyboard.press('m');
-    expect((await readDemo(page)).mode).toBe('pooled');
+    const pooled = await readDemo(page);
+    expect(pooled.frame).toBeGreaterThan(switched.frame);
+    expect(pooled.live).toBeGreaterThanOrEqual(expectedLiveRange(5000, 200).min);
+    expect(pooled.live).toBeLessThanOrEqual(5000);
+    for (const next of ['instanced', 'zero-garbage', 'naive', 'pooled'] as const) {
+      await page.keyboard.press('m');
+      const now = await readDemo(page);
+      expect(now.mode).toBe(next);
+      expect(page.url()).toContain(`mode=${next}`);
+      await page.waitForTimeout(600);
+      const later = await readDemo(page);
+      expect(later.frame).toBeGreaterThan(now.frame);
+      expect(later.spawnedTotal - later.freedTotal).toBe(later.live);
+    }
+    expect(await page.locator('#mode-button').textContent()).toBe('switch to instanced (M)');
     const threw = await page.evaluate(() => {
       try {
         window.steadyheapDemo!.setMode('fast' as never);
@@ -288,6 +304,16 @@ describe('particle demo in headless Chromium', () => {
       }
     });
     expect(threw).toBe('TypeError');
+    const infos: string[] = [];
+    const onConsole = (msg: { type(): string; text(): string }) => {
+      if (msg.type() === 'info') infos.push(msg.text());
+    };
+    page.on('console', onConsole);
+    await page.goto(`${base}examples/particles/?mode=zero-object`);
+    await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
+    expect((await readDemo(page)).mode).toBe('instanced');
+    expect(infos.some((t) => t.includes('mode=zero-object is now called mode=instanced'))).toBe(true);
+    page.off('console', onConsole);
     expect(problems).toEqual([]);
   });
 
@@ -299,7 +325,7 @@ describe('particle demo in headless Chromium', () => {
     await page.waitForFunction(() => window.steadyheapDemo?.ready === true, null, { timeout: 60_000 });
     expect(await page.locator('#overlay').isVisible()).toBe(false);
     const demo = await readDemo(page);
-    expect(demo.capacity).toBe(DEFAULT_PARAMS.capacity);
+    expect(demo.capacity).toBe(PRESETS.software.capacity);
     expect(await page.evaluate(() => window.steadyheapDemo!.profiler.capacity)).toBe(600);
     expect(warnings.filter((w) => w.includes('capacity'))).toHaveLength(1);
     expect(problems).toEqual([]);

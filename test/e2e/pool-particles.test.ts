@@ -169,12 +169,15 @@ describe('PoolParticles in headless Chromium', () => {
   });
 
   it('CachedStageRenderer draws the static stage from its cache and the layers from their pools', async () => {
-    const px = await draw({ particles: [{ x: 50, y: 50, color: 0xff0000 }], sprite: { x: 150, y: 150 }, path: 'cached' }, [
-      [70, 50], // where the particle was moved after the full frame
-      [50, 50], // where it was
-      [155, 155], // the sprite: static, from the cache
-      [100, 100],
-    ]);
+    const px = await draw(
+      { particles: [{ x: 50, y: 50, color: 0xff0000 }], sprite: { x: 150, y: 150 }, path: 'cached' },
+      [
+        [70, 50], // where the particle was moved after the full frame
+        [50, 50], // where it was
+        [155, 155], // the sprite: static, from the cache
+        [100, 100],
+      ],
+    );
     expect(near(px[0], RED)).toBe(true);
     expect(near(px[1], BLACK)).toBe(true);
     expect(near(px[2], BLUE)).toBe(true);
@@ -249,5 +252,35 @@ describe('PoolParticles in headless Chromium', () => {
     // The check can fail: a path that allocates is seen (Pixi's full render allocates per frame).
     expect(await sampled('render', 200)).toBeGreaterThan(10_000);
     await session.detach();
+  });
+
+  it('the runnable example (examples/pool-particles) draws its pool, with Pixi and with CachedStageRenderer', async () => {
+    const page = browser.page;
+    for (const query of ['', '?direct=1']) {
+      problems.length = 0;
+      await page.goto(`${base}examples/pool-particles/${query}`);
+      await page.waitForFunction(() => (window.poolParticlesExample?.frame ?? 0) > 30, null, { timeout: 60_000 });
+      const lit = await page.evaluate(() => {
+        const canvas = document.querySelector('canvas') as HTMLCanvasElement;
+        const copy = document.createElement('canvas');
+        copy.width = canvas.width;
+        copy.height = canvas.height;
+        const ctx = copy.getContext('2d') as CanvasRenderingContext2D;
+        // Copy in a rAF callback, after the example's own (same task as its render).
+        return new Promise<number>((resolve) =>
+          requestAnimationFrame(() => {
+            ctx.drawImage(canvas, 0, 0);
+            const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+            let n = 0;
+            for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 120) n++;
+            resolve(n);
+          }),
+        );
+      });
+      const state = await page.evaluate(() => ({ ...window.poolParticlesExample! }));
+      expect(state.live).toBeGreaterThan(500);
+      expect(lit).toBeGreaterThan(200);
+      expect(problems).toEqual([]);
+    }
   });
 });
