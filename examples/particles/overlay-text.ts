@@ -2,10 +2,12 @@
  * Text that changes without making garbage: numbers shown through DOM `Text` nodes whose `data`
  * is set to strings made once, at start-up (`"0"` to `"999"`, `" 000"` to `" 999"`, `".0"` to
  * `".9"`). Formatting a number with `toFixed` or a template literal makes new strings every
- * time; here a refresh only points text nodes at strings that already exist, and skips the nodes
- * whose string did not change. The overlay uses it so that even its text refresh allocates
- * nothing in the `zero-garbage` mode.
+ * time; here a field's `set` only picks strings that already exist, and {@link TextPanel.flush}
+ * points the text nodes at them (skipping the nodes whose string did not change).
  *
+ * `set` may run every frame (it stages the strings; V8 then optimizes it, so even its arithmetic
+ * allocates nothing) while `flush`, which touches the DOM, runs a few times a second. The
+ * overlay uses it so that even its text refresh allocates nothing in the `zero-garbage` mode.
  * Every setter takes whole numbers (small integers, which V8 passes without boxing).
  * Browser only (DOM).
  *
@@ -24,28 +26,57 @@ const GROUPS: readonly string[] = Array.from({ length: 1000 }, (_, i) => THIN + 
 /** `".0"` .. `".9"`. */
 const TENTHS: readonly string[] = Array.from({ length: 10 }, (_, i) => `.${i}`);
 
-/** A run of text nodes inside a parent element, each set from preallocated strings. */
-class NodeRun {
-  private readonly nodes: Text[];
-  /** The string each node holds now (compared by identity before writing). */
-  private readonly shown: string[];
+/** The text nodes of a panel, each staged from preallocated strings and written on `flush`. */
+export class TextPanel {
+  private readonly nodes: Text[] = [];
+  /** The string each node holds now, and the one staged for it (compared by identity). */
+  private readonly shown: string[] = [];
+  private readonly staged: string[] = [];
 
-  constructor(parent: HTMLElement, count: number) {
-    this.nodes = [];
-    this.shown = [];
-    for (let i = 0; i < count; i++) {
-      const node = document.createTextNode('');
-      parent.append(node);
-      this.nodes.push(node);
-      this.shown.push('');
-    }
+  /** Appends a text node to `parent`; returns its index. Allocates (construction only). */
+  node(parent: HTMLElement): number {
+    const node = document.createTextNode('');
+    parent.append(node);
+    this.nodes.push(node);
+    this.shown.push('');
+    this.staged.push('');
+    return this.nodes.length - 1;
   }
 
-  /** Points node `i` at `text` (an existing string). O(1); writes the DOM only on change. */
+  /** Stages `text` (an existing string) for node `i`. O(1), allocation-free. */
+  stage(i: number, text: string): void {
+    this.staged[i] = text;
+  }
+
+  /** Writes every staged string that differs from the shown one. O(nodes); no JS allocation. */
+  flush(): void {
+    const staged = this.staged;
+    const shown = this.shown;
+    for (let i = 0; i < staged.length; i++) {
+      if (staged[i] !== shown[i]) {
+        shown[i] = staged[i];
+        this.nodes[i].data = staged[i];
+      }
+    }
+  }
+}
+
+/** A run of consecutive text nodes of a {@link TextPanel}. */
+class NodeRun {
+  private readonly first: number;
+
+  constructor(
+    private readonly panel: TextPanel,
+    parent: HTMLElement,
+    count: number,
+  ) {
+    this.first = panel.node(parent);
+    for (let i = 1; i < count; i++) panel.node(parent);
+  }
+
+  /** Stages `text` (an existing string) for node `i` of the run. O(1), allocation-free. */
   set(i: number, text: string): void {
-    if (this.shown[i] === text) return;
-    this.shown[i] = text;
-    this.nodes[i].data = text;
+    this.panel.stage(this.first + i, text);
   }
 }
 
@@ -53,8 +84,8 @@ class NodeRun {
 export class IntText {
   private readonly run: NodeRun;
 
-  constructor(parent: HTMLElement) {
-    this.run = new NodeRun(parent, 3);
+  constructor(panel: TextPanel, parent: HTMLElement) {
+    this.run = new NodeRun(panel, parent, 3);
   }
 
   /** Shows nothing. O(1), allocation-free. */
@@ -94,9 +125,9 @@ export class TenthsText {
   private readonly whole: IntText;
   private readonly tenth: NodeRun;
 
-  constructor(parent: HTMLElement) {
-    this.whole = new IntText(parent);
-    this.tenth = new NodeRun(parent, 1);
+  constructor(panel: TextPanel, parent: HTMLElement) {
+    this.whole = new IntText(panel, parent);
+    this.tenth = new NodeRun(panel, parent, 1);
   }
 
   /** Shows nothing. O(1), allocation-free. */
@@ -117,16 +148,16 @@ export class TenthsText {
   }
 }
 
-/** Bytes in B, KB or MB (binary: 1 KB = 1024 B), one decimal for KB and MB. */
+/** Bytes in B, KB, MB or GB (binary: 1 KB = 1024 B), one decimal from KB up. */
 export class BytesText {
   private readonly value: TenthsText;
   private readonly unit: NodeRun;
   private readonly whole: IntText;
 
-  constructor(parent: HTMLElement) {
-    this.whole = new IntText(parent);
-    this.value = new TenthsText(parent);
-    this.unit = new NodeRun(parent, 1);
+  constructor(panel: TextPanel, parent: HTMLElement) {
+    this.whole = new IntText(panel, parent);
+    this.value = new TenthsText(panel, parent);
+    this.unit = new NodeRun(panel, parent, 1);
   }
 
   /** Shows `bytes` (an integer; negative shows `–`). O(1), allocation-free. */
@@ -143,10 +174,14 @@ export class BytesText {
       this.whole.clear();
       this.value.set(Math.round((bytes * 10) / 1024));
       this.unit.set(0, ' KB');
-    } else {
+    } else if (bytes < 1024 * 1024 * 1024) {
       this.whole.clear();
       this.value.set(Math.round((bytes * 10) / (1024 * 1024)));
       this.unit.set(0, ' MB');
+    } else {
+      this.whole.clear();
+      this.value.set(Math.round((bytes * 10) / (1024 * 1024 * 1024)));
+      this.unit.set(0, ' GB');
     }
   }
 }
@@ -156,10 +191,11 @@ export class ChoiceText {
   private readonly run: NodeRun;
 
   constructor(
+    panel: TextPanel,
     parent: HTMLElement,
     private readonly choices: readonly string[],
   ) {
-    this.run = new NodeRun(parent, 1);
+    this.run = new NodeRun(panel, parent, 1);
   }
 
   /** Shows `choices[i]` (`–` when out of range). O(1), allocation-free. */

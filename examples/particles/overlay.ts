@@ -4,37 +4,39 @@
  * per frame (p50 / p99), JS heap, GCs seen since the mode started (an estimate), bytes allocated
  * per frame where measurable, and a labelled frame-time graph. Browser only (DOM, canvas 2D).
  *
- * Allocation budget, so that the overlay does not spoil the `zero-garbage` mode it reports on:
- * per frame, {@link FrameOverlay.draw} copies the newest frame times into a preallocated
- * `Float32Array`, turns them into whole-pixel bar heights and draws one `fillRect` per frame on a
- * 2D canvas with integer arguments and constant fill styles: nothing allocated. The text is
- * refreshed at most every {@link TEXT_REFRESH_MS} (every {@link ZERO_GARBAGE_TEXT_REFRESH_MS} in
- * `zero-garbage` mode) through `overlay-text.ts`, which points DOM text nodes at strings made
- * once; the only objects a refresh makes are the browser's `MemoryInfo` (the heap figure) and,
- * once a second, the arena's statistics object.
+ * Allocation budget, so that the overlay does not spoil the `zero-garbage` mode it reports on.
+ * Every frame, {@link FrameOverlay.draw}: draws the graph (one `fillRect` per frame time, integer
+ * arguments, constant fill styles), counts the frame time in a histogram
+ * (`window-percentiles.ts`), reads the arena's statistics into one object
+ * (`arena.stats(into)`), and stages every figure's text through `overlay-text.ts` (which picks
+ * strings made once). All of it runs every frame on purpose: V8 optimizes it, so its arithmetic
+ * stays unboxed; code run only a few times a second stays in the interpreter, where every
+ * fractional result is a new heap number. Only the DOM writes wait: at most every
+ * {@link TEXT_REFRESH_MS} (every {@link ZERO_GARBAGE_TEXT_REFRESH_MS} in `zero-garbage` mode)
+ * the staged strings are written and the heap figure is read (the one object a refresh makes:
+ * the browser's `MemoryInfo`).
  *
  * @module
  */
-import type { Allocator, FrameProfiler } from 'steadyheap';
+import type { Allocator, AllocatorStats, FrameProfiler } from 'steadyheap';
 import type { TrailArenaKind } from './arena-trails.ts';
 import { DEMO_MODES, type DemoMode, nextDemoMode } from './modes.ts';
+import { BytesText, ChoiceText, IntText, TenthsText, TextPanel, staticText } from './overlay-text.ts';
 import {
   FIG_ALLOC_BYTES_PER_FRAME,
   FIG_GCS,
   FIG_HEAP_BYTES,
   FIG_HEAP_PRECISE,
-  FIG_WORK_P50_US,
-  FIG_WORK_P99_US,
+  FIG_WORK_P50_TENTHS,
+  FIG_WORK_P99_TENTHS,
   type PageMeters,
 } from './page-meters.ts';
-import { BytesText, ChoiceText, IntText, TenthsText, staticText } from './overlay-text.ts';
+import { WindowHistogram } from './window-percentiles.ts';
 
 /** Text refresh period, milliseconds: at most 4 text updates per second. */
 export const TEXT_REFRESH_MS = 250;
 /** Text refresh period in the `zero-garbage` mode: twice a second (each refresh reads the heap figure). */
 export const ZERO_GARBAGE_TEXT_REFRESH_MS = 500;
-/** How often the arena's statistics are read, milliseconds (each read makes one object). */
-export const ARENA_REFRESH_MS = 1000;
 /** Frames in the sliding window of the percentiles and of the graph (4 s at 60 fps). */
 export const WINDOW_FRAMES = 240;
 /** Graph height, CSS pixels; its top is {@link GRAPH_MAX_MS}. */
@@ -43,6 +45,8 @@ export const GRAPH_HEIGHT_PX = 64;
 export const GRAPH_MAX_MS = 50;
 /** The 60 fps frame budget, ms (the graph's budget line). */
 export const BUDGET_MS = 1000 / 60;
+/** Longest frame time the percentiles tell apart, tenths of a ms (200 ms). */
+const FRAME_MAX_TENTHS = 2000;
 
 /** The live figures the overlay shows; the demo's page-contract object satisfies most of it. */
 export interface OverlayStats {
@@ -101,18 +105,19 @@ export class FrameOverlay {
   readonly root: HTMLDivElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly graphMs = new Float32Array(WINDOW_FRAMES);
-  private readonly sortedMs = new Float32Array(WINDOW_FRAMES);
+  /** The last WINDOW_FRAMES frame times, in tenths of a ms, for the percentiles. */
+  private readonly frameTenths = new WindowHistogram(WINDOW_FRAMES, FRAME_MAX_TENTHS);
   /** Bar height of each graphed frame, whole CSS pixels in [1, GRAPH_HEIGHT_PX]. */
   private readonly barPx = new Int32Array(WINDOW_FRAMES);
-  /** Frame time since the last text refresh and since the last arena read, whole µs (small integers). */
+  private readonly panel = new TextPanel();
+  /** Frame time since the last text refresh, whole µs (a small integer). */
   private sinceTextUs = 0;
-  private sinceArenaUs = 0;
   private refreshUs = TEXT_REFRESH_MS * 1000;
   private visible = true;
   private workTiming: WorkTiming = 0;
   private readonly arena: Allocator;
-  /** usedBytes, freeBytes, largestFreeBytes of the latest arena read. */
-  private readonly arenaBytes = new Float64Array(3);
+  /** The arena's statistics, filled in place by `arena.stats(into)` (one object, made once). */
+  private readonly arenaStats: AllocatorStats;
   private readonly t: {
     mode: ChoiceText;
     live: IntText;
@@ -159,65 +164,67 @@ export class FrameOverlay {
     options: FrameOverlayOptions,
   ) {
     this.arena = options.arena;
+    this.arenaStats = options.arena.stats();
     const root = document.createElement('div');
     root.id = 'overlay';
     root.className = 'overlay';
     const pre = document.createElement('pre');
     pre.className = 'overlay-text';
+    const panel = this.panel;
     const line = (text: string) => staticText(pre, text);
     line(`steadyheap particles · ${stats.renderer} (${options.presetNote})\nmode      `);
-    const mode = new ChoiceText(pre, MODE_LABELS);
+    const mode = new ChoiceText(panel, pre, MODE_LABELS);
     line('\nlive      ');
-    const live = new IntText(pre);
+    const live = new IntText(panel, pre);
     line(' / ');
-    const capacity = new IntText(pre);
+    const capacity = new IntText(panel, pre);
     line('   +');
-    const spawned = new IntText(pre);
+    const spawned = new IntText(panel, pre);
     line(' −');
-    const freed = new IntText(pre);
+    const freed = new IntText(panel, pre);
     line(' per frame (spawn ');
-    const spawn = new IntText(pre);
+    const spawn = new IntText(panel, pre);
     line(')\ntrails    ');
-    const comets = new IntText(pre);
+    const comets = new IntText(panel, pre);
     line(' comets, ');
-    const dots = new IntText(pre);
+    const dots = new IntText(panel, pre);
     line(' dots drawn\narena     ');
-    const arenaKind = new ChoiceText(pre, ARENA_KINDS);
+    const arenaKind = new ChoiceText(panel, pre, ARENA_KINDS);
     line(': live ');
-    const arenaLive = new BytesText(pre);
+    const arenaLive = new BytesText(panel, pre);
     line('  free ');
-    const arenaFree = new BytesText(pre);
+    const arenaFree = new BytesText(panel, pre);
     line('  largest free ');
-    const arenaLargest = new BytesText(pre);
-    const arenaNote = new ChoiceText(pre, ARENA_MODE_NOTES);
+    const arenaLargest = new BytesText(panel, pre);
+    const arenaNote = new ChoiceText(panel, pre, ARENA_MODE_NOTES);
     line('\nframe ms  p50 ');
-    const p50 = new TenthsText(pre);
+    const p50 = new TenthsText(panel, pre);
     line('  p99 ');
-    const p99 = new TenthsText(pre);
+    const p99 = new TenthsText(panel, pre);
     line('  max ');
-    const max = new TenthsText(pre);
+    const max = new TenthsText(panel, pre);
     line('  (last ');
-    const window = new IntText(pre);
+    const window = new IntText(panel, pre);
     line(' frames)\nwork ms   p50 ');
-    const workP50 = new TenthsText(pre);
+    const workP50 = new TenthsText(panel, pre);
     line('  p99 ');
-    const workP99 = new TenthsText(pre);
-    const workNote = new ChoiceText(pre, WORK_NOTES);
+    const workP99 = new TenthsText(panel, pre);
+    const workNote = new ChoiceText(panel, pre, WORK_NOTES);
     line('\nJS heap   ');
-    const heap = new BytesText(pre);
-    const heapNote = new ChoiceText(pre, HEAP_NOTES);
+    const heap = new BytesText(panel, pre);
+    const heapNote = new ChoiceText(panel, pre, HEAP_NOTES);
     line('\nGCs       ~');
-    const gcs = new IntText(pre);
+    const gcs = new IntText(panel, pre);
     line(' since the mode started (estimate: a weakly held sentinel collected)\nalloc     ~');
-    const alloc = new BytesText(pre);
-    const allocNote = new ChoiceText(pre, ALLOC_NOTES);
+    const alloc = new BytesText(panel, pre);
+    const allocNote = new ChoiceText(panel, pre, ALLOC_NOTES);
 
     const button = document.createElement('button');
     button.type = 'button';
     button.id = 'mode-button';
     button.title = `Switch to the next mode: ${DEMO_MODES.join(', ')} (key M)`;
     button.addEventListener('click', options.onToggleMode);
-    const buttonText = new ChoiceText(button, NEXT_LABELS);
+    const buttonText = new ChoiceText(panel, button, NEXT_LABELS);
     const caption = document.createElement('div');
     caption.className = 'overlay-caption';
     caption.textContent = `frame time, last ${WINDOW_FRAMES} frames (top ${GRAPH_MAX_MS} ms; lines at 16.7 and 33.3 ms): green within budget, yellow up to 2x, red beyond`;
@@ -266,7 +273,8 @@ export class FrameOverlay {
       button: buttonText,
     };
     arenaKind.set(ARENA_KINDS.indexOf(options.arenaKind));
-    this.readArena();
+    this.stageText();
+    panel.flush();
   }
 
   /** Shows or hides the panel. */
@@ -283,28 +291,29 @@ export class FrameOverlay {
     this.refreshUs = (zeroGarbage ? ZERO_GARBAGE_TEXT_REFRESH_MS : TEXT_REFRESH_MS) * 1000;
     this.workTiming = workTiming;
     this.sinceTextUs = this.refreshUs;
-    this.sinceArenaUs = ARENA_REFRESH_MS * 1000;
+    this.frameTenths.reset();
   }
 
   /**
-   * Draws the graph (every call: allocation-free) and refreshes the text when its period has
-   * passed. O(WINDOW_FRAMES).
+   * Draws the graph and stages the figures (every call; allocation-free once V8 has optimized
+   * it), and writes the text when its period has passed. O(WINDOW_FRAMES + histogram bins).
    *
    * @param frameUs - the frame's length, whole µs (a non-negative integer: passed unboxed).
    */
   draw(frameUs: number): void {
     if (!this.visible) return;
+    this.frameTenths.add(Math.round(frameUs / 100));
     this.drawGraph();
     this.sinceTextUs += frameUs;
-    this.sinceArenaUs += frameUs;
-    if (this.sinceArenaUs >= ARENA_REFRESH_MS * 1000) {
-      this.sinceArenaUs = 0;
-      this.readArena();
-    }
-    if (this.sinceTextUs >= this.refreshUs) {
+    const refresh = this.sinceTextUs >= this.refreshUs;
+    if (refresh) {
       this.sinceTextUs = 0;
-      this.refreshText();
+      this.meters.sampleHeap(this.stats.frame);
     }
+    this.arena.stats(this.arenaStats);
+    this.meters.update();
+    this.stageText();
+    if (refresh) this.panel.flush();
   }
 
   /** One bar per frame, oldest at the left, in three passes by colour. O(WINDOW_FRAMES). */
@@ -340,16 +349,8 @@ export class FrameOverlay {
     ctx.fillRect(0, h - Math.round(2 * BUDGET_MS * pxPerMs), WINDOW_FRAMES, 1);
   }
 
-  /** Reads the arena's figures (makes one statistics object). */
-  private readArena(): void {
-    const s = this.arena.stats();
-    this.arenaBytes[0] = s.usedBytes;
-    this.arenaBytes[1] = s.freeBytes;
-    this.arenaBytes[2] = s.largestFreeBytes;
-  }
-
-  /** Rebuilds the text from preallocated strings (see the module docs). */
-  private refreshText(): void {
+  /** Stages every figure's text from preallocated strings (see the module docs). */
+  private stageText(): void {
     const s = this.stats;
     const t = this.t;
     const modeIndex = DEMO_MODES.indexOf(s.mode);
@@ -364,38 +365,28 @@ export class FrameOverlay {
     t.dots.set(s.dots);
     const naive = s.mode === 'naive';
     t.arenaNote.set(naive ? 0 : 1);
-    t.arenaLive.set(this.arenaBytes[0]);
-    t.arenaFree.set(this.arenaBytes[1]);
-    t.arenaLargest.set(this.arenaBytes[2]);
+    const a = this.arenaStats;
+    t.arenaLive.set(a.usedBytes);
+    t.arenaFree.set(a.freeBytes);
+    t.arenaLargest.set(a.largestFreeBytes);
 
-    // Frame-time percentiles over the graph's window, from a sorted copy.
-    const n = this.profiler.copyRecentFrameMs(this.graphMs);
-    const sorted = this.sortedMs;
-    for (let i = 0; i < WINDOW_FRAMES; i++) sorted[i] = i < n ? this.graphMs[i] : Number.POSITIVE_INFINITY;
-    sorted.sort();
-    if (n > 0) {
-      t.p50.set(Math.round(sorted[Math.min(n - 1, Math.floor(n * 0.5))] * 10));
-      t.p99.set(Math.round(sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)] * 10));
-      t.max.set(Math.round(sorted[n - 1] * 10));
-    } else {
-      t.p50.set(-1);
-      t.p99.set(-1);
-      t.max.set(-1);
-    }
-    t.window.set(n);
+    // Frame-time percentiles over the last WINDOW_FRAMES frames, in tenths of a ms.
+    const frames = this.frameTenths;
+    t.p50.set(frames.percentileBin(50));
+    t.p99.set(frames.percentileBin(99));
+    t.max.set(frames.maxValueBin());
+    t.window.set(frames.count);
 
-    const meters = this.meters;
-    meters.refresh(s.frame);
-    const fig = meters.figures;
-    t.workP50.set(fig[FIG_WORK_P50_US] < 0 ? -1 : Math.round(fig[FIG_WORK_P50_US] / 100));
-    t.workP99.set(fig[FIG_WORK_P99_US] < 0 ? -1 : Math.round(fig[FIG_WORK_P99_US] / 100));
+    const fig = this.meters.figures;
+    t.workP50.set(fig[FIG_WORK_P50_TENTHS]);
+    t.workP99.set(fig[FIG_WORK_P99_TENTHS]);
     t.workNote.set(this.workTiming);
     t.heap.set(fig[FIG_HEAP_BYTES]);
     const precise = fig[FIG_HEAP_PRECISE] === 1;
     t.heapNote.set(precise ? 1 : 0);
     t.gcs.set(fig[FIG_GCS]);
     const perFrame = fig[FIG_ALLOC_BYTES_PER_FRAME];
-    t.alloc.set(precise && perFrame >= 0 ? Math.round(perFrame) : -1);
+    t.alloc.set(precise && perFrame >= 0 ? perFrame : -1);
     t.allocNote.set(!precise ? 1 : perFrame < 0 && naive ? 2 : 0);
   }
 }

@@ -1,28 +1,37 @@
 /**
  * What the overlay measures inside the page, without making garbage of its own in steady state:
  *
- * - **The page's own work per frame** (simulation step, view sync and render submission), in
- *   whole microseconds, from two `performance.now()` calls around it. Each call returns a new
- *   12-byte heap number (the browser boxes the double), so in the `zero-garbage` mode the work
- *   is timed on one frame in {@link ZERO_GARBAGE_WORK_EVERY} only.
+ * - **The page's own work per frame** (simulation step, view sync and render submission), from
+ *   two `performance.now()` calls around it. Each call returns a new 12-byte heap number (the
+ *   browser boxes the double), so in the `zero-garbage` mode the work is timed on one frame in
+ *   {@link ZERO_GARBAGE_WORK_EVERY} only. Kept as a histogram of the last {@link WORK_WINDOW}
+ *   samples in tenths of a millisecond (`window-percentiles.ts`).
  * - **GCs seen**: a sentinel object registered with a `FinalizationRegistry` and re-armed each
- *   time it is collected; a minor or major GC that runs while it is unreachable collects it. An
- *   estimate: two GCs before the callback runs count as one. It allocates only after a GC.
+ *   time it is collected; a minor or major GC that runs while it is unreachable collects it
+ *   (measured: one callback per scavenge in Chromium). An estimate: two GCs before the
+ *   callback runs count as one. It allocates only after a GC.
  * - **JS heap in use** and, between GCs, **bytes allocated per frame** from its growth, read
- *   from Chromium's `performance.memory` at each text refresh (the read itself makes a ~30-byte
- *   `MemoryInfo` object). Without `--enable-precise-memory-info` Chromium rounds that figure to
- *   coarse buckets and refreshes it every 20 minutes, so the overlay marks it coarse and shows
- *   no allocation rate.
+ *   from Chromium's `performance.memory` when the overlay's text refreshes (the read makes a
+ *   ~30-byte `MemoryInfo` object). Without `--enable-precise-memory-info` Chromium rounds that
+ *   figure to coarse buckets and refreshes it every 20 minutes, so the overlay then marks it
+ *   coarse and shows no allocation rate.
+ *
+ * The sampling (`sampleHeap`) runs a few times a second; the arithmetic on the samples runs in
+ * `update`, every frame, where V8 optimizes it (run a few times a second, it would stay in the
+ * interpreter, which boxes every fractional result).
  *
  * Browser only.
  *
  * @module
  */
+import { WindowHistogram } from './window-percentiles.ts';
 
 /** Frames between work measurements in the `zero-garbage` mode (1 in 16: about 1.5 B/frame of timer garbage). */
 export const ZERO_GARBAGE_WORK_EVERY = 16;
 /** Work samples kept for the percentiles. */
 export const WORK_WINDOW = 240;
+/** Largest work time the histogram tells apart, in tenths of a ms (100 ms). */
+const WORK_MAX_TENTHS = 1000;
 
 /** `performance.memory`, where Chromium has it. */
 interface MemoryInfo {
@@ -33,34 +42,37 @@ function memoryInfo(): MemoryInfo | undefined {
 }
 
 /** Indices of {@link PageMeters.figures}. */
-export const FIG_WORK_P50_US = 0;
-export const FIG_WORK_P99_US = 1;
-export const FIG_WORK_SAMPLES = 2;
-export const FIG_HEAP_BYTES = 3;
-export const FIG_ALLOC_BYTES_PER_FRAME = 4;
-export const FIG_GCS = 5;
-export const FIG_HEAP_PRECISE = 6;
-const FIG_LENGTH = 7;
+export const FIG_WORK_P50_TENTHS = 0;
+export const FIG_WORK_P99_TENTHS = 1;
+export const FIG_HEAP_BYTES = 2;
+export const FIG_ALLOC_BYTES_PER_FRAME = 3;
+export const FIG_GCS = 4;
+export const FIG_HEAP_PRECISE = 5;
+const FIG_LENGTH = 6;
+
+/** Indices of the heap samples: the latest and the one before, each heap bytes, frame, GCs seen. */
+const HEAP_NOW = 0;
+const FRAME_NOW = 1;
+const GCS_NOW = 2;
+const HEAP_BEFORE = 3;
+const FRAME_BEFORE = 4;
+const GCS_BEFORE = 5;
 
 /** The page-level meters of the overlay. See the module docs. */
 export class PageMeters {
   /**
-   * The figures of the latest {@link PageMeters.refresh}, read by the overlay: work p50 / p99 (µs,
-   * -1 when unknown), work samples held, heap bytes (-1 when the browser has no
+   * The figures of the latest {@link PageMeters.update}, read by the overlay, all whole numbers:
+   * work p50 / p99 in tenths of a ms (-1 when unknown), heap bytes (-1 when the browser has no
    * `performance.memory`), allocated bytes per frame (-1 when not measurable), GCs seen since
    * `reset`, and 1 when the heap figure is precise.
    */
   readonly figures = new Float64Array(FIG_LENGTH);
-  private readonly workUs = new Int32Array(WORK_WINDOW);
-  private readonly sorted = new Int32Array(WORK_WINDOW);
-  private workCount = 0;
-  private workNext = 0;
-  /** Collections seen by the sentinel since construction. */
+  private readonly work = new WindowHistogram(WORK_WINDOW, WORK_MAX_TENTHS);
+  private readonly heap = new Float64Array(6);
+  /** Collections seen by the sentinel since construction, and at the latest `reset`. */
   private collected = 0;
   private collectedAtReset = 0;
   private readonly registry: FinalizationRegistry<number>;
-  /** Heap and frame count at the previous refresh; GCs seen then (to skip intervals with a GC). */
-  private readonly last = new Float64Array(3);
   private precise = false;
 
   constructor() {
@@ -72,13 +84,14 @@ export class PageMeters {
     this.figures.fill(-1);
     this.figures[FIG_GCS] = 0;
     this.figures[FIG_HEAP_PRECISE] = 0;
-    this.last[0] = -1;
+    this.heap.fill(-1);
   }
 
   /**
-   * Finds out whether `performance.memory` is precise: allocates about 4 MB and checks that the
-   * heap figure grows by most of it after the browser's 50 ms cache has expired. Call once, at
-   * start-up. Resolves `true` when precise.
+   * Finds out whether `performance.memory` is precise: allocates about 4 MB and watches for the
+   * heap figure to grow by most of it (the browser caches the figure for 50 ms; without the
+   * flag, for 20 minutes), for up to a second. Call once, at start-up. Resolves `true` when
+   * precise.
    */
   async probePrecision(): Promise<boolean> {
     const info = memoryInfo();
@@ -86,63 +99,60 @@ export class PageMeters {
     const before = info.usedJSHeapSize;
     const ballast = new Array<number[]>(512);
     for (let i = 0; i < ballast.length; i++) ballast[i] = new Array<number>(1024).fill(i + 0.5);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    const after = (memoryInfo() as MemoryInfo).usedJSHeapSize;
-    this.precise = after - before > 2_000_000 && ballast.length === 512;
+    for (let waited = 0; waited < 1000 && !this.precise; waited += 60) {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const grown = (memoryInfo() as MemoryInfo).usedJSHeapSize - before;
+      this.precise = grown > 2_000_000 && ballast.length === 512;
+    }
     this.figures[FIG_HEAP_PRECISE] = this.precise ? 1 : 0;
     return this.precise;
   }
 
-  /** Records one frame's work, whole µs. O(1), allocation-free. */
+  /** Records one frame's work, whole µs. O(1), allocation-free once optimized (called every timed frame). */
   recordWorkUs(us: number): void {
-    this.workUs[this.workNext] = us;
-    this.workNext = (this.workNext + 1) % WORK_WINDOW;
-    if (this.workCount < WORK_WINDOW) this.workCount++;
+    this.work.add(Math.round(us / 100));
   }
 
-  /** Forgets the work samples and restarts the GC count (a mode switch). O(1). */
+  /** Forgets the work samples and the heap samples, and restarts the GC count (a mode switch). */
   reset(): void {
-    this.workCount = 0;
-    this.workNext = 0;
+    this.work.reset();
     this.collectedAtReset = this.collected;
-    this.last[0] = -1;
-    this.figures[FIG_ALLOC_BYTES_PER_FRAME] = -1;
+    this.heap.fill(-1);
   }
 
   /**
-   * Updates {@link PageMeters.figures}; call at each text refresh with the frames drawn so far.
-   * O(WORK_WINDOW log WORK_WINDOW); allocation-free apart from the `MemoryInfo` object the
-   * browser makes for `performance.memory`.
+   * Reads the heap figure (makes the browser's `MemoryInfo` object) with the frame count and the
+   * GCs seen so far. Call when the text refreshes.
    */
-  refresh(frame: number): void {
-    const fig = this.figures;
-    const n = this.workCount;
-    if (n > 0) {
-      const sorted = this.sorted;
-      for (let i = 0; i < n; i++) sorted[i] = this.workUs[i];
-      // Sort the whole array (a subarray would be a new view): unused entries sort last.
-      for (let i = n; i < WORK_WINDOW; i++) sorted[i] = 0x7fffffff;
-      sorted.sort();
-      fig[FIG_WORK_P50_US] = sorted[Math.min(n - 1, Math.floor(n * 0.5))];
-      fig[FIG_WORK_P99_US] = sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
-    } else {
-      fig[FIG_WORK_P50_US] = -1;
-      fig[FIG_WORK_P99_US] = -1;
-    }
-    fig[FIG_WORK_SAMPLES] = n;
-    const gcs = this.collected - this.collectedAtReset;
-    fig[FIG_GCS] = gcs;
+  sampleHeap(frame: number): void {
     const info = memoryInfo();
     if (!info) return;
-    const heap = info.usedJSHeapSize;
-    fig[FIG_HEAP_BYTES] = heap;
-    const last = this.last;
-    if (this.precise && last[0] >= 0 && frame > last[1] && gcs === last[2] && heap >= last[0]) {
-      fig[FIG_ALLOC_BYTES_PER_FRAME] = (heap - last[0]) / (frame - last[1]);
-    }
-    last[0] = heap;
-    last[1] = frame;
-    last[2] = gcs;
+    const h = this.heap;
+    h[HEAP_BEFORE] = h[HEAP_NOW];
+    h[FRAME_BEFORE] = h[FRAME_NOW];
+    h[GCS_BEFORE] = h[GCS_NOW];
+    h[HEAP_NOW] = info.usedJSHeapSize;
+    h[FRAME_NOW] = frame;
+    h[GCS_NOW] = this.collected;
+  }
+
+  /** Updates {@link PageMeters.figures} from the samples. Call every frame: O(histogram bins), allocation-free once optimized. */
+  update(): void {
+    const fig = this.figures;
+    fig[FIG_WORK_P50_TENTHS] = this.work.percentileBin(50);
+    fig[FIG_WORK_P99_TENTHS] = this.work.percentileBin(99);
+    fig[FIG_GCS] = this.collected - this.collectedAtReset;
+    const h = this.heap;
+    fig[FIG_HEAP_BYTES] = h[HEAP_NOW];
+    // Bytes per frame between the last two samples, when no GC fell between them.
+    fig[FIG_ALLOC_BYTES_PER_FRAME] =
+      this.precise &&
+      h[HEAP_BEFORE] >= 0 &&
+      h[FRAME_NOW] > h[FRAME_BEFORE] &&
+      h[GCS_NOW] === h[GCS_BEFORE] &&
+      h[HEAP_NOW] >= h[HEAP_BEFORE]
+        ? Math.round((h[HEAP_NOW] - h[HEAP_BEFORE]) / (h[FRAME_NOW] - h[FRAME_BEFORE]))
+        : -1;
   }
 
   /** Registers a new sentinel: an object only the registry knows, so the next GC collects it. */
