@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:pixi`: steadyheap's `PoolParticles` beside Pixi's `ParticleContainer` at 10k,
+ * 100k and 1M particles whose position, scale, rotation, tint and alpha all change every frame,
+ * in headless Chromium (`bench/pixi/renderer-page.ts`). Per renderer and count:
+ *
+ * - main-thread ms per frame to update (the simulation writing what the renderer reads: pool
+ *   columns, or `Particle` fields) and to submit (`renderer.render`), medians over the frames;
+ * - bytes handed to WebGL uploads per particle per frame (counted by wrapping the context's upload
+ *   calls);
+ * - bytes allocated per frame by the whole page (the sampling heap profiler, objects collected by
+ *   minor and major GCs included, over a pass without timers).
+ *
+ * GPU time is not measured: on software WebGL (SwiftShader, the usual headless setup) it is the
+ * CPU rasterizing, not a figure a GPU would show. Run on an idle machine: `flock` it if others
+ * share it. `--save` writes `bench/results/pixi-renderer.json` (else `bench/results/local/`).
+ *
+ * @module
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createServer } from 'vite';
+import { launchChromium } from '../../scripts/chromium.ts';
+import { writeResults } from '../lib/results.ts';
+import type { BenchFrames } from './renderer-page.ts';
+
+const { values } = parseArgs({
+  options: {
+    save: { type: 'boolean', default: false },
+    counts: { type: 'string', default: '10000,100000,1000000' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(`npm run bench:pixi [-- --counts 10000,100000] [--save]
+  PoolParticles vs ParticleContainer: main-thread ms per frame (update, submit), bytes uploaded per
+  particle per frame, bytes allocated per frame. --save keeps bench/results/pixi-renderer.json.`);
+  process.exit(0);
+}
+const counts = values.counts.split(',').map(Number);
+if (counts.some((c) => !Number.isInteger(c) || c < 1 || c > 2_000_000)) {
+  console.error(`--counts must list integers in [1, 2000000], got ${values.counts}`);
+  process.exit(2);
+}
+
+/** Frames warmed up and measured at each count (1M frames take seconds each on software WebGL). */
+function framesFor(n: number): { warmup: number; timed: number; sampled: number } {
+  if (n >= 500_000) return { warmup: 12, timed: 10, sampled: 10 };
+  if (n >= 50_000) return { warmup: 60, timed: 40, sampled: 40 };
+  return { warmup: 240, timed: 120, sampled: 120 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface Row {
+  renderer: 'PoolParticles' | 'ParticleContainer';
+  particles: number;
+  updateMs: number;
+  submitMs: number;
+  totalMs: number;
+  uploadBytesPerParticle: number;
+  allocatedBytesPerFrame: number;
+  frames: { timed: number; sampled: number };
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const server = await createServer({
+  root,
+  configFile: join(root, 'vite.config.ts'),
+  logLevel: 'error',
+  server: { host: '127.0.0.1', port: 0, hmr: false },
+});
+await server.listen();
+const address = server.httpServer?.address();
+if (!address || typeof address === 'string') throw new Error('no dev server port');
+const base = `http://127.0.0.1:${address.port}/`;
+const loadStart = loadavg();
+const browser = await launchChromium({ viewport: { width: 800, height: 600 } });
+const rows: Row[] = [];
+try {
+  const page = browser.page;
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  const session = await page.context().newCDPSession(page);
+  for (const n of counts) {
+    for (const kind of ['pool', 'container'] as const) {
+      const f = framesFor(n);
+      await page.goto(`${base}bench/pixi/renderer.html?renderer=${kind}&n=${n}`);
+      await page.waitForFunction(() => window.rendererBench?.ready === true, null, { timeout: 300_000 });
+      await page.evaluate((k) => window.rendererBench!.run(k, true), f.warmup);
+      const timed = (await page.evaluate((k) => window.rendererBench!.run(k, true), f.timed)) as BenchFrames;
+      await session.send('HeapProfiler.enable');
+      await session.send('HeapProfiler.startSampling', {
+        samplingInterval: 256,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as never);
+      await page.evaluate((k) => window.rendererBench!.run(k, false), f.sampled);
+      const { profile } = (await session.send('HeapProfiler.stopSampling')) as unknown as {
+        profile: { head: { selfSize: number; children: unknown[] } };
+      };
+      let bytes = 0;
+      const visit = (node: { selfSize: number; children: unknown[] }) => {
+        bytes += node.selfSize;
+        for (const c of node.children) visit(c as typeof node);
+      };
+      visit(profile.head);
+      const update = median(timed.updateMs);
+      const submit = median(timed.submitMs);
+      const row: Row = {
+        renderer: kind === 'pool' ? 'PoolParticles' : 'ParticleContainer',
+        particles: n,
+        updateMs: update,
+        submitMs: submit,
+        totalMs: median(timed.updateMs.map((u, i) => u + timed.submitMs[i])),
+        uploadBytesPerParticle: median(timed.uploadBytes) / n,
+        allocatedBytesPerFrame: bytes / f.sampled,
+        frames: { timed: f.timed, sampled: f.sampled },
+      };
+      rows.push(row);
+      console.log(
+        `${row.renderer.padEnd(18)} ${String(n).padStart(8)}: update ${update.toFixed(2)} ms, submit ${submit.toFixed(2)} ms, ` +
+          `uploads ${row.uploadBytesPerParticle.toFixed(1)} B/particle, allocated ${row.allocatedBytesPerFrame.toFixed(0)} B/frame`,
+      );
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+const loadEnd = loadavg();
+console.log(
+  `\nload average (1, 5, 15 min): start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
+);
+for (const n of counts) {
+  const pool = rows.find((r) => r.particles === n && r.renderer === 'PoolParticles');
+  const container = rows.find((r) => r.particles === n && r.renderer === 'ParticleContainer');
+  if (!pool || !container) continue;
+  console.log(
+    `${n}: PoolParticles uploads ${(pool.uploadBytesPerParticle / container.uploadBytesPerParticle).toFixed(3)}x ParticleContainer's bytes per particle; ` +
+      `main-thread time ${(pool.totalMs / container.totalMs).toFixed(3)}x`,
+  );
+}
+const file = writeResults(
+  'pixi-renderer',
+  { date: new Date().toISOString(), loadStart, loadEnd, counts, rows },
+  values.save,
+);
+console.log(`results: ${file}`);
