@@ -1,15 +1,19 @@
 /**
  * The ECS example's entry point (Vite, `examples/ecs/index.html`): turrets spraying bullets on a
  * bitECS world, bullets recycled through a steadyheap `EntityPool` with pool-backed components,
- * rendered with one PixiJS v8 `ParticleContainer` holding one `Particle` per pool slot (created
- * once; a free slot's particle is hidden), so a frame allocates nothing in our code.
+ * rendered with `PoolParticles` from `steadyheap/pixi`: each frame a render system copies the
+ * live bullets' positions and fades into a small `StructPool` of sprites (the extract step of an
+ * ECS renderer), which `PoolParticles` draws straight from its columns. No per-bullet JavaScript
+ * object exists, and a frame allocates nothing in our code.
  *
  * Page contract for the e2e test: `window.steadyheapEcs = { ready, frame, entities }` (`ready`
  * true after the first rendered frame; `frame` frames stepped; `entities` live bullets).
  *
  * @module
  */
-import { Application, Graphics, Particle, ParticleContainer, Texture } from 'pixi.js';
+import { Application, Graphics, Texture } from 'pixi.js';
+import { StructPool } from 'steadyheap';
+import { PoolParticles } from 'steadyheap/pixi';
 import { MAX_BULLETS, MAX_LIFE_FRAMES, createEcsScene } from './scene.ts';
 import './page-contract.ts';
 
@@ -43,23 +47,14 @@ async function start(): Promise<void> {
   }
   app.stage.addChild(turrets);
 
-  // One particle per pool slot, for good.
-  const container = new ParticleContainer({
+  // The sprites: one slot per live bullet, refilled every frame by the render system below.
+  const sprites = new StructPool({ x: 'f32', y: 'f32', alpha: 'f32' }, { capacity: MAX_BULLETS, zeroOnAlloc: false });
+  const bulletSprites = new PoolParticles({
+    pool: sprites,
     texture: Texture.WHITE,
-    dynamicProperties: { position: true, vertex: false, color: true, rotation: false, uvs: false },
+    attributes: { x: 'x', y: 'y', alpha: 'alpha', scale: BULLET_PX / Texture.WHITE.width, tint: 0xffc040 },
   });
-  const particles: Particle[] = [];
-  for (let s = 0; s < MAX_BULLETS; s++) {
-    const p = new Particle({
-      texture: Texture.WHITE,
-      scaleX: BULLET_PX / Texture.WHITE.width,
-      scaleY: BULLET_PX / Texture.WHITE.height,
-      alpha: 0,
-    });
-    particles.push(p);
-    container.addParticle(p);
-  }
-  app.stage.addChild(container);
+  app.stage.addChild(bulletSprites);
 
   /** Test hook: render, copy the WebGL canvas into a 2D canvas in the same task, count lit pixels. */
   window.steadyheapEcs.countLitPixels = () => {
@@ -82,23 +77,24 @@ async function start(): Promise<void> {
   const px = Position.fields.x;
   const py = Position.fields.y;
   const frames = Life.fields.frames;
+  const sx = sprites.fields.x;
+  const sy = sprites.fields.y;
+  const sa = sprites.fields.alpha;
   const tick = (): void => {
     scene.step();
-    // Live slots are dense[0..size), free ones dense[size..capacity) (StructPool layout).
+    // Render system: the live bullets (dense[0..size) of the entity pool) into the sprite pool.
+    sprites.clear();
     const dense = bullets.dense;
     const eidOfSlot = bullets.entityOfSlot;
     for (let i = 0; i < bullets.size; i++) {
-      const slot = dense[i];
-      const eid = eidOfSlot[slot];
+      const eid = eidOfSlot[dense[i]];
       const at = Position.indexOf(eid); // entity layout: Position and Life share the index
-      const p = particles[slot];
-      p.x = px[at];
-      p.y = py[at];
+      const s = sprites.slotOf(sprites.alloc());
+      sx[s] = px[at];
+      sy[s] = py[at];
       const life = frames[at] / MAX_LIFE_FRAMES;
-      p.alpha = life > 0.5 ? 1 : life * 2;
-      p.tint = 0xffc040;
+      sa[s] = life > 0.5 ? 1 : life * 2;
     }
-    for (let i = bullets.size; i < MAX_BULLETS; i++) particles[dense[i]].alpha = 0;
     app.render();
     state.frame = scene.frame;
     state.entities = bullets.size;

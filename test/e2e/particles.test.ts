@@ -258,13 +258,15 @@ describe('particle demo in headless Chromium', () => {
     console.log(
       `JS heap allocated per frame (this in-page probe included): ${DEMO_MODES.map((m) => `${m} ${bytesPerFrame[m].toFixed(0)} B`).join(', ')}`,
     );
-    // Measured (software preset 20,000 / 300): naive hundreds of KB per frame; pooled and
-    // instanced a few KB (Pixi's render machinery, the overlay's text, this probe's own reads
-    // of performance.memory); zero-garbage less still, only the probe and the warm-up's tail.
-    // One boxed double per live particle in a per-frame path would add 16 bytes x 20,000.
+    // Measured (software preset 20,000 / 300, 1.5 s after load): naive hundreds of KB per frame;
+    // pooled, instanced and zero-garbage about 13-40 KB: Pixi's render machinery (not in
+    // zero-garbage), this probe's own reads of performance.memory, and code V8 has not optimized
+    // yet (once-per-frame functions box their doubles until it does; the zero-garbage figures in
+    // bench/README.md are taken after minutes). One boxed double per live particle in a per-frame
+    // path would add 16 bytes x 20,000 to every frame.
     expect(bytesPerFrame.naive).toBeGreaterThan(50_000);
     for (const mode of ['pooled', 'instanced', 'zero-garbage']) {
-      expect(bytesPerFrame[mode]).toBeLessThan(32_000);
+      expect(bytesPerFrame[mode]).toBeLessThan(100_000);
       expect(bytesPerFrame[mode]).toBeLessThan(bytesPerFrame.naive / 5);
     }
     expect(problems).toEqual([]);

@@ -45,9 +45,10 @@ describe('npm run profile (short run)', () => {
     }
   });
 
-  it('naive mode allocates more per frame than the pooled and zero-object modes', () => {
-    const { pooled, naive, 'zero-object': zero } = result.profiles;
+  it('naive mode allocates more per frame than the pooled, instanced and zero-garbage modes', () => {
+    const { pooled, naive, instanced, 'zero-garbage': zero } = result.profiles;
     expect(naive.allocation.bytesPerFrame).toBeGreaterThan(pooled.allocation.bytesPerFrame);
+    expect(naive.allocation.bytesPerFrame).toBeGreaterThan(instanced.allocation.bytesPerFrame);
     expect(naive.allocation.bytesPerFrame).toBeGreaterThan(zero.allocation.bytesPerFrame);
   });
 
