@@ -26,7 +26,13 @@ describe('README examples', () => {
     for (const s of ['pools', 'arenas', 'ecs', 'profile', 'game-loop']) expect(sections).toContain(s);
   });
 
-  for (const block of blocks) {
+  for (const block of blocks.filter((b) => b.browser)) {
+    it(`block ${block.name} is browser code for steadyheap/pixi (type-checked by the package test)`, () => {
+      expect(block.code).toMatch(/from 'steadyheap\/pixi'/);
+    });
+  }
+
+  for (const block of blocks.filter((b) => !b.browser)) {
     it(`block ${block.name} runs alone and prints what its comments say`, async () => {
       mkdirSync(outDir, { recursive: true });
       const file = join(outDir, `${block.name}.ts`);
