@@ -255,7 +255,9 @@ export class NaiveParticleView implements ParticleView {
           const at = ((p.trailHead + i) % p.trailFull) * 2;
           dot.x = p.trail[at];
           dot.y = p.trail[at + 1];
-          dot.scaleX = dot.scaleY = dotScale(i, p.trailLength);
+          const scale = dotScale(i, p.trailLength);
+          dot.scaleX = scale;
+          dot.scaleY = scale;
           dot.color = particleColor(p.tint, dotAlpha(i, p.trailLength, alpha));
           dots.push(dot);
         }
