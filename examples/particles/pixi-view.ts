@@ -247,7 +247,8 @@ export class NaiveParticleView implements ParticleView {
       const alpha = Math.floor(fade * 255) / 255;
       sprite.color = particleColor(p.tint, alpha);
       if (p.trail) {
-        const views = (p.dotViews ??= []) as Particle[];
+        if (p.dotViews === null) p.dotViews = [];
+        const views = p.dotViews as Particle[];
         while (views.length < p.trailLength)
           views.push(new Particle({ texture: this.texture, anchorX: 0.5, anchorY: 0.5 }));
         for (let i = 0; i < p.trailLength; i++) {
