@@ -61,6 +61,9 @@ import {
   type BitecsEntityIndex,
 } from './entity-ids.js';
 import { EntitySet } from './entity-set.js';
+import { registryStateParts } from '../snapshot/registry-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import { loadStateOf, saveStateOf, stateBytesOf, type StateParts } from '../snapshot/state-record.js';
 
 /** The parts of bitECS 0.4.0's world context the registry reads or replaces. */
 interface BitecsContext {
@@ -310,6 +313,43 @@ export class EntityRegistry {
       bitecsCreates: this.bitecsCreates,
       bitecsDestroys: this.bitecsDestroys,
     };
+  }
+
+  /**
+   * Bytes `saveState` writes now: the world's entity index up to `maxId` and the membership bits.
+   * O(1).
+   */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /**
+   * Writes the world's entity ids (bitECS's entity index: which ids are alive, which are parked
+   * for reuse, `maxId`) and the registry's membership bits into `into` from `at`. Save it with
+   * every `EntitySet` of the registry (their members are theirs). O(maxId x (1 + sets / 32));
+   * allocates nothing. See `src/snapshot/registry-state.ts` for what a snapshot of a bitECS
+   * world covers.
+   * @returns bytes written. @throws as `Snapshotable.saveState`.
+   */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /**
+   * Restores the world's entity ids and the membership bits saved by `saveState`: the same ids
+   * alive, the same ids recycled next. Refused (SnapshotError, nothing changed) for a registry
+   * with another number of sets or versioning (`'options'`), a damaged record, and, reason
+   * `'world'`, when an entity alive before or after the load has bitECS components (bitECS's
+   * component state is not in a snapshot) or the world was reset since. O(maxId x (1 + sets / 32)).
+   * @returns bytes read.
+   */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The registry's state layout (`src/snapshot/registry-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return registryStateParts(this);
   }
 
   /**

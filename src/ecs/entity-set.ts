@@ -26,6 +26,9 @@
  */
 import { checkEntityId, int32IdOf } from './entity-ids.js';
 import type { EntityRegistry } from './entity-registry.js';
+import { entitySetStateParts } from '../snapshot/registry-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import { loadStateOf, saveStateOf, stateBytesOf, type StateParts } from '../snapshot/state-record.js';
 
 /** A membership set of one {@link EntityRegistry}; make one with `EntityRegistry.defineSet()`. */
 export class EntitySet {
@@ -153,6 +156,33 @@ export class EntitySet {
   clear(): void {
     const mask = this.registry.entityMask;
     for (let i = this.count - 1; i >= 0; i--) this.removeAt(i, this.entities[i] & mask);
+  }
+
+  /** Bytes `saveState` writes now: the members and their count. O(1). */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /**
+   * Writes the members into `into` from `at` (their membership bits are the registry's state:
+   * save both). O(count); allocates nothing.
+   * @returns bytes written. @throws as `Snapshotable.saveState`.
+   */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /**
+   * Restores the members `saveState` wrote (a set of the same id in its registry). O(count).
+   * @returns bytes read. @throws SnapshotError (nothing changed), as `Snapshotable.loadState`.
+   */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The set's state layout (`src/snapshot/registry-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return entitySetStateParts(this);
   }
 
   /**

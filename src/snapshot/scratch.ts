@@ -26,12 +26,16 @@ export class ByteScratch {
     this.resize(0);
   }
 
+  /**
+   * A resizable buffer of `bytes` reserving `maxBytes`; without resizable buffers, a plain one of
+   * `bytes` (at least 4 KiB), grown by replacement.
+   */
   private static make(bytes: number, maxBytes: number): ArrayBuffer {
     return HAS_RESIZABLE_BUFFER
       ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(bytes, {
           maxByteLength: maxBytes,
         })
-      : new ArrayBuffer(maxBytes);
+      : new ArrayBuffer(Math.max(bytes, 4096));
   }
 
   /** Bytes in use. */

@@ -22,7 +22,10 @@
  * - `'byte-order'`: this host stores numbers big-endian; the formats are little-endian and the
  *   structures' typed arrays are copied as they are, so snapshots are refused there (see
  *   `src/snapshot/state-record.ts`);
- * - `'base'`: a delta applied to a base other than the one it was computed from.
+ * - `'base'`: a delta applied to a base other than the one it was computed from;
+ * - `'world'`: the state around the structure does not allow the load (for the bitECS bridge:
+ *   entities with bitECS components, or a world reset since the registry was made; see
+ *   `src/snapshot/registry-state.ts`).
  */
 export type SnapshotErrorReason =
   | 'not-a-snapshot'
@@ -33,7 +36,8 @@ export type SnapshotErrorReason =
   | 'checksum'
   | 'corrupt'
   | 'byte-order'
-  | 'base';
+  | 'base'
+  | 'world';
 
 /**
  * Thrown by `loadState`, `loadSnapshot`, `SnapshotRing.restore` and `applyDelta` when the input

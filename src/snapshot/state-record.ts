@@ -65,6 +65,7 @@ export const STATE_KINDS = {
   PoolComponent: 7,
   EntityIds: 8,
   TypedArrayState: 9,
+  EntitySet: 10,
 } as const;
 
 /** A structure's name from a record's kind, for messages. */
@@ -163,6 +164,12 @@ export interface StateParts {
    * O(sections).
    */
   validate(incoming: IncomingRecord): string;
+  /**
+   * Optional: what the structure's surroundings must satisfy for the record to load (for the
+   * bitECS bridge: the world's state the snapshot does not cover). `''` when satisfied. Reads
+   * only; runs with the other checks, before any structure is written.
+   */
+  precondition?(incoming: IncomingRecord): string;
   /**
    * Resizes the structure so that each `sectionView(i)` holds `incoming.sectionBytes[i]` bytes
    * (a pool that grew since the save shrinks back; one that is smaller grows). Called after
@@ -405,6 +412,9 @@ export function readRecord(parts: StateParts, from: Uint8Array, at: number, end:
   incoming.at = at;
   incoming.recordBytes = recordBytes;
   if (parts.validate(incoming) !== '') throw recordError(parts, method, 'validate', from, at, end);
+  if (parts.precondition !== undefined && parts.precondition(incoming) !== '') {
+    throw recordError(parts, method, 'precondition', from, at, end);
+  }
 }
 
 /** What {@link readRecord} found wrong, for {@link recordError}. */
@@ -419,7 +429,8 @@ type RecordProblem =
   | 'truncated'
   | 'sections'
   | 'nan'
-  | 'validate';
+  | 'validate'
+  | 'precondition';
 
 /** The SnapshotError for a record problem, with the values that explain it. Failure path only. */
 function recordError(
@@ -487,6 +498,8 @@ function recordError(
         name,
         `the record does not fit this ${parts.structure}: ${parts.validate(parts.incoming)}`,
       );
+    case 'precondition':
+      return refuse('world', name, parts.precondition?.(parts.incoming) ?? '');
   }
 }
 
