@@ -7,7 +7,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { COMPARISON_ROWS, fmt, progressLine } from 'steadyheap/profile';
-import { formatTargets, MODES, oursOf } from './profile/demo.ts';
+import { formatTargets, loadWarning, MODES, oursOf } from './profile/demo.ts';
 import { DEFAULT_DEMO_OPTIONS, runDemoProfile, type DemoProfileOptions } from './profile/run-demo.ts';
 
 const D = DEFAULT_DEMO_OPTIONS;
@@ -20,12 +20,13 @@ targets. Writes reports/ (a report.html comparing the modes, its PNG, profile.js
 
   --modes a,b,...   modes in column order (default ${MODES.join(',')})
   --runs N          runs per mode, each in a fresh browser context (default ${D.runs})
-  --spawn N         particles spawned per frame (default ${D.spawn})
-  --capacity N      pool capacity, the most live particles (default ${D.capacity})
+  --spawn N         particles spawned per frame (default: the demo's, by renderer)
+  --capacity N      pool capacity, the most live particles (default: the demo's, by renderer)
   --seed N          the demo's random seed (default ${D.seed})
   --duration S      measured seconds per run (default ${D.durationMs / 1000})
   --warmup S        seconds after load before measuring (default ${D.warmupMs / 1000}: V8 optimizes
-                    once-per-frame code late, and unoptimized code boxes numbers into garbage)
+                    once-per-frame code late, and unoptimized code boxes numbers into garbage;
+                    V8's memory reducer also runs its start-up GCs about 30 s after load)
   --out DIR         report folder (default ${D.outDir})
   --build           profile the production build (one bundle: our code and PixiJS not told apart)
   --url URL         profile a demo already served at URL (its root, ending in /)
@@ -72,8 +73,8 @@ function parseDemoArgs(argv: string[]): DemoProfileOptions | null {
     ...D,
     modes,
     runs: Math.round(num('runs', v.runs, D.runs, 1, 100)),
-    spawn: Math.round(num('spawn', v.spawn, D.spawn, 0, 1e6)),
-    capacity: Math.round(num('capacity', v.capacity, D.capacity, 1, 1e7)),
+    spawn: v.spawn === undefined ? undefined : Math.round(num('spawn', v.spawn, 0, 0, 1e5)),
+    capacity: v.capacity === undefined ? undefined : Math.round(num('capacity', v.capacity, 1, 1, 1e6)),
     seed: Math.round(num('seed', v.seed, D.seed, 0, 2 ** 31 - 1)),
     durationMs: num('duration', v.duration, D.durationMs / 1000, 0.5, 3600) * 1000,
     warmupMs: num('warmup', v.warmup, D.warmupMs / 1000, 0, 3600) * 1000,
@@ -97,6 +98,8 @@ if (!options) {
   process.exit(0);
 }
 const t0 = Date.now();
+const startWarning = loadWarning(loadavg()[0], cpus().length);
+if (startWarning) console.log(startWarning);
 const interactive = process.stderr.isTTY;
 const result = await runDemoProfile({
   ...options,
@@ -128,10 +131,7 @@ console.log(
   `\n${cells.map((r) => r.map((x, c) => (c ? x.padStart(widths[c]) : x.padEnd(widths[c]))).join('  ')).join('\n')}\n`,
 );
 console.log(`${formatTargets(result.targets)}\n`);
-const load = loadavg()[0];
-if (load > cpus().length)
-  console.log(
-    `warning: load average ${load.toFixed(2)} on ${cpus().length} CPUs: other work shows up as missed frames\n`,
-  );
+const warning = loadWarning(loadavg()[0], cpus().length);
+if (warning) console.log(`${warning}\n`);
 console.log(`Reports (${((Date.now() - t0) / 1000).toFixed(0)} s):`);
 for (const f of result.files) console.log(`  ${f}`);

@@ -14,6 +14,12 @@
  * CPU rasterizing, not a figure a GPU would show. Run on an idle machine: `flock` it if others
  * share it. `--save` writes `bench/results/pixi-renderer.json` (else `bench/results/local/`).
  *
+ * `--draw-methods` measures instead why `PoolParticles` pulls its vertices rather than drawing
+ * instanced quads: 6,000 and 100,000 quads drawn with raw WebGL2 as instanced quads, point
+ * sprites, and attribute-less triangles that fetch their quad's data by `gl_VertexID`
+ * (`bench/pixi/draw-methods-page.ts`), frame intervals on this machine's WebGL
+ * (`pixi-draw-methods.json`).
+ *
  * @module
  */
 import { loadavg } from 'node:os';
@@ -28,13 +34,16 @@ const { values } = parseArgs({
   options: {
     save: { type: 'boolean', default: false },
     counts: { type: 'string', default: '10000,100000,1000000' },
+    'draw-methods': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log(`npm run bench:pixi [-- --counts 10000,100000] [--save]
+  console.log(`npm run bench:pixi [-- --counts 10000,100000] [--draw-methods] [--save]
   PoolParticles vs ParticleContainer: main-thread ms per frame (update, submit), bytes uploaded per
-  particle per frame, bytes allocated per frame. --save keeps bench/results/pixi-renderer.json.`);
+  particle per frame, bytes allocated per frame. --save keeps bench/results/pixi-renderer.json.
+  --draw-methods: instanced quads vs point sprites vs pulled vertices in raw WebGL2 (frame
+  intervals at 6,000 and 100,000 quads); --save keeps bench/results/pixi-draw-methods.json.`);
   process.exit(0);
 }
 const counts = values.counts.split(',').map(Number);
@@ -71,6 +80,10 @@ interface Row {
 }
 
 const root = join(import.meta.dirname, '..', '..');
+if (values['draw-methods']) {
+  await drawMethods();
+  process.exit(0);
+}
 const server = await createServer({
   root,
   configFile: join(root, 'vite.config.ts'),
@@ -153,3 +166,50 @@ const file = writeResults(
   values.save,
 );
 console.log(`results: ${file}`);
+
+/** The `--draw-methods` run (see the module docs). */
+async function drawMethods(): Promise<void> {
+  const server = await createServer({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, hmr: false },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('no dev server port');
+  const loadStart = loadavg();
+  const browser = await launchChromium({ viewport: { width: 960, height: 600 } });
+  const results: { method: string; quads: number; frameMs: number; cpuMs: number; frames: number }[] = [];
+  try {
+    for (const quads of [6_000, 100_000]) {
+      for (const method of ['instanced', 'points', 'pulled']) {
+        const frames = quads > 50_000 && method === 'instanced' ? 4 : quads > 50_000 ? 20 : 90;
+        await browser.page.goto(
+          `http://127.0.0.1:${address.port}/bench/pixi/draw-methods.html?method=${method}&n=${quads}`,
+        );
+        await browser.page.waitForFunction(() => window.drawMethods?.ready === true, null, { timeout: 60_000 });
+        await browser.page.evaluate(() => window.drawMethods!.run(3));
+        const r = await browser.page.evaluate((k) => window.drawMethods!.run(k), frames);
+        const row = { method, quads, frameMs: median(r.intervalsMs), cpuMs: median(r.cpuMs), frames };
+        results.push(row);
+        console.log(
+          `${method.padEnd(10)} ${String(quads).padStart(7)} quads: ${row.frameMs.toFixed(1)} ms per frame, main thread ${row.cpuMs.toFixed(2)} ms`,
+        );
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const loadEnd = loadavg();
+  console.log(
+    `load average (1, 5, 15 min): start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const file = writeResults(
+    'pixi-draw-methods',
+    { date: new Date().toISOString(), loadStart, loadEnd, results },
+    values.save,
+  );
+  console.log(`results: ${file}`);
+}

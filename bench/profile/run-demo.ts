@@ -29,7 +29,16 @@ import {
   type ProfileProgress,
   type RunProfile,
 } from 'steadyheap/profile';
-import { checkTargets, demoUrl, MODES, targetsHtml, type DemoParams, type DemoTarget } from './demo.ts';
+import {
+  DEMO_PROFILE_DEFAULTS,
+  checkTargets,
+  demoUrl,
+  MODES,
+  samplingIntervalFor,
+  targetsHtml,
+  type DemoParams,
+  type DemoTarget,
+} from './demo.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,15 +56,16 @@ export interface DemoProfileOptions extends DemoParams {
   onProgress?: (p: ProfileProgress & { mode: string }) => void;
 }
 
-/** Defaults: counts that hold 60 fps in software WebGL on two cores; a warm-up long enough for V8 to optimize the once-per-frame code. */
+/**
+ * Defaults: the demo's own settings for the renderer (its software preset on software WebGL),
+ * and the runs, windows and warm-up of `DEMO_PROFILE_DEFAULTS` (bench/profile/demo.ts says why).
+ */
 export const DEFAULT_DEMO_OPTIONS: DemoProfileOptions = {
   modes: [...MODES],
-  runs: 3,
-  spawn: 50,
-  capacity: 5000,
+  runs: DEMO_PROFILE_DEFAULTS.runs,
   seed: 1,
-  durationMs: 10_000,
-  warmupMs: 20_000,
+  durationMs: DEMO_PROFILE_DEFAULTS.durationMs,
+  warmupMs: DEMO_PROFILE_DEFAULTS.warmupMs,
   outDir: 'reports',
   serve: 'dev',
   png: true,
@@ -109,6 +119,7 @@ export async function runDemoProfile(o: DemoProfileOptions): Promise<DemoProfile
           runs: o.runs,
           durationMs: o.durationMs,
           warmupMs: o.warmupMs,
+          samplingIntervalBytes: samplingIntervalFor(mode),
           onProgress: (p) => o.onProgress?.({ ...p, mode }),
         }),
       ]),

@@ -99,7 +99,7 @@ async function start(): Promise<void> {
     const w = app.screen.width;
     const h = app.screen.height;
     // Spawn a few particles at the centre.
-    for (let k = 0; k < 40; k++) {
+    for (let k = 0; k < 12; k++) {
       const handle = pool.tryAlloc();
       if (handle < 0) break;
       const s = pool.slotOf(handle);

@@ -278,7 +278,7 @@ describe('PoolParticles in headless Chromium', () => {
         );
       });
       const state = await page.evaluate(() => ({ ...window.poolParticlesExample! }));
-      expect(state.live).toBeGreaterThan(500);
+      expect(state.live).toBeGreaterThan(300);
       expect(lit).toBeGreaterThan(200);
       expect(problems).toEqual([]);
     }
