@@ -36,13 +36,15 @@ export const MODES: readonly string[] = DEMO_MODES;
 export const DEMO_PAGE = 'examples/particles/index.html';
 
 /**
- * The profile's defaults for the demo: three runs per mode of 60 s each, after a 60 s warm-up.
+ * The profile's defaults for the demo: three runs per mode of 60 s each, after a 120 s warm-up.
  * The warm-up outlasts the major GCs V8's memory reducer runs about 30 s after any page loads
- * (measured on an empty page too) and gives V8 time to optimize the once-per-frame code (until
- * it does, that code boxes numbers into garbage); 60 s windows let the zero-garbage verdicts
- * cover a 60 s trace and the naive verdicts rest on tens of GC events.
+ * (measured on an empty page too) and gives V8 time to optimize the once-per-frame code, the
+ * page's and the profiler probe's (until it does, that code boxes numbers into garbage: in the
+ * zero-garbage mode on a loaded machine at about 23 fps, 60 s of warm-up left 17 B/frame of it,
+ * 150 s none). 60 s windows let the zero-garbage verdicts cover a 60 s trace and the naive
+ * verdicts rest on tens of GC events. About 37 minutes for the four modes.
  */
-export const DEMO_PROFILE_DEFAULTS = { runs: 3, durationMs: 60_000, warmupMs: 60_000 } as const;
+export const DEMO_PROFILE_DEFAULTS = { runs: 3, durationMs: 60_000, warmupMs: 120_000 } as const;
 
 /**
  * Mean bytes between allocation samples for `mode` (`undefined`: the engine's default, 1 KB).

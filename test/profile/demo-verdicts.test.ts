@@ -108,7 +108,7 @@ describe('the demo verdicts', () => {
     const text = formatTargets(targets);
     expect(text).toMatch(/naive: GCs per 30 s: 20\.0 GCs \(runs 19\.0-22\.0\) \(target >= 5 GCs\): met/);
     expect(text).toMatch(
-      /zero-garbage: whole page allocates per frame: 12\.1 B\/frame \(runs 11\.9-12\.4\) \(target <= 16 B\/frame\): met/,
+      /zero-garbage: whole page allocates per frame \(the profiler probe left out\): 12\.1 B\/frame \(runs 11\.9-12\.4\) \(target <= 16 B\/frame\): met/,
     );
     expect(targetsHtml(targets)).toContain('<h2>Verdicts</h2>');
   });
@@ -136,6 +136,20 @@ describe('the demo verdicts', () => {
     expect(formatTargets(targets)).toMatch(
       /zero-garbage: GCs in a window \(most over the runs\): 2\.0 GCs \(runs 0\.0-2\.0\) \(target <= 0 GCs\): MISSED/,
     );
+  });
+
+  it("leave the profiler probe's own bytes out of the zero-garbage page figure", () => {
+    const probed = structuredClone(zero);
+    probed.allocation.bytesPerFrame = 27;
+    probed.allocation.byPackage = [
+      { ...fixture.allocation.byPackage[0], package: '(steadyheap probe)', kind: 'probe', bytesPerFrame: 14, samples: 90 },
+      { ...fixture.allocation.byPackage[0], package: '(browser)', kind: 'browser', bytesPerFrame: 13, samples: 80 },
+    ];
+    const t = byId(checkTargets({ 'zero-garbage': probed }), 'zeroGarbageBytesPerFrame');
+    expect(t).toMatchObject({ value: 13, met: true });
+    expect(t.detail).toMatch(/the probe: 14\.0 B\/frame more/);
+    probed.allocation.byPackage[0].bytesPerFrame = 10; // 17 B/frame left for the page
+    expect(byId(checkTargets({ 'zero-garbage': probed }), 'zeroGarbageBytesPerFrame')).toMatchObject({ value: 17, met: false });
   });
 
   it('are not measured without their inputs, for a bundle, or on a handful of naive GC events', () => {
