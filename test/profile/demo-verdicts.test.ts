@@ -142,14 +142,23 @@ describe('the demo verdicts', () => {
     const probed = structuredClone(zero);
     probed.allocation.bytesPerFrame = 27;
     probed.allocation.byPackage = [
-      { ...fixture.allocation.byPackage[0], package: '(steadyheap probe)', kind: 'probe', bytesPerFrame: 14, samples: 90 },
+      {
+        ...fixture.allocation.byPackage[0],
+        package: '(steadyheap probe)',
+        kind: 'probe',
+        bytesPerFrame: 14,
+        samples: 90,
+      },
       { ...fixture.allocation.byPackage[0], package: '(browser)', kind: 'browser', bytesPerFrame: 13, samples: 80 },
     ];
     const t = byId(checkTargets({ 'zero-garbage': probed }), 'zeroGarbageBytesPerFrame');
     expect(t).toMatchObject({ value: 13, met: true });
     expect(t.detail).toMatch(/the probe: 14\.0 B\/frame more/);
     probed.allocation.byPackage[0].bytesPerFrame = 10; // 17 B/frame left for the page
-    expect(byId(checkTargets({ 'zero-garbage': probed }), 'zeroGarbageBytesPerFrame')).toMatchObject({ value: 17, met: false });
+    expect(byId(checkTargets({ 'zero-garbage': probed }), 'zeroGarbageBytesPerFrame')).toMatchObject({
+      value: 17,
+      met: false,
+    });
   });
 
   it('are not measured without their inputs, for a bundle, or on a handful of naive GC events', () => {
