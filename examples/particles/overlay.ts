@@ -87,7 +87,7 @@ const WORK_NOTES = [
 ];
 const HEAP_NOTES = ['  (coarse: Chromium rounds it without --enable-precise-memory-info)', ''];
 const ALLOC_NOTES = [
-  ' per frame (heap growth between GCs)',
+  ' per frame (heap growth between GCs: an estimate)',
   ' (not measurable: needs --enable-precise-memory-info)',
   ' (not measurable in naive mode: GCs every interval)',
 ];
@@ -215,7 +215,7 @@ export class FrameOverlay {
     const heapNote = new ChoiceText(panel, pre, HEAP_NOTES);
     line('\nGCs       ~');
     const gcs = new IntText(panel, pre);
-    line(' since the mode started (estimate: a weakly held sentinel collected)\nalloc     ~');
+    line(' since the mode started (estimate: a weakly held sentinel collected)\nalloc     ');
     const alloc = new BytesText(panel, pre);
     const allocNote = new ChoiceText(panel, pre, ALLOC_NOTES);
 

@@ -88,22 +88,22 @@ export class PageMeters {
   }
 
   /**
-   * Finds out whether `performance.memory` is precise: allocates about 4 MB and watches for the
-   * heap figure to grow by most of it (the browser caches the figure for 50 ms; without the
-   * flag, for 20 minutes), for up to a second. Call once, at start-up. Resolves `true` when
-   * precise.
+   * Finds out whether `performance.memory` is precise: without the flag Chromium caches the figure
+   * for 20 minutes, so it cannot change from one read to the next; with it the figure moves as
+   * the page allocates (cached for 50 ms). Allocates about 1 MB, waits, reads again (up to five
+   * times). Call once, at start-up. Resolves `true` when precise.
    */
   async probePrecision(): Promise<boolean> {
     const info = memoryInfo();
     if (!info) return false;
-    const before = info.usedJSHeapSize;
-    const ballast = new Array<number[]>(512);
-    for (let i = 0; i < ballast.length; i++) ballast[i] = new Array<number>(1024).fill(i + 0.5);
-    for (let waited = 0; waited < 1000 && !this.precise; waited += 60) {
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      const grown = (memoryInfo() as MemoryInfo).usedJSHeapSize - before;
-      this.precise = grown > 2_000_000 && ballast.length === 512;
+    const first = info.usedJSHeapSize;
+    const ballast: number[][] = [];
+    for (let attempt = 0; attempt < 5 && !this.precise; attempt++) {
+      for (let i = 0; i < 128; i++) ballast.push(new Array<number>(1024).fill(i + 0.5));
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      this.precise = (memoryInfo() as MemoryInfo).usedJSHeapSize !== first;
     }
+    ballast.length = 0;
     this.figures[FIG_HEAP_PRECISE] = this.precise ? 1 : 0;
     return this.precise;
   }

@@ -20,11 +20,11 @@ export const TRAIL_DOT_SCHEMA = {
 } as const;
 
 /** Alpha of the newest dot, times the comet's own alpha. */
-export const DOT_HEAD_ALPHA = 0.75;
+export const DOT_HEAD_ALPHA = 0.85;
 /** Scale of the newest dot (the particle texture is `DOT_TEXTURE_PX` wide at scale 1). */
-export const DOT_HEAD_SCALE = 0.55;
+export const DOT_HEAD_SCALE = 0.8;
 /** Scale of the oldest dot. */
-export const DOT_TAIL_SCALE = 0.2;
+export const DOT_TAIL_SCALE = 0.25;
 
 /** Alpha of dot `k` (0 = oldest) of a trail of `length` points whose comet has alpha `alpha`. O(1). */
 export function dotAlpha(k: number, length: number, alpha: number): number {
