@@ -18,7 +18,7 @@ import {
   type Renderer,
   type WebGLRenderer,
 } from 'pixi.js';
-import { checkOptions, describeValue } from '../errors.js';
+import { describeValue } from '../errors.js';
 import { StructPool } from '../pool/struct-pool.js';
 import type { Schema } from '../pool/schema.js';
 import { GlBindingGuard } from './gl-bindings.js';
@@ -149,16 +149,6 @@ export class PoolParticles extends RenderContainer {
         `options.pool must have a fixed capacity (maxCapacity equal to capacity), got capacity ${pool.capacity} and maxCapacity ${pool.maxCapacity}: the column textures are sized once, and WebGL cannot upload from a growable pool's resizable buffers`,
       );
     }
-    checkOptions('options.attributes', attributes, [
-      'x',
-      'y',
-      'position',
-      'scale',
-      'rotation',
-      'tint',
-      'alpha',
-      'frame',
-    ]);
     this.pool = pool;
     this.attributes = resolveParticleAttributes(pool.layout, attributes);
     const fields = pool.fields as Record<string, ColumnArray>;
