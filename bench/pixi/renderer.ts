@@ -80,20 +80,27 @@ interface Row {
 }
 
 const root = join(import.meta.dirname, '..', '..');
+
+/** Vite's dev server on the project (the bench pages import the library by its package names). */
+async function startServer(): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = await createServer({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, hmr: false },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('no dev server port');
+  return { base: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
+
 if (values['draw-methods']) {
   await drawMethods();
   process.exit(0);
 }
-const server = await createServer({
-  root,
-  configFile: join(root, 'vite.config.ts'),
-  logLevel: 'error',
-  server: { host: '127.0.0.1', port: 0, hmr: false },
-});
-await server.listen();
-const address = server.httpServer?.address();
-if (!address || typeof address === 'string') throw new Error('no dev server port');
-const base = `http://127.0.0.1:${address.port}/`;
+const server = await startServer();
+const base = server.base;
 const loadStart = loadavg();
 const browser = await launchChromium({ viewport: { width: 800, height: 600 } });
 const rows: Row[] = [];
@@ -169,15 +176,7 @@ console.log(`results: ${file}`);
 
 /** The `--draw-methods` run (see the module docs). */
 async function drawMethods(): Promise<void> {
-  const server = await createServer({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, hmr: false },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('no dev server port');
+  const server = await startServer();
   const loadStart = loadavg();
   const browser = await launchChromium({ viewport: { width: 960, height: 600 } });
   const results: { method: string; quads: number; frameMs: number; cpuMs: number; frames: number }[] = [];
@@ -185,9 +184,7 @@ async function drawMethods(): Promise<void> {
     for (const quads of [6_000, 100_000]) {
       for (const method of ['instanced', 'points', 'pulled']) {
         const frames = quads > 50_000 && method === 'instanced' ? 4 : quads > 50_000 ? 20 : 90;
-        await browser.page.goto(
-          `http://127.0.0.1:${address.port}/bench/pixi/draw-methods.html?method=${method}&n=${quads}`,
-        );
+        await browser.page.goto(`${server.base}bench/pixi/draw-methods.html?method=${method}&n=${quads}`);
         await browser.page.waitForFunction(() => window.drawMethods?.ready === true, null, { timeout: 60_000 });
         await browser.page.evaluate(() => window.drawMethods!.run(3));
         const r = await browser.page.evaluate((k) => window.drawMethods!.run(k), frames);

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Container, Texture } from 'pixi.js';
+import type { Schema, StructPool } from 'steadyheap';
 import { PoolParticles } from 'steadyheap/pixi';
 import type { ParticleView } from './pixi-view.ts';
 import type { PooledSimulation } from './pooled-simulation.ts';
@@ -24,22 +25,18 @@ export class InstancedParticleView implements ParticleView {
 
   /** Creates both layers (hidden) and adds them to `parent`. */
   constructor(sim: PooledSimulation, texture: Texture, parent: Container) {
-    this.dots = new PoolParticles({
-      pool: sim.dots,
-      texture,
-      attributes: { x: 'x', y: 'y', scale: 'size', tint: 'tint', alpha: 'alpha' },
-      blendMode: 'add',
-      label: 'trail dots',
-      visible: false,
-    });
-    this.sparks = new PoolParticles({
-      pool: sim.pool,
-      texture,
-      attributes: { x: 'x', y: 'y', scale: 'size', tint: 'tint', alpha: 'alpha' },
-      blendMode: 'add',
-      label: 'sparks',
-      visible: false,
-    });
+    // Both pools name their fields alike: x, y, size (the drawn scale), tint, alpha.
+    const layer = (pool: StructPool<Schema>, label: string) =>
+      new PoolParticles({
+        pool,
+        texture,
+        attributes: { x: 'x', y: 'y', scale: 'size', tint: 'tint', alpha: 'alpha' },
+        blendMode: 'add',
+        label,
+        visible: false,
+      });
+    this.dots = layer(sim.dots, 'trail dots');
+    this.sparks = layer(sim.pool, 'sparks');
     parent.addChild(this.dots, this.sparks);
   }
 
