@@ -51,7 +51,10 @@ export interface CachedStageRendererStats {
  * a display object moved, added or restyled, a layer's own transform, alpha, tint, blend mode,
  * visibility or frames, the background colour. Layers are drawn above everything else whatever
  * their place in the stage (put interface elements that must cover them in the DOM, or render
- * normally for that frame). Nothing else may draw to the canvas between frames.
+ * normally for that frame). Nothing else may draw to the canvas between frames. Give every
+ * layer a blending mode (`normal`, `add`, ...), not `none`: Pixi's state system allocates
+ * whenever blending is switched off and on again (PixiJS 8.22 `GlStateSystem` splices an array
+ * of checks), which alternating layers would do every frame.
  */
 export class CachedStageRenderer {
   readonly renderer: WebGLRenderer;
