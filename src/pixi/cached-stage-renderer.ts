@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Container, RenderTexture, type Renderer, type WebGLRenderer } from 'pixi.js';
+import { Container, type GlRenderTarget, RenderTexture, type Renderer, type WebGLRenderer } from 'pixi.js';
 import { describeValue } from '../errors.js';
 import { StructPool } from '../pool/struct-pool.js';
 import { PoolParticles } from './pool-particles.js';
@@ -42,9 +42,11 @@ export interface CachedStageRendererStats {
  * - **After a change** (the first frame, a canvas resize, or {@link CachedStageRenderer.invalidate}):
  *   renders the stage without the layers into a cache texture the size of the screen, then the
  *   whole stage to the screen as usual (the layers record their transform there).
- * - **Every other frame**: clears the screen, draws the cache texture as one quad, then each
- *   layer with {@link PoolParticles.renderDirect}: the live range of its pool uploaded and drawn
- *   on Pixi's WebGL context, with the transform and colour of the last full render. O(layers)
+ * - **Every other frame**: copies the cache to the screen with one `blitFramebuffer` (a raw copy,
+ *   no shading; with an antialiased canvas, whose multisampled framebuffer cannot be blitted
+ *   into, it clears and draws the cache as one textured quad instead), then draws each layer
+ *   with {@link PoolParticles.renderDirect}: the live range of its pool uploaded and drawn on
+ *   Pixi's WebGL context, with the transform and colour of the last full render. O(layers)
  *   WebGL calls plus one pass over each pool's dense array; allocation-free.
  *
  * Call {@link CachedStageRenderer.invalidate} after changing anything but the layers' pools:
@@ -65,6 +67,11 @@ export class CachedStageRenderer {
   private readonly cacheLayer: PoolParticles;
   private readonly cacheRoot = new Container();
   private readonly wasVisible: boolean[];
+  /** The cache's framebuffer, for the copy to the screen (null: draw the cache as a quad). */
+  private cacheFramebuffer: WebGLFramebuffer | null = null;
+  /** The cache's size in device pixels. */
+  private cachePixelWidth = 0;
+  private cachePixelHeight = 0;
   private dirty = true;
   private widthPx = -1;
   private heightPx = -1;
@@ -138,9 +145,22 @@ export class CachedStageRenderer {
       return;
     }
     const gl = renderer.gl;
-    // The clear colour is still the background: the last Pixi render to the screen set it.
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    this.cacheLayer.renderDirect(renderer);
+    const framebuffer = this.cacheFramebuffer;
+    if (framebuffer !== null) {
+      // The screen is bound (the last Pixi render targeted it); read from the cache, copy, and
+      // bind the screen for reading again, as Pixi believes it is. Pixi renders a texture upside
+      // down relative to the screen's framebuffer, so the copy flips rows (destination y from h
+      // down to 0).
+      gl.bindFramebuffer(gl.READ_FRAMEBUFFER, framebuffer);
+      const w = this.cachePixelWidth;
+      const h = this.cachePixelHeight;
+      gl.blitFramebuffer(0, 0, w, h, 0, h, w, 0, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+      gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+    } else {
+      // The clear colour is still the background: the last Pixi render to the screen set it.
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      this.cacheLayer.renderDirect(renderer);
+    }
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i];
@@ -171,6 +191,21 @@ export class CachedStageRenderer {
     }
     renderer.render({ container: this.stage, target: cache, clear: true, clearColor: renderer.background.colorRgba });
     for (let i = 0; i < layers.length; i++) layers[i].visible = this.wasVisible[i];
+    const gl = renderer.gl;
+    const gpuTarget = renderer.renderTarget.getGpuRenderTarget(
+      renderer.renderTarget.getRenderTarget(cache),
+    ) as GlRenderTarget;
+    const canBlit =
+      !gl.getContextAttributes()?.antialias &&
+      cache.source.pixelWidth === gl.drawingBufferWidth &&
+      cache.source.pixelHeight === gl.drawingBufferHeight;
+    this.cacheFramebuffer = canBlit
+      ? gpuTarget.msaa
+        ? gpuTarget.resolveTargetFramebuffer
+        : gpuTarget.framebuffer
+      : null;
+    this.cachePixelWidth = cache.source.pixelWidth;
+    this.cachePixelHeight = cache.source.pixelHeight;
     // The cache quad first (records its transform for the screen), then the whole stage over it
     // (records the layers' transforms): the frame shown is Pixi's own.
     renderer.render({ container: this.cacheRoot });

@@ -188,6 +188,33 @@ describe('PoolParticles in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('CachedStageRenderer draws the same on an antialiased canvas (a textured quad instead of a copy)', async () => {
+    const page = browser.page;
+    await page.goto(`${base}test/e2e/fixtures/pool-particles/?antialias=1`);
+    await page.waitForFunction(() => window.poolFixture?.ready === true, null, { timeout: 60_000 });
+    expect(
+      await page.evaluate(
+        () => document.querySelector('canvas')?.getContext('webgl2')?.getContextAttributes()?.antialias,
+      ),
+    ).toBe(true);
+    const px = await draw(
+      { particles: [{ x: 50, y: 50, color: 0xff0000 }], sprite: { x: 150, y: 150 }, path: 'cached' },
+      [
+        [70, 50],
+        [50, 50],
+        [155, 155],
+        [155, 45],
+      ],
+    );
+    expect(near(px[0], RED)).toBe(true);
+    expect(near(px[1], BLACK)).toBe(true);
+    expect(near(px[2], BLUE)).toBe(true);
+    expect(near(px[3], BLACK)).toBe(true); // not upside down
+    await page.goto(`${base}test/e2e/fixtures/pool-particles/`);
+    await page.waitForFunction(() => window.poolFixture?.ready === true, null, { timeout: 60_000 });
+    expect(problems).toEqual([]);
+  });
+
   it('allocates nothing per frame: the method Pixi calls, the direct path, a CachedStageRenderer frame', async () => {
     const page = browser.page;
     await draw(
