@@ -13,8 +13,8 @@
  * @module
  */
 
-/** Bits per word. */
-export const WORD_BITS = 32;
+/** Bits per word (private: the functions below run on hot paths; see `buddy-tree.ts`). */
+const WORD_BITS = 32;
 
 /** Words needed for `bits` bits. */
 export function wordsFor(bits: number): number {

@@ -55,26 +55,28 @@ import { STATE_PARTS } from '../snapshot/state-parts.js';
 import type { StateParts } from '../snapshot/state-record.js';
 import * as buddyTree from './buddy-tree.js';
 import {
+  blockNodeOf,
   blockStartOf,
   buddyGeometry,
   checkTree,
   dumpTree,
   fillTree,
   growthNodeOf,
+  isLiveNode,
   markLive,
   shrinkInPlace,
   splitPathTo,
-  walkTree,
+  walkBlocks,
   type BuddyGeometry,
 } from './buddy-tree.js';
 
 /**
- * Module-local copies of the imported constants and functions the hot paths use: reading the
- * imports there measured 20% slower (bench/README.md, section Pools, "Things that moved these
- * figures").
+ * Module-local copies of the tree operations the hot paths call: code that reads a module's
+ * exported bindings on a hot path measured 1.5x slower than code reading private ones (the tree's
+ * own loops run inside `buddy-tree.ts` for that reason; bench/README.md, section Arenas, "Module
+ * bindings on hot paths").
  */
-const { FREE_BASE, RESERVED, ROOT, USED } = buddyTree;
-const { ancestorAt, buddyOf, firstLeafOf, fitsRightOf, isUsed, leftChildOf, parentOf, raiseLargestFree } = buddyTree;
+const { hasFreeBlock, largestFreeOrder, liveOrderAt, returnBlock, takeBlock } = buddyTree;
 const { NULL_OFFSET } = errors;
 
 /** Options of {@link BuddyArena}. */
@@ -234,7 +236,7 @@ export class BuddyArena extends ArenaChassis {
       typeof bytes === 'number' && bytes >= 1 && bytes <= this.maxBlockBytes && Number.isInteger(bytes)
         ? this.fittingOrder(bytes)
         : this.orderOf(bytes);
-    if (order < 0 || this.tree[ROOT] < FREE_BASE + order) {
+    if (order < 0 || !hasFreeBlock(this.tree, order)) {
       this.failedAllocCount++;
       return NULL_OFFSET;
     }
@@ -308,7 +310,7 @@ export class BuddyArena extends ArenaChassis {
       const oldRequested = this.requested.get(leaf, order);
       const freeBlocksBefore = this.freeBlocks;
       this.release(node, order, leaf);
-      if (tree[ROOT] >= FREE_BASE + newOrder) {
+      if (hasFreeBlock(tree, newOrder)) {
         const dst = this.allocOrder(newOrder, bytes);
         this.u8.copyWithin(dst, offset, offset + this.orderBytes[order]);
         this.freeCount++;
@@ -349,8 +351,8 @@ export class BuddyArena extends ArenaChassis {
 
   /** The counters for `stats()` (the chassis'). O(1). */
   protected fillCounters(s: AllocatorStats): void {
-    const root = this.tree[ROOT];
-    const largestFreeBytes = root >= FREE_BASE ? this.orderBytes[root - FREE_BASE] : 0;
+    const largest = largestFreeOrder(this.tree);
+    const largestFreeBytes = largest >= 0 ? this.orderBytes[largest] : 0;
     s.capacityBytes = this.capacityBytes;
     s.usedBytes = this.usedBytes;
     s.freeBytes = this.freeBytes;
@@ -407,9 +409,7 @@ export class BuddyArena extends ArenaChassis {
 
   /** Visits every block (live and free) in address order; masked nodes are skipped. O(N). */
   walk(visit: BlockVisitor): void {
-    walkTree(this.tree, this.geometry, (offset, bytes, code) => {
-      if (code !== RESERVED) visit(offset, bytes, isUsed(code));
-    });
+    walkBlocks(this.tree, this.geometry, visit);
   }
 
   /**
@@ -432,36 +432,16 @@ export class BuddyArena extends ArenaChassis {
    * `j` is its right half, of order `j - 1`); then climbs once above it. O(log N).
    */
   private allocOrder(order: number, bytes: number): number {
-    const tree = this.tree;
-    const need = FREE_BASE + order;
-    let node = ROOT;
-    let k = this.maxOrder;
-    let code = tree[ROOT];
-    while (code !== FREE_BASE + k) {
-      const left = leftChildOf(node);
-      node = left + fitsRightOf(tree[left], tree[left + 1], need);
-      code = tree[node];
-      k--;
-    }
-    const top = node;
-    const topOrder = k;
-    while (k > order) {
-      k--;
-      tree[node] = FREE_BASE + k;
-      node = leftChildOf(node);
-      tree[node + 1] = FREE_BASE + k;
-    }
-    tree[node] = USED + order;
-    const leafNode = firstLeafOf(node, order);
-    tree[leafNode] = USED + order;
-    raiseLargestFree(tree, top);
-    const leaf = leafNode - this.leafCount;
+    const top = takeBlock(this.tree, this.maxOrder, order);
+    // `top` lies `31 - clz32(top)` levels below the root; the new block is its leftmost.
+    const topOrder = this.maxOrder + Math.clz32(top) - 31;
+    const leaf = (top << topOrder) - this.leafCount;
     const blockBytes = this.orderBytes[order];
     this.requested.set(leaf, order, bytes);
     this.usedBytes += blockBytes;
     this.freeBytes -= blockBytes;
     this.liveBlocks++;
-    this.freeBlocks += topOrder - order - 1;
+    this.freeBlocks += topOrder - order - 1; // one free block split into `topOrder - order`
     this.requestedBytes += bytes;
     this.allocCount++;
     if (this.usedBytes > this.peakUsedBytes) this.peakUsedBytes = this.usedBytes;
@@ -473,20 +453,7 @@ export class BuddyArena extends ArenaChassis {
    * the leaf and coalesces upwards; updates every counter but freeCount.
    */
   private release(node: number, order: number, leaf: number): void {
-    const tree = this.tree;
-    tree[node] = FREE_BASE + order;
-    if (order > 0) tree[this.leafCount + leaf] = FREE_BASE; // stale below a free node: any non-used code
-    // Coalesce: while the buddy is one whole free block of the same order, the parent becomes one
-    // (the merged halves go stale: only the last node's code is written).
-    let n = node;
-    let k = order;
-    while (n > ROOT && tree[buddyOf(n)] === FREE_BASE + k) {
-      n = parentOf(n);
-      k++;
-    }
-    const merges = k - order;
-    if (merges > 0) tree[n] = FREE_BASE + k;
-    raiseLargestFree(tree, n);
+    const merges = returnBlock(this.tree, node, order, this.leafCount + leaf);
     const blockBytes = this.orderBytes[order];
     this.usedBytes -= blockBytes;
     this.freeBytes += blockBytes;
@@ -521,12 +488,11 @@ export class BuddyArena extends ArenaChassis {
     if (typeof offset === 'number' && (offset | 0) === offset && offset >= 0 && offset < this.usableBytes) {
       if ((offset & (this.minBlockBytes - 1)) === 0) {
         const leafNode = this.leafCount + (offset >>> this.minBlockShift);
-        const code = this.tree[leafNode];
-        if (isUsed(code)) {
-          const order = code - USED;
+        const order = liveOrderAt(this.tree, leafNode);
+        if (order >= 0) {
           this.foundOrder = order;
           this.foundLeaf = leafNode - this.leafCount;
-          return ancestorAt(leafNode, order);
+          return leafNode >>> order; // the block's node: the leaf's ancestor `order` levels up
         }
       }
     }
@@ -540,25 +506,16 @@ export class BuddyArena extends ArenaChassis {
    */
   private findLive(offset: number, what: string): number {
     this.checkOffset(offset, what, this.usableBytes);
-    const tree = this.tree;
-    const leaf = Math.floor(offset / this.minBlockBytes);
-    let node = ROOT;
-    for (let k = this.maxOrder; ; k--) {
-      const code = tree[node];
-      if (isUsed(code)) {
-        const start = blockStartOf(this.geometry, node, k);
-        if (start !== offset) {
-          throw this.invalidFree('interior', offset, what, `inside the live block [${start}:${this.orderBytes[k]}]`);
-        }
-        this.foundOrder = k;
-        this.foundLeaf = start / this.minBlockBytes;
-        return node;
-      }
-      if (code === FREE_BASE + k || code === RESERVED || k === 0) {
-        throw this.invalidFree('not-allocated', offset, what, 'inside a free block');
-      }
-      node = leftChildOf(node) + ((leaf >>> (k - 1)) & 1);
+    const node = blockNodeOf(this.tree, this.maxOrder, Math.floor(offset / this.minBlockBytes));
+    if (!isLiveNode(this.tree, node)) throw this.invalidFree('not-allocated', offset, what, 'inside a free block');
+    const k = this.maxOrder + Math.clz32(node) - 31; // the node's order, from its depth
+    const start = blockStartOf(this.geometry, node, k);
+    if (start !== offset) {
+      throw this.invalidFree('interior', offset, what, `inside the live block [${start}:${this.orderBytes[k]}]`);
     }
+    this.foundOrder = k;
+    this.foundLeaf = start / this.minBlockBytes;
+    return node;
   }
 
   /** @internal The arena's state layout (`src/snapshot/arena-state.ts`). */

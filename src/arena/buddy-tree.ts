@@ -24,63 +24,68 @@
  *
  * Node indices stay below 2^30 (at most 2^28 leaves), so the 32-bit shifts here are exact.
  *
+ * The codes and the index helpers are private to this module, and the loops that run on every
+ * alloc and free (`takeBlock`, `returnBlock`) are here beside them: code that reads a module's
+ * exported bindings (its own or imported ones) on a hot path measured 1.5x slower than code that
+ * reads private ones (bench/README.md, section Arenas, "Module bindings on hot paths").
+ *
  * Source: Knuth, TAOCP vol. 1, §2.5 (buddy system); the array-tree encoding after cloudwu/buddy.
  *
  * @module
  */
 
 /** Node code: wholly beyond the managed bytes (masked tail). Never allocated, never walked. */
-export const RESERVED = 0;
+const RESERVED = 0;
 /**
  * Node code base: `USED + k` is a live block of order `k`, at its node and at the leaf of its
  * first smallest block. Its other descendants are stale and never read. All used codes are
  * below {@link FULL}, so the largest-free-block maximum ignores them.
  */
-export const USED = 1;
+const USED = 1;
 /** Largest possible order (2^31 bytes / 8-byte blocks is 2^28 leaves; 31 leaves room). */
 const ORDER_LIMIT = 31;
 /** Node code: split, with no free block anywhere below. */
-export const FULL = USED + ORDER_LIMIT + 1;
+const FULL = USED + ORDER_LIMIT + 1;
 /** Node code base: `FREE_BASE + j` means the largest free block at or below the node has order `j`. */
-export const FREE_BASE = FULL + 1;
+const FREE_BASE = FULL + 1;
 /** Added to a child's code in the alloc descent when it cannot fit: above every code. */
 const NO_FIT = 256;
 
 /** The root's node index. */
-export const ROOT = 1;
+const ROOT = 1;
 
 /** Left child of a node. */
-export function leftChildOf(node: number): number {
+function leftChildOf(node: number): number {
   return node * 2;
 }
 
 /** Parent of a node. */
-export function parentOf(node: number): number {
+function parentOf(node: number): number {
   return node >>> 1;
 }
 
 /** The other half of a node's parent: `node ^ 1`. */
-export function buddyOf(node: number): number {
+function buddyOf(node: number): number {
   return node ^ 1;
 }
 
 /** Whether a node is the lower (left) half of its parent. */
-export function isLeftChild(node: number): boolean {
+function isLeftChild(node: number): boolean {
   return (node & 1) === 0;
 }
 
 /** The leaf node of the first smallest block under `node`, a node of order `order`. */
-export function firstLeafOf(node: number, order: number): number {
+function firstLeafOf(node: number, order: number): number {
   return node << order;
 }
 
 /** The ancestor `levels` levels above `node` (`node` itself for 0). */
-export function ancestorAt(node: number, levels: number): number {
+function ancestorAt(node: number, levels: number): number {
   return node >>> levels;
 }
 
 /** Whether a node code is a live block's (`USED + k`). */
-export function isUsed(code: number): boolean {
+function isUsed(code: number): boolean {
   return code >= USED && code < FULL;
 }
 
@@ -91,7 +96,7 @@ export function isUsed(code: number): boolean {
  * is data-dependent, so a branch would be mispredicted about half the time): a child that cannot
  * fit gets a key above every code, and the sign of the key difference picks. Codes are bytes.
  */
-export function fitsRightOf(left: number, right: number, need: number): number {
+function fitsRightOf(left: number, right: number, need: number): number {
   const keyLeft = left + (((left - need) >> 31) & NO_FIT);
   const keyRight = right + (((right - need) >> 31) & NO_FIT);
   return (keyRight - keyLeft) >>> 31;
@@ -102,7 +107,7 @@ export function fitsRightOf(left: number, right: number, need: number): number {
  * whole free when both children are whole free blocks (coalescing), else the larger child code,
  * at least {@link FULL}.
  */
-export function combine(left: number, right: number, childOrder: number): number {
+function combine(left: number, right: number, childOrder: number): number {
   const whole = FREE_BASE + childOrder;
   if (left === whole && right === whole) return whole + 1;
   const best = left > right ? left : right;
@@ -116,7 +121,7 @@ export function combine(left: number, right: number, childOrder: number): number
  * first ancestor whose code does not change (the ones above cannot change either).
  * O(levels climbed); branch-free per level but for the stop test.
  */
-export function raiseLargestFree(tree: Uint8Array, node: number): void {
+function raiseLargestFree(tree: Uint8Array, node: number): void {
   let n = node;
   while (n > ROOT) {
     const parent = parentOf(n);
@@ -128,11 +133,109 @@ export function raiseLargestFree(tree: Uint8Array, node: number): void {
 }
 
 /**
+ * The alloc step on the tree, for a request of `order` (the root must hold a free block of at
+ * least that order): descends from the root through split nodes into the child whose largest
+ * free block fits most tightly (ties to the lower address) down to one whole free block (the
+ * `top`), splits it straight down its left path to `order` (each right half free, each split
+ * node's final code written on the way: the largest free block below a split node of order `j`
+ * is its right half, of order `j - 1`), marks the block and its first leaf used, and climbs once
+ * above `top`. O(log N).
+ *
+ * @returns `top`, the free block that was split: of order `maxOrder - depthOf(top)`; the new
+ *   block is its leftmost descendant of `order`, `top << (topOrder - order)`.
+ */
+export function takeBlock(tree: Uint8Array, maxOrder: number, order: number): number {
+  const need = FREE_BASE + order;
+  let node = ROOT;
+  let k = maxOrder;
+  let code = tree[ROOT];
+  while (code !== FREE_BASE + k) {
+    const left = leftChildOf(node);
+    node = left + fitsRightOf(tree[left], tree[left + 1], need);
+    code = tree[node];
+    k--;
+  }
+  const top = node;
+  while (k > order) {
+    k--;
+    tree[node] = FREE_BASE + k;
+    node = leftChildOf(node);
+    tree[node + 1] = FREE_BASE + k;
+  }
+  tree[node] = USED + order;
+  tree[firstLeafOf(node, order)] = USED + order;
+  raiseLargestFree(tree, top);
+  return top;
+}
+
+/**
+ * The free step on the tree: marks the live block at `node` (of `order`) free, clears its order
+ * mark at its first leaf `leafNode`, coalesces it with its buddy as long as the buddy is one
+ * whole free block of the same order (the merged halves go stale: only the last node's code is
+ * written), and climbs once above the result. O(levels climbed).
+ *
+ * @returns the number of merges.
+ */
+export function returnBlock(tree: Uint8Array, node: number, order: number, leafNode: number): number {
+  tree[node] = FREE_BASE + order;
+  if (order > 0) tree[leafNode] = FREE_BASE; // stale below a free node: any non-used code
+  let n = node;
+  let k = order;
+  while (n > ROOT && tree[buddyOf(n)] === FREE_BASE + k) {
+    n = parentOf(n);
+    k++;
+  }
+  if (k > order) tree[n] = FREE_BASE + k;
+  raiseLargestFree(tree, n);
+  return k - order;
+}
+
+/**
+ * The order of the live block whose first smallest block is the leaf `leafNode`, read from the
+ * leaf's order mark, or -1 when no live block starts there. The block's node is
+ * `leafNode >>> order`. O(1).
+ */
+export function liveOrderAt(tree: Uint8Array, leafNode: number): number {
+  const code = tree[leafNode];
+  return isUsed(code) ? code - USED : -1;
+}
+
+/** Whether the tree holds a free block of `order` or larger (decided at the root). O(1). */
+export function hasFreeBlock(tree: Uint8Array, order: number): boolean {
+  return tree[ROOT] >= FREE_BASE + order;
+}
+
+/** The order of the largest free block, or -1 when nothing is free. O(1). */
+export function largestFreeOrder(tree: Uint8Array): number {
+  const root = tree[ROOT];
+  return root >= FREE_BASE ? root - FREE_BASE : -1;
+}
+
+/**
+ * The node of the block (live, free or masked) that covers smallest block `leaf`: a descent from
+ * the root through split nodes. O(log N); for naming why an offset is not a live block.
+ */
+export function blockNodeOf(tree: Uint8Array, maxOrder: number, leaf: number): number {
+  let node = ROOT;
+  for (let k = maxOrder; k > 0; k--) {
+    const code = tree[node];
+    if (isUsed(code) || code === FREE_BASE + k || code === RESERVED) return node;
+    node = leftChildOf(node) + ((leaf >>> (k - 1)) & 1);
+  }
+  return node;
+}
+
+/** Whether `node`'s code says it is a live block. O(1). */
+export function isLiveNode(tree: Uint8Array, node: number): boolean {
+  return isUsed(tree[node]);
+}
+
+/**
  * Recomputes the codes of the ancestors of `node` (of order `order`) with {@link combine},
  * stopping early once a code is unchanged, but not within the first `forcedLevels` levels (whose
  * codes may be stale, as below a block being split in place). O(levels climbed).
  */
-export function updateAncestors(tree: Uint8Array, node: number, order: number, forcedLevels = 0): void {
+function updateAncestors(tree: Uint8Array, node: number, order: number, forcedLevels = 0): void {
   let n = node;
   let k = order;
   while (n > ROOT) {
@@ -274,7 +377,7 @@ export function fillTree(tree: Uint8Array, g: BuddyGeometry): void {
  * and whole free nodes are reported with their code (`RESERVED`, `USED + k`, `FREE_BASE + k`);
  * split nodes are descended. O(nodes visited); recursion depth <= maxOrder.
  */
-export function walkTree(
+function walkTree(
   tree: Uint8Array,
   g: BuddyGeometry,
   visit: (offset: number, bytes: number, code: number) => void,
@@ -288,6 +391,20 @@ export function walkTree(
     walkTree(tree, g, visit, leftChildOf(node), k - 1);
     walkTree(tree, g, visit, leftChildOf(node) + 1, k - 1);
   }
+}
+
+/**
+ * Visits every block (live and free) in address order, skipping masked nodes: `visit(offset,
+ * bytes, live)`. O(nodes).
+ */
+export function walkBlocks(
+  tree: Uint8Array,
+  g: BuddyGeometry,
+  visit: (offset: number, bytes: number, live: boolean) => void,
+): void {
+  walkTree(tree, g, (offset, bytes, code) => {
+    if (code !== RESERVED) visit(offset, bytes, isUsed(code));
+  });
 }
 
 /**

@@ -35,7 +35,8 @@
  * @module
  */
 import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
-import { NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, checkOptions, describeValue } from '../errors.js';
+import * as errors from '../errors.js';
+import { OutOfMemoryError, Violations, checkInteger, checkOptions, describeValue } from '../errors.js';
 import { grownCopy } from '../pool/column-buffer.js';
 import { HANDLE_LIMIT, MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { StructPool } from '../pool/struct-pool.js';
@@ -51,6 +52,12 @@ import {
 } from './entity-ids.js';
 import type { PoolComponent } from './pool-component.js';
 import type { Schema } from '../pool/schema.js';
+
+/**
+ * Module-local copy of `NULL_HANDLE` for `spawn`/`despawn`/`handleOf`: reading an imported binding
+ * on a hot path measured slower (bench/README.md, section Arenas, "Module bindings on hot paths").
+ */
+const { NULL_HANDLE } = errors;
 
 /** Options of {@link EntityPool}. */
 export interface EntityPoolOptions {
