@@ -212,13 +212,21 @@ class SetParts extends PartsBase {
       : `${incoming.sectionBytes[0]} bytes for ${incoming.counters[0]} members`;
   }
 
-  /** Grows the set's arrays to hold the saved members and every raw index of the registry. */
+  /**
+   * Grows the set's arrays to hold the saved members and their raw indices (whether or not the
+   * registry was loaded first). O(members).
+   */
   override prepare(incoming: IncomingRecord): void {
     const s = this.set;
     const count = incoming.counters[0];
     if (count > s.entities.length) s['growPacked'](count);
-    const raws = s.registry.rawCapacityOf();
-    if (s.positionOf.length < raws) s['growRaw'](raws - 1);
+    const mask = s.registry.entityMask;
+    let maxRaw = s.registry.rawCapacityOf() - 1;
+    for (let i = 0; i < count; i++) {
+      const raw = incoming.i32(0, i) & mask;
+      if (raw > maxRaw) maxRaw = raw;
+    }
+    if (maxRaw >= s.positionOf.length) s['growRaw'](maxRaw);
     this.members.resize(count * 4);
   }
 

@@ -149,6 +149,16 @@ describe('EntityRegistry loads the world cannot take', () => {
     expect(() => w.registry.loadState(saved(versioned.registry))).toThrow(/other options/);
   });
 
+  it('loads sets before their registry as well (any order in a snapshot)', () => {
+    const w = makeWorld(false);
+    const ids = Array.from({ length: 100 }, () => w.registry.create(w.sets[0]));
+    const file = saveSnapshot([...w.sets, w.registry]);
+    const fresh = makeWorld(false); // capacity 8: the sets' positions must grow to raw index 100
+    loadSnapshot([...fresh.sets, fresh.registry], file);
+    fresh.registry.check();
+    for (const eid of ids) expect(fresh.sets[0].has(eid)).toBe(true);
+  });
+
   it('loads into a fresh world: a save game', () => {
     const w = makeWorld(false);
     const ids = Array.from({ length: 20 }, (_, i) => w.registry.create(w.sets[i % 2]));
