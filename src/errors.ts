@@ -87,6 +87,34 @@ export class InvalidFreeError extends Error {
   }
 }
 
+/** Why a pool refused to look a handle up (`slotOf`): the reasons a free gives for a value that is not live. */
+export type HandleLookupReason = 'out-of-range' | 'stale-handle';
+
+/**
+ * Thrown by a handle lookup (`StructPool.slotOf`) given a handle that is not live: freed, reused,
+ * retired or never issued (`'stale-handle'`), or naming a slot beyond the pool's capacity
+ * (`'out-of-range'`). A lookup is not a free, so it has its own class; the pool is unchanged.
+ *
+ * It extends {@link InvalidFreeError} only so that code written when lookups threw
+ * `InvalidFreeError` (`catch (e) { if (e instanceof InvalidFreeError) ... }`) keeps working; test
+ * `instanceof InvalidHandleError` (or `name`) to tell a lookup from a free. That inheritance
+ * goes in the next major version.
+ */
+export class InvalidHandleError extends InvalidFreeError {
+  /** Machine-readable reason; see {@link HandleLookupReason}. */
+  declare readonly reason: HandleLookupReason;
+
+  /**
+   * @param reason - why the lookup was refused.
+   * @param target - the offending handle.
+   * @param message - human-readable detail.
+   */
+  constructor(reason: HandleLookupReason, target: unknown, message: string) {
+    super(reason, target, message);
+    this.name = 'InvalidHandleError';
+  }
+}
+
 /** Most violations a {@link CorruptionError} lists; `count` counts them all. */
 export const MAX_LISTED_VIOLATIONS = 50;
 

@@ -8,20 +8,28 @@
 export {
   OutOfMemoryError,
   InvalidFreeError,
+  InvalidHandleError,
   CorruptionError,
   MAX_LISTED_VIOLATIONS,
   NULL_OFFSET,
   NULL_HANDLE,
   type ArenaFreeReason,
   type PoolFreeReason,
+  type HandleLookupReason,
   type InvalidFreeReason,
 } from './errors.js';
 
 // pool (src/pool/)
 // -- pool exports --
-export { StructPool, type StructPoolOptions, type StructPoolStats } from './pool/struct-pool.js';
+export {
+  StructPool,
+  type GenerationWrap,
+  type StructPoolOptions,
+  type StructPoolStats,
+} from './pool/struct-pool.js';
 export {
   ObjectPool,
+  DEFAULT_MAX_RETAINED,
   MAX_OBJECT_POOL_CAPACITY,
   type ObjectPoolOptions,
   type ObjectPoolStats,

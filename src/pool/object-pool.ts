@@ -15,9 +15,16 @@ import {
 
 /** Options of {@link ObjectPool}. */
 export interface ObjectPoolOptions<T extends object> {
-  /** Makes a new item when no free one is retained. Must return a new object each call. */
+  /**
+   * Makes a new item when no free one is retained. Must return a new object each call. It must
+   * not acquire from (or prefill) its own pool: such a nested call throws, changing nothing.
+   */
   create: () => T;
-  /** Called on `release(item)` before the item becomes free: restore it to a neutral state. */
+  /**
+   * Called on `release(item)` before the item becomes free: restore it to a neutral state. It
+   * may use the pool (acquire, release other items, trim); releasing `item` itself again from
+   * inside it throws `'double-free'`.
+   */
   reset?: (item: T) => void;
   /**
    * Most items the pool tracks at once (`liveItems + freeItems`). Integer in
@@ -26,9 +33,14 @@ export interface ObjectPoolOptions<T extends object> {
    */
   capacity?: number;
   /**
-   * Most free items kept for reuse. Integer in `[0, capacity]`. Default: `capacity`. A release
-   * that finds `freeItems === maxRetained` resets the item and then forgets it (it leaves the
-   * pool; releasing it again is `'foreign'`).
+   * Most free items kept for reuse. Integer in `[0, capacity]`. Default:
+   * `min(DEFAULT_MAX_RETAINED, capacity)` (10,000, the default `maxSize` of Unity's
+   * `UnityEngine.Pool.ObjectPool<T>`), so a spike of 100k sprites leaves at most 10k behind for
+   * the rest of the game. A release that finds `freeItems === maxRetained` resets the item and
+   * then forgets it (it leaves the pool; releasing it again is `'foreign'`). A game that churns
+   * more objects than that every frame should raise it (or a release drops, and an acquire
+   * creates, that many objects a frame); one that wants memory back after a spike can also call
+   * `trim()` or lower it with `setMaxRetained()`.
    */
   maxRetained?: number;
 }
@@ -51,7 +63,7 @@ export interface ObjectPoolStats {
   free: number;
   /** Items made by `create` since construction. */
   createdCount: number;
-  /** Items forgotten because `freeItems` was at `maxRetained`. */
+  /** Items forgotten: released while `freeItems` was at `maxRetained`, or by `trim` / `setMaxRetained`. */
   droppedCount: number;
   /** Successful `acquire`/`tryAcquire` calls. */
   acquireCount: number;
@@ -63,6 +75,12 @@ export interface ObjectPoolStats {
 
 /** Default and largest `capacity` of an {@link ObjectPool}: 2^24 items. */
 export const MAX_OBJECT_POOL_CAPACITY = 2 ** 24;
+
+/**
+ * Default `maxRetained` of an {@link ObjectPool} (capped at its `capacity`): 10,000 free items,
+ * the default `maxSize` of Unity's `UnityEngine.Pool.ObjectPool<T>`.
+ */
+export const DEFAULT_MAX_RETAINED = 10_000;
 
 /** `state[index]` values. */
 const VACANT = 0; // no item at this index
@@ -99,6 +117,16 @@ const INITIAL_TABLE = 16;
  * `test/pool/object-pool.test.ts`); the pool never tracks more than `capacity` items at once.
  * The old names `size` (live plus free), `used` and `free` are deprecated aliases.
  *
+ * **Memory after a spike.** At most `maxRetained` free items are kept (default
+ * {@link DEFAULT_MAX_RETAINED}); the rest are forgotten as they come back, so the collector can
+ * take them. `trim(keep)` forgets free items now, down to `keep`; `setMaxRetained(n)` lowers (or
+ * raises) the cap later and trims to it.
+ *
+ * **Callbacks that re-enter.** `reset` may use the pool (acquire, release other items, trim);
+ * `create` must not acquire or prefill from its own pool: such a call throws an `Error` at once,
+ * changing nothing (otherwise the outer call would take a slot the nested one already counted,
+ * and the pool would end above its `capacity`).
+ *
  * **Errors.** Wrong option types throw `TypeError`, out-of-domain numbers `RangeError`;
  * `acquire` at the cap throws {@link OutOfMemoryError} (`tryAcquire` returns `undefined`);
  * `release` of a non-object throws `TypeError`, of an untracked object `InvalidFreeError`
@@ -108,9 +136,11 @@ const INITIAL_TABLE = 16;
 export class ObjectPool<T extends object> {
   /** Cap on `liveItems + freeItems` (items tracked). */
   readonly capacity: number;
-  /** Cap on `freeItems` (items retained). */
-  readonly maxRetained: number;
 
+  /** Cap on `freeItems`: see {@link ObjectPool.setMaxRetained}. */
+  private retainCap: number;
+  /** True while `create` runs: a nested acquire or prefill then throws. */
+  private creating = false;
   private readonly create: () => T;
   private readonly reset: ((item: T) => void) | undefined;
   private readonly indexOf = new WeakMap<object, number>();
@@ -150,12 +180,17 @@ export class ObjectPool<T extends object> {
       opts.capacity === undefined
         ? MAX_OBJECT_POOL_CAPACITY
         : checkInteger('options.capacity', opts.capacity, 1, MAX_OBJECT_POOL_CAPACITY);
-    this.maxRetained =
+    this.retainCap =
       opts.maxRetained === undefined
-        ? this.capacity
+        ? Math.min(DEFAULT_MAX_RETAINED, this.capacity)
         : checkInteger('options.maxRetained', opts.maxRetained, 0, this.capacity);
     this.create = opts.create;
     this.reset = opts.reset;
+  }
+
+  /** Cap on `freeItems` (items retained for reuse); change it with {@link ObjectPool.setMaxRetained}. */
+  get maxRetained(): number {
+    return this.retainCap;
   }
 
   /** Live items: acquired and not yet released (as StructPool's `liveSlots`). */
@@ -201,6 +236,7 @@ export class ObjectPool<T extends object> {
    *
    * @throws OutOfMemoryError (`unit` `'slots'`) when `capacity` items are tracked and every one is in
    *   use, naming `capacity`. Whatever `create` throws (the pool is then unchanged).
+   * @throws Error when called from inside this pool's `create` (nothing changes).
    */
   acquire(): T {
     const item = this.tryAcquire();
@@ -219,6 +255,7 @@ export class ObjectPool<T extends object> {
    * As {@link ObjectPool.acquire}, but returns `undefined` at the cap instead of throwing.
    */
   tryAcquire(): T | undefined {
+    if (this.creating) this.rejectReentry('tryAcquire');
     let index: number;
     if (this.freeTop > 0) {
       index = this.freeStack[--this.freeTop];
@@ -268,16 +305,46 @@ export class ObjectPool<T extends object> {
     }
     this.liveTally--;
     this.releaseCount++;
-    if (this.freeTop < this.maxRetained) {
+    if (this.freeTop < this.retainCap) {
       this.state[index] = FREE;
       this.freeStack[this.freeTop++] = index;
     } else {
-      this.state[index] = VACANT;
-      this.items[index] = undefined;
-      this.indexOf.delete(item);
-      this.vacantStack[this.vacantCount++] = index;
-      this.droppedCount++;
+      this.forget(index, item);
     }
+  }
+
+  /**
+   * Forgets free items, most recently released first, until at most `keep` remain, so the
+   * collector can take them (memory held after a spike). O(items forgotten); allocates nothing.
+   *
+   * @param keep - free items to keep, integer in `[0, capacity]`. Default 0.
+   * @returns how many items were forgotten (counted in `stats().droppedCount`).
+   * @throws TypeError / RangeError when `keep` is not an integer in `[0, capacity]`.
+   */
+  trim(keep = 0): number {
+    checkInteger('keep', keep, 0, this.capacity);
+    let dropped = 0;
+    while (this.freeTop > keep) {
+      const index = this.freeStack[--this.freeTop];
+      this.forget(index, this.items[index] as T);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /**
+   * Changes `maxRetained`, the cap on free items, and trims the free items down to it when they
+   * are more. O(items forgotten); allocates nothing.
+   *
+   * @param maxRetained - integer in `[0, capacity]`.
+   * @returns how many items were forgotten.
+   * @throws TypeError / RangeError when `maxRetained` is not an integer in `[0, capacity]`
+   *   (nothing changes).
+   */
+  setMaxRetained(maxRetained: number): number {
+    checkInteger('maxRetained', maxRetained, 0, this.capacity);
+    this.retainCap = maxRetained;
+    return this.trim(Math.min(this.freeTop, maxRetained));
   }
 
   /**
@@ -295,9 +362,11 @@ export class ObjectPool<T extends object> {
    *
    * @throws TypeError / RangeError when `count` is not an integer in `[0, maxRetained]`.
    *   Whatever `create` throws (items created before that are kept).
+   * @throws Error when called from inside this pool's `create` (nothing changes).
    */
   prefill(count: number): void {
-    checkInteger('count', count, 0, this.maxRetained);
+    if (this.creating) this.rejectReentry('prefill');
+    checkInteger('count', count, 0, this.retainCap);
     while (this.freeTop < count && this.liveTally + this.freeTop < this.capacity) {
       const index = this.createItem();
       this.state[index] = FREE;
@@ -319,7 +388,7 @@ export class ObjectPool<T extends object> {
     s.liveItems = this.liveTally;
     s.freeItems = this.freeTop;
     s.capacity = this.capacity;
-    s.maxRetained = this.maxRetained;
+    s.maxRetained = this.retainCap;
     s.size = this.liveTally + this.freeTop;
     s.used = this.liveTally;
     s.free = this.freeTop;
@@ -374,7 +443,7 @@ export class ObjectPool<T extends object> {
     if (used !== this.liveTally) fail(`liveItems: counted ${used}, recorded ${this.liveTally}`);
     if (free !== this.freeTop) fail(`freeItems: counted ${free}, recorded ${this.freeTop}`);
     if (tracked > this.capacity) fail(`liveItems + freeItems ${tracked} above capacity ${this.capacity}`);
-    if (this.freeTop > this.maxRetained) fail(`freeItems ${this.freeTop} above maxRetained ${this.maxRetained}`);
+    if (this.freeTop > this.retainCap) fail(`freeItems ${this.freeTop} above maxRetained ${this.retainCap}`);
     if (this.createdCount - this.droppedCount !== tracked) {
       fail(
         `createdCount ${this.createdCount} - droppedCount ${this.droppedCount} !== liveItems + freeItems ${tracked}`,
@@ -389,7 +458,13 @@ export class ObjectPool<T extends object> {
    * `create` throws or returns something unusable. Allocates (creation path only).
    */
   private createItem(): number {
-    const item = this.create();
+    let item: T;
+    this.creating = true;
+    try {
+      item = this.create();
+    } finally {
+      this.creating = false;
+    }
     if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
       throw new TypeError(`options.create must return an object, got ${describeValue(item)}`);
     }
@@ -407,6 +482,22 @@ export class ObjectPool<T extends object> {
     this.indexOf.set(item, index);
     this.createdCount++;
     return index;
+  }
+
+  /** Stops tracking the free or releasing item at `index` (dropped by `maxRetained` or `trim`). */
+  private forget(index: number, item: T): void {
+    this.state[index] = VACANT;
+    this.items[index] = undefined;
+    this.indexOf.delete(item);
+    this.vacantStack[this.vacantCount++] = index;
+    this.droppedCount++;
+  }
+
+  /** Throws the error of an acquire or prefill from inside `create`. Cold path. */
+  private rejectReentry(what: string): never {
+    throw new Error(
+      `ObjectPool.${what}: called from inside options.create of the same pool; create must make a new object without acquiring from its own pool (nothing changed)`,
+    );
   }
 
   /** Doubles the typed arrays to `length` entries. */

@@ -1,58 +1,84 @@
 /**
- * The slot table of `StructPool`: the private `Int32Array` that, with the pool's `dense`
- * array and its live count, is the whole free-list state of a pool. Its layout is here, with the
- * cold code that reads it whole (initialisation, error classification, validation); the O(1)
+ * The slot table of `StructPool`: the private `Int32Array` that, with the pool's `dense` array
+ * and its counters, is the whole free-list state of a pool. Its layout is here, with the cold
+ * code that reads it whole (initialisation, error classification, validation); the O(1)
  * `alloc` / `free` paths that read it one slot at a time are in `struct-pool.ts`.
  *
  * State of a pool with `capacity` slots, `size` of them live:
- * - `dense[0..size)` are the live slots, `dense[size..capacity)` the free ones (a stack: the
- *   next `alloc` takes `dense[size]`);
- * - `slots[(slot << SLOT_SHIFT) + POSITION]` is `slot`'s index in `dense` (live iff `< size`);
- * - `slots[(slot << SLOT_SHIFT) + HANDLE]` is the handle of its current occupant (live slot) or
- *   of its next one (free slot): slot index in the low `indexBits` bits, generation above.
+ * - `dense[0..size)` are the live slots, packed (the rest of `dense` is unused);
+ * - `slots[(slot << SLOT_SHIFT) + POSITION]` is, for a live slot, its index in `dense` (`< size`);
+ *   for a free slot, a link in the **free queue**: `QUEUE_LINK + next` (the slot `alloc` takes
+ *   after this one) or {@link QUEUE_END} (the last one); for a retired slot, {@link RETIRED}. Every
+ *   non-live value is at least `2^30 - 1`, above any `size`, so `position < size` is the liveness
+ *   test;
+ * - `slots[(slot << SLOT_SHIFT) + HANDLE]` is the handle of its current occupant (live slot), of
+ *   its next one (free slot), or the bare slot index, generation 0 (retired slot). Generations
+ *   run from 1: generation 0 is never issued, so no handle equals its slot index.
+ *
+ * The free queue is FIFO: `alloc` takes its head, `free` appends at its tail (the pool keeps
+ * `queueHead`, `-1` when empty, and `queueTail`). Reusing the free slot that waited longest spreads
+ * generations over every free slot instead of wearing out the most recently freed one, so with
+ * `N` slots free a slot comes back to the same generation only after `2^generationBits x N`
+ * frees. A free whose generation bump would wrap to 0 **retires** the slot instead of queueing it:
+ * it is never allocated again, so a freed handle never validates again (option
+ * `generationWrap: 'reuse'` requeues it at generation 1 instead).
+ *
+ * Source: a generational index (bitECS `EntityIndex.ts`, Rust `slotmap`) with delayed, FIFO
+ * recycling as in bitECS 0.3's removed-entity queue and becsy, and slot retirement on generation
+ * overflow as in Rust `generational-arena`'s and `thunderdome`'s documented limit handling.
  *
  * @module
  */
-import { InvalidFreeError, checkInteger, describeValue } from '../errors.js';
+import { InvalidFreeError, InvalidHandleError, checkInteger, describeValue } from '../errors.js';
 import { HANDLE_LIMIT } from './handle.js';
 
 /**
  * Int32 elements per slot in the slot table, as a shift: `slot << SLOT_SHIFT` is the slot's
  * entry (a shift, not `* 2`, so TurboFan needs no overflow check; slots are below 2^24). An
- * entry holds the slot's position in `dense`, then the handle of its current (live slot) or
- * next (free slot) occupant. One interleaved table instead of two arrays, so `free` validates
- * and updates a slot through one typed array.
+ * entry holds the slot's position in `dense` (or its free-queue link), then a handle. One
+ * interleaved table instead of two arrays, so `free` validates and updates a slot through one
+ * typed array.
  */
 export const SLOT_SHIFT = 1;
 /** Int32 elements per slot in the slot table: `2 ** SLOT_SHIFT`. */
 export const SLOT_STRIDE = 2 ** SLOT_SHIFT;
-/** Offset of a slot's position in `dense` within its slot-table entry. */
+/** Offset of a slot's position in `dense` (or free-queue link) within its slot-table entry. */
 export const POSITION = 0;
-/** Offset of a slot's current handle within its slot-table entry. */
+/** Offset of a slot's handle within its slot-table entry. */
 export const HANDLE = 1;
 /**
  * `2^31 - 1`: every handle bit. `(handle + generationStep) & HANDLE_MASK` bumps the generation
  * and wraps it to 0 past the largest one, leaving the slot bits alone.
  */
 export const HANDLE_MASK = 0x7fffffff;
+/** `2^30`: a free slot's position is `QUEUE_LINK + next`, `next` the following slot in the free queue. */
+export const QUEUE_LINK = 0x40000000;
+/** Position of the last slot in the free queue: `QUEUE_LINK - 1` (its link names slot -1, none). */
+export const QUEUE_END = QUEUE_LINK - 1;
+/** Position of a retired slot: `2^31 - 1`. Its handle is its slot index (generation 0). */
+export const RETIRED = 0x7fffffff;
+/** The empty free queue's head: no slot. */
+export const NO_SLOT = -1;
 
 /**
- * Makes slots `from .. to - 1` free, in order, at generation 0: each at its own position in
- * `dense`, its stored handle its slot index. O(to - from).
+ * Makes slots `from .. to - 1` free at generation 1 and chains them, in order, into a queue of
+ * their own: each links to the next, the last is {@link QUEUE_END}. The caller appends the chain
+ * (`from` .. `to - 1`) to its free queue. O(to - from).
  */
-export function initFreeSlots(dense: Int32Array, slots: Int32Array, from: number, to: number): void {
+export function initFreeSlots(slots: Int32Array, from: number, to: number, generationStep: number): void {
   for (let i = from; i < to; i++) {
-    dense[i] = i;
-    slots[(i << SLOT_SHIFT) + POSITION] = i;
-    slots[(i << SLOT_SHIFT) + HANDLE] = i; // generation 0
+    slots[(i << SLOT_SHIFT) + POSITION] = i + 1 < to ? QUEUE_LINK + i + 1 : QUEUE_END;
+    slots[(i << SLOT_SHIFT) + HANDLE] = generationStep + i; // generation 1
   }
 }
 
 /**
  * Throws the error owed for `handle`, which `free` (`freeing`) or `slotOf` found not live:
- * TypeError for a non-number, RangeError for a value outside `[0, 2^31)` or fractional,
- * InvalidFreeError `'out-of-range'` (slot beyond `capacity`), `'double-free'` (a free's handle
- * whose slot was freed once since and is still free) or `'stale-handle'`. Cold path.
+ * TypeError for a non-number, RangeError for a value outside `[0, 2^31)` or fractional; for a
+ * free, InvalidFreeError `'out-of-range'` (slot beyond `capacity`), `'double-free'` (a handle
+ * whose slot was freed once since and has not been reused: still queued, or retired by that free)
+ * or `'stale-handle'`; for a lookup, {@link InvalidHandleError} `'out-of-range'` or
+ * `'stale-handle'`. Cold path.
  */
 export function rejectHandle(
   handle: unknown,
@@ -70,49 +96,111 @@ export function rejectHandle(
   const slot = handle % 2 ** indexBits;
   const generation = Math.floor(handle / 2 ** indexBits);
   if (slot >= capacity) {
-    throw new InvalidFreeError(
-      'out-of-range',
-      handle,
-      `${what}: handle ${handle} names slot ${slot}, outside [0, ${capacity})`,
-    );
+    const message = `${what}: handle ${handle} names slot ${slot}, outside [0, ${capacity})`;
+    throw freeing
+      ? new InvalidFreeError('out-of-range', handle, message)
+      : new InvalidHandleError('out-of-range', handle, message);
   }
   const current = slots[(slot << SLOT_SHIFT) + HANDLE] >>> indexBits;
-  const slotLive = slots[(slot << SLOT_SHIFT) + POSITION] < size;
+  const position = slots[(slot << SLOT_SHIFT) + POSITION];
+  const state = position < size ? 'live' : position === RETIRED ? 'retired' : 'free';
   const generationCount = 2 ** (31 - indexBits);
-  if (freeing && !slotLive && (generation + 1) % generationCount === current) {
+  if (freeing && state !== 'live' && generation !== 0 && (generation + 1) % generationCount === current) {
     throw new InvalidFreeError(
       'double-free',
       handle,
       `free: handle ${handle} (slot ${slot}, generation ${generation}) was already freed`,
     );
   }
-  throw new InvalidFreeError(
-    'stale-handle',
-    handle,
-    `${what}: handle ${handle} (slot ${slot}, generation ${generation}) is not live: the slot is ${slotLive ? 'live' : 'free'} at generation ${current}`,
-  );
+  const why =
+    generation === 0
+      ? 'generation 0 is never issued (is it a slot index?)'
+      : state === 'retired'
+        ? 'the slot is retired (its generations ran out)'
+        : `the slot is ${state} at generation ${current}`;
+  const message = `${what}: handle ${handle} (slot ${slot}, generation ${generation}) is not live: ${why}`;
+  throw freeing
+    ? new InvalidFreeError('stale-handle', handle, message)
+    : new InvalidHandleError('stale-handle', handle, message);
+}
+
+/** What {@link checkSlotTable} needs of a pool. */
+export interface SlotTableState {
+  readonly dense: Int32Array;
+  readonly slots: Int32Array;
+  readonly size: number;
+  readonly capacity: number;
+  readonly indexBits: number;
+  readonly queueHead: number;
+  readonly queueTail: number;
+  readonly retired: number;
 }
 
 /**
- * Reports each violation of the slot table of a pool of `capacity` slots: `dense` and the
- * positions are not inverse permutations of `[0, capacity)` (so the free list would not be
- * acyclic, in range and disjoint from the live slots), or a slot's stored handle is negative or
- * does not name that slot. O(capacity).
+ * Reports each violation of the slot table of a pool: `dense[0..size)` holds distinct slots
+ * whose positions point back at them; every other slot is free (a queue link) or retired; the
+ * free queue, walked from its head, visits every free slot exactly once, in range, without a
+ * cycle, and ends at the tail; the retired count matches; every stored handle names its slot,
+ * with generation 0 exactly for retired slots. O(capacity).
  */
-export function checkSlotTable(
-  dense: Int32Array,
-  slots: Int32Array,
-  capacity: number,
-  indexMask: number,
-  report: (message: string) => void,
-): void {
-  for (let i = 0; i < capacity; i++) {
+export function checkSlotTable(pool: SlotTableState, report: (message: string) => void): void {
+  const { dense, slots, size, capacity, indexBits, queueHead, queueTail } = pool;
+  let free = 0;
+  let retired = 0;
+  for (let i = 0; i < size; i++) {
     const slot = dense[i];
-    const at = slots[(slot << SLOT_SHIFT) + POSITION];
     if (!(slot >= 0 && slot < capacity)) report(`dense[${i}] = ${slot} outside [0, ${capacity})`);
-    else if (at !== i) report(`position of slot ${slot} = ${at}, expected ${i}`);
-    const handle = slots[(i << SLOT_SHIFT) + HANDLE];
-    if (!(handle >= 0 && (handle & indexMask) === i))
-      report(`handle of slot ${i} = ${handle}, not a handle of slot ${i}`);
+    else if (slots[(slot << SLOT_SHIFT) + POSITION] !== i)
+      report(`position of live slot ${slot} = ${slots[(slot << SLOT_SHIFT) + POSITION]}, expected ${i}`);
   }
+  for (let s = 0; s < capacity; s++) {
+    const position = slots[(s << SLOT_SHIFT) + POSITION];
+    const handle = slots[(s << SLOT_SHIFT) + HANDLE];
+    if (!(handle >= 0 && handle % 2 ** indexBits === s)) {
+      report(`handle of slot ${s} = ${handle}, not a handle of slot ${s}`);
+      continue;
+    }
+    const generation = Math.floor(handle / 2 ** indexBits);
+    if (position === RETIRED) {
+      retired++;
+      if (generation !== 0) report(`retired slot ${s} has generation ${generation}, expected 0`);
+    } else if (position >= QUEUE_END && position - QUEUE_LINK < capacity) {
+      free++;
+      if (generation === 0) report(`free slot ${s} has generation 0, which is never issued`);
+    } else if (position >= 0 && position < size) {
+      if (dense[position] !== s) report(`live slot ${s} at position ${position}, but dense holds ${dense[position]}`);
+      if (generation === 0) report(`live slot ${s} has generation 0, which is never issued`);
+    } else {
+      report(`slot ${s} has position ${position}: neither live, free nor retired`);
+    }
+  }
+  if (size + free + retired !== capacity) {
+    report(`${size} live + ${free} free + ${retired} retired slots !== capacity ${capacity}`);
+  }
+  if (retired !== pool.retired) report(`${retired} retired slots found, ${pool.retired} counted`);
+  // Walk the queue: at most `free` steps, every step to a free slot, ending at the tail.
+  const seen = new Uint8Array(capacity);
+  let walked = 0;
+  let last = NO_SLOT;
+  for (let s = queueHead; s !== NO_SLOT; ) {
+    if (!(s >= 0 && s < capacity)) {
+      report(`free queue reaches slot ${s}, outside [0, ${capacity})`);
+      break;
+    }
+    if (seen[s]++) {
+      report(`free queue visits slot ${s} twice (a cycle)`);
+      break;
+    }
+    const position = slots[(s << SLOT_SHIFT) + POSITION];
+    if (!(position >= QUEUE_END && position - QUEUE_LINK < capacity)) {
+      report(`free queue reaches slot ${s}, which is not free (position ${position})`);
+      break;
+    }
+    walked++;
+    last = s;
+    s = position - QUEUE_LINK;
+  }
+  if (walked !== free) report(`free queue holds ${walked} slots, ${free} slots are free`);
+  if (walked > 0 && last !== queueTail) report(`free queue ends at slot ${last}, tail is ${queueTail}`);
+  if ((queueHead === NO_SLOT) !== (free === 0)) report(`free queue head ${queueHead} with ${free} free slots`);
 }

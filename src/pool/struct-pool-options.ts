@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInteger, checkOptions, describeValue } from '../errors.js';
+import { checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
 import { HAS_RESIZABLE_BUFFER, MAX_COLUMN_BYTES } from './column-buffer.js';
 import { MAX_POOL_CAPACITY } from './handle.js';
 import type { FieldLayout } from './schema.js';
@@ -31,14 +31,34 @@ export interface StructPoolOptions {
    * `alloc`; code that writes every field right after `alloc` (a particle spawn) can turn it off.
    */
   zeroOnAlloc?: boolean;
+  /**
+   * What a `free` does to a slot whose generation would wrap to 0 after its
+   * `2^generationBits - 1`th reuse. `'retire'` (default): the slot leaves service for good (counted
+   * in `stats().retiredSlots`), so a freed handle never validates again, at the cost of one slot
+   * per `2^generationBits - 1` frees (see the class docs). `'reuse'`: the slot goes back to the
+   * free queue at generation 1, so a handle held across `2^generationBits - 1` reuses of its slot
+   * would validate again; only for pools whose handles never leave your code (the bridge's
+   * `'slot'`-layout components use it: they hand out slots, never handles).
+   */
+  generationWrap?: GenerationWrap;
 }
+
+/** See {@link StructPoolOptions.generationWrap}. */
+export type GenerationWrap = 'retire' | 'reuse';
 
 /** Counters and sizes of a {@link StructPool}, from `stats()`. Counts are in slots. */
 export interface StructPoolStats {
   /** Live slots. */
   liveSlots: number;
-  /** `capacity - liveSlots`: slots free without growing. */
+  /** `capacity - liveSlots - retiredSlots`: the allocations possible without growing. */
   freeSlots: number;
+  /**
+   * Slots retired because their generations ran out (option `generationWrap: 'retire'`): never
+   * allocated again. With FIFO reuse a slot retires after `2^generationBits - 1` frees of it, so
+   * a pool retires one slot per `2^generationBits - 1` frees on average, and none before
+   * `(2^generationBits - 1) x N` frees when `N` slots are free.
+   */
+  retiredSlots: number;
   /** Slots the columns hold now. */
   capacity: number;
   /** Hard limit on `capacity`. */
@@ -71,6 +91,8 @@ export interface StructPoolStats {
   lengthTracking: boolean;
   /** The `zeroOnAlloc` option. */
   zeroOnAlloc: boolean;
+  /** The `generationWrap` option. */
+  generationWrap: GenerationWrap;
 }
 
 /** A {@link StructPool}'s validated options. */
@@ -79,6 +101,7 @@ export interface ResolvedStructPoolOptions {
   capacity: number;
   maxCapacity: number;
   zeroOnAlloc: boolean;
+  generationWrap: GenerationWrap;
   /** True when the pool can grow: its columns are length-tracking views over resizable buffers. */
   tracking: boolean;
 }
@@ -87,14 +110,18 @@ export interface ResolvedStructPoolOptions {
  * Validates a {@link StructPool}'s options against its parsed schema. O(fields).
  *
  * @throws TypeError for options of the wrong type, an unknown option, or a non-boolean
- *   `zeroOnAlloc`; RangeError for `capacity` outside `[1, maxCapacity]`, `maxCapacity` outside
+ *   `zeroOnAlloc`; RangeError for a `generationWrap` other than `'retire'` / `'reuse'`, for `capacity` outside `[1, maxCapacity]`, `maxCapacity` outside
  *   `[1, 2^24]`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
  */
 export function resolveStructPoolOptions(
   layout: readonly FieldLayout[],
   options: StructPoolOptions | undefined,
 ): ResolvedStructPoolOptions {
-  const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc']);
+  const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc', 'generationWrap']);
+  const generationWrap = checkOneOf('options.generationWrap', opts.generationWrap ?? 'retire', [
+    'retire',
+    'reuse',
+  ] as const);
   if (opts.zeroOnAlloc !== undefined && typeof opts.zeroOnAlloc !== 'boolean') {
     throw new TypeError(`options.zeroOnAlloc must be a boolean, got ${describeValue(opts.zeroOnAlloc)}`);
   }
@@ -122,5 +149,5 @@ export function resolveStructPoolOptions(
   const tracking = growable && HAS_RESIZABLE_BUFFER;
   if (growable && !tracking) capacity = maxCapacity; // no resizable buffers: never grow
 
-  return { capacity, maxCapacity, zeroOnAlloc: opts.zeroOnAlloc ?? true, tracking };
+  return { capacity, maxCapacity, zeroOnAlloc: opts.zeroOnAlloc ?? true, generationWrap, tracking };
 }

@@ -4,21 +4,26 @@
  *
  * @module
  */
-import { InvalidFreeError, NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, describeValue } from '../errors.js';
+import { NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, describeValue } from '../errors.js';
 import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
 import * as slotTable from './slot-table.js';
 import { checkSlotTable, initFreeSlots, rejectHandle } from './slot-table.js';
-import { resolveStructPoolOptions, type StructPoolOptions, type StructPoolStats } from './struct-pool-options.js';
+import {
+  resolveStructPoolOptions,
+  type GenerationWrap,
+  type StructPoolOptions,
+  type StructPoolStats,
+} from './struct-pool-options.js';
 
 /**
  * Module-local copies of imported constants for the hot paths: reading the imports there measured
  * 20% slower (bench/README.md, section Pools, "Things that moved these figures").
  */
-const { HANDLE, HANDLE_MASK, POSITION, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
+const { HANDLE, HANDLE_MASK, NO_SLOT, POSITION, QUEUE_END, QUEUE_LINK, RETIRED, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
 
-export type { StructPoolOptions, StructPoolStats } from './struct-pool-options.js';
+export type { GenerationWrap, StructPoolOptions, StructPoolStats } from './struct-pool-options.js';
 
 /** A view used to zero one slot of a column in as few stores as possible. */
 type ZeroView = Int32Array | Uint8Array;
@@ -28,6 +33,13 @@ type ZeroView = Int32Array | Uint8Array;
  * field (a column), indexed by slot. Records are named by {@link Handle}s: slot index plus a
  * generation that changes on every free, so a stale handle is detected instead of reading the
  * slot's next occupant.
+ *
+ * **The handle promise.** Once freed (by `free` or `clear`), a handle is never alive again:
+ * `isAlive` is false for it, `slotOf` and `free` throw, for the lifetime of the pool. A slot
+ * whose generation would wrap is retired instead of reused (see "Retirement" below). And a
+ * handle never equals its slot index (generations start at 1), so `fields.x[h]` written by
+ * mistake for `fields.x[pool.slotOf(h)]` reads `undefined` at once instead of working until
+ * the first reuse.
  *
  * ```ts
  * const particles = new StructPool({ x: 'f32', y: 'f32', vel: ['f32', 2], color: 'u32' },
@@ -39,25 +51,35 @@ type ZeroView = Int32Array | Uint8Array;
  * particles.free(h);
  * ```
  *
- * **Free list.** The live slots are packed at the front of {@link StructPool.dense}
- * (`dense[0..size)`) and the free slots fill the rest (`dense[size..capacity)`): the tail of the
- * dense array *is* the free list, a stack in a typed array. A private slot table (one
- * `Int32Array`, two entries a slot) gives each slot's position in `dense` and its current
- * handle. `alloc` takes `dense[size]` and returns the stored handle; `free` checks the handle
- * against the stored one (one comparison rejects stale, double and garbage frees), swaps the
- * slot with the last live one, bumps the stored handle's generation and shrinks `size`. Both
- * O(1), no allocation. The most recently freed slot is reused first (LIFO, cache-warm).
- * Source: the sparse/dense set of Briggs and Torczon, "An efficient representation for sparse
- * sets" (1993), as used by bitECS `EntityIndex.ts`, with a generation per slot as in bitECS
- * and Rust `slotmap`; keeping the whole handle rather than the bare generation saves packing
- * it in `alloc` and unpacking it in `free`.
+ * **Free queue.** The live slots are packed at the front of {@link StructPool.dense}
+ * (`dense[0..size)`). A private slot table (one `Int32Array`, two entries a slot) gives each
+ * live slot's position in `dense` and its current handle; the free slots form a FIFO queue
+ * linked through the same table. `alloc` takes the queue's head (the slot free the longest),
+ * appends it to `dense` and returns its stored handle; `free` checks the handle against the
+ * stored one (one comparison rejects stale, double and garbage frees), swaps the slot with the
+ * last live one, bumps the stored handle's generation and appends the slot to the queue's
+ * tail. Both O(1), no allocation. Source: the sparse/dense set of Briggs and Torczon, "An
+ * efficient representation for sparse sets" (1993), as used by bitECS `EntityIndex.ts`, with a
+ * generation per slot as in bitECS and Rust `slotmap`, and FIFO (delayed) reuse as bitECS 0.3
+ * and becsy recycle entity ids; the layout is in `slot-table.ts`.
  *
  * **Handles.** `indexBits = ceil(log2(maxCapacity))` low bits hold the slot, the
  * `generationBits = 31 - indexBits` bits above hold the slot's generation (see `handle.ts`),
- * so a slot never spills into the generation and a handle stays a V8 small integer. `free` and
- * `clear` bump the generation, which wraps to 0 after `2^generationBits` frees of one slot: a
- * handle kept across exactly that many reuses would look alive again (32768 reuses with
- * `maxCapacity` 65536; 128 at the largest `maxCapacity`, 2^24).
+ * so a slot never spills into the generation and a handle stays a V8 small integer.
+ * Generations run from 1 to `2^generationBits - 1`; `free` and `clear` bump them.
+ *
+ * **Retirement, and what the promise costs.** A free that would wrap a slot's generation back
+ * to 0 retires the slot instead: it is never allocated again (`stats().retiredSlots` counts
+ * them; `freeSlots` and the capacity left shrink by one). Because reuse is FIFO, every free slot
+ * takes its turn: with `N` slots free, a slot comes round again only after `N` frees, so no slot
+ * retires before `(2^generationBits - 1) x N` frees, and afterwards the pool loses one slot per
+ * `2^generationBits - 1` frees on average. Figures: `maxCapacity` 65536 (15 generation bits)
+ * loses one slot per 32767 frees; 2^20 (11 bits, `EntityPool`'s default) one per 2047; 2^24 (7
+ * bits) one per 127. A growable pool grows past retired slots up to `maxCapacity`; a full one
+ * throws `OutOfMemoryError` (the message counts retired slots). Give a pool that frees millions
+ * of records over its life a `maxCapacity` well above its live count, or, for a pool whose
+ * handles never leave your code, option `generationWrap: 'reuse'` (slots wrap to generation 1;
+ * no retirement, no promise).
  *
  * **Zeroing.** By default `alloc` zeroes the new slot's fields, so a record always starts at 0
  * whatever its slot held before; option `zeroOnAlloc: false` skips that (see
@@ -78,8 +100,9 @@ type ZeroView = Int32Array | Uint8Array;
  *
  * **Errors** (DESIGN.md policy): wrong types throw `TypeError`, out-of-domain numbers
  * `RangeError`; a full pool throws {@link OutOfMemoryError} from `alloc` and makes `tryAlloc`
- * return `NULL_HANDLE` (-1); freeing what is not live throws {@link InvalidFreeError}. A call
- * that throws leaves the pool unchanged (except the `failedAllocCount` counter of a full pool).
+ * return `NULL_HANDLE` (-1); freeing what is not live throws `InvalidFreeError`, looking up
+ * (`slotOf`) what is not live throws `InvalidHandleError`. A call that throws leaves the pool
+ * unchanged (except the `failedAllocCount` counter of a full pool).
  */
 export class StructPool<const S extends Schema> {
   // Fields set in the constructor are `declare`d: see bench/README.md, section Pools, "Things
@@ -104,6 +127,8 @@ export class StructPool<const S extends Schema> {
   declare readonly bytesPerSlot: number;
   /** Whether `alloc` zeroes the new slot's fields (option `zeroOnAlloc`). */
   declare readonly zeroOnAlloc: boolean;
+  /** Option `generationWrap`: `'retire'` (the default: the handle promise holds) or `'reuse'`. */
+  declare readonly generationWrap: GenerationWrap;
 
   declare private readonly indexMask: number;
   declare private readonly generationMask: number;
@@ -116,16 +141,24 @@ export class StructPool<const S extends Schema> {
   declare private denseBuffer: ArrayBuffer;
   declare private denseArray: Int32Array;
   /**
-   * The slot table, `SLOT_STRIDE` int32s per slot: `slots[(slot << SLOT_SHIFT) + POSITION]` is
-   * the slot's index in `dense` (live iff `< size`), `slots[(slot << SLOT_SHIFT) + HANDLE]` the
-   * handle of its current occupant (live slot) or of its next one (free slot). Storing the whole
-   * handle, not just the generation, lets `free` validate with one comparison and lets `alloc`
-   * return it without packing.
+   * The slot table, `SLOT_STRIDE` int32s per slot (layout in `slot-table.ts`):
+   * `slots[(slot << SLOT_SHIFT) + POSITION]` is a live slot's index in `dense` (live iff
+   * `< size`), or a free slot's free-queue link, or `RETIRED`; `slots[(slot << SLOT_SHIFT) +
+   * HANDLE]` the handle of its current occupant (live slot) or of its next one (free slot).
+   * Storing the whole handle, not just the generation, lets `free` validate with one comparison
+   * and lets `alloc` return it without packing.
    */
   declare private slots: Int32Array;
+  /** `2^generationBits`-wrap policy: true for `'retire'`. */
+  declare private readonly retire: boolean;
   private live = 0;
+  /** First slot of the free queue (the next `alloc` takes it), `NO_SLOT` (-1) when empty. */
+  private queueHead = NO_SLOT;
+  /** Last slot of the free queue (`free` appends after it); meaningless when the queue is empty. */
+  private queueTail = NO_SLOT;
   declare private slotCapacity: number;
   private peakSize = 0;
+  private retiredCount = 0;
   private freeCount = 0;
   private clearedCount = 0;
   private failedAllocCount = 0;
@@ -143,7 +176,7 @@ export class StructPool<const S extends Schema> {
    */
   constructor(schema: S, options?: StructPoolOptions) {
     const layout = parseSchema(schema);
-    const { capacity, maxCapacity, zeroOnAlloc, tracking } = resolveStructPoolOptions(layout, options);
+    const { capacity, maxCapacity, zeroOnAlloc, generationWrap, tracking } = resolveStructPoolOptions(layout, options);
     const handles = handleLayoutFor(maxCapacity);
     // Growable pools define their first two properties in the other order: a hidden class of
     // their own (bench/README.md, section Pools).
@@ -163,6 +196,8 @@ export class StructPool<const S extends Schema> {
     this.generationStep = (2 ** handles.indexBits) | 0; // <= 2^24; `| 0` as for the masks above
     this.slotCapacity = capacity;
     this.zeroOnAlloc = zeroOnAlloc;
+    this.generationWrap = generationWrap;
+    this.retire = generationWrap === 'retire';
 
     const fields: Record<string, AnyColumn> = {};
     this.buffers = [];
@@ -185,7 +220,9 @@ export class StructPool<const S extends Schema> {
     this.denseBuffer = makeColumnBuffer(4 * capacity, 4 * maxCapacity);
     this.denseArray = new Int32Array(this.denseBuffer);
     this.slots = new Int32Array(capacity * SLOT_STRIDE);
-    initFreeSlots(this.denseArray, this.slots, 0, capacity);
+    initFreeSlots(this.slots, 0, capacity, this.generationStep);
+    this.queueHead = 0;
+    this.queueTail = capacity - 1;
   }
 
   /** Live slots (the same as {@link StructPool.liveSlots}; the name iteration loops use). */
@@ -198,9 +235,14 @@ export class StructPool<const S extends Schema> {
     return this.live;
   }
 
-  /** Free slots: `capacity - liveSlots`, the allocations possible without growing. */
+  /** Free slots: `capacity - liveSlots - retiredSlots`, the allocations possible without growing. */
   get freeSlots(): number {
-    return this.slotCapacity - this.live;
+    return this.slotCapacity - this.live - this.retiredCount;
+  }
+
+  /** Slots retired because their generations ran out (see the class docs); never allocated again. */
+  get retiredSlots(): number {
+    return this.retiredCount;
   }
 
   /** Slots the columns hold now (`size` of them live). */
@@ -210,7 +252,7 @@ export class StructPool<const S extends Schema> {
 
   /**
    * The live slots packed in `dense[0..size)`, in no particular order (the rest of the array is
-   * the free list: do not write to it; `check()` detects it). Iterate
+   * unused: do not write to `dense`; `check()` detects a changed live entry). Iterate
    * `for (let i = pool.size - 1; i >= 0; i--) { const s = pool.dense[i]; ... }`.
    *
    * Iteration contract under removal: `free` swap-removes. Freeing the slot at position `i`
@@ -235,15 +277,22 @@ export class StructPool<const S extends Schema> {
    */
   alloc(): Handle {
     const size = this.live;
-    // One test covers both rare cases: `peakSize <= capacity`, so a full pool also has
-    // `size === peakSize`. In steady state (`size < peakSize`) it is the only test.
-    if (size >= this.peakSize && !this.raisePeak(size)) return this.throwFull();
-    const slot = this.denseArray[size];
-    // The slot's POSITION is `size` already: dense and the positions are inverse permutations.
+    let slot = this.queueHead;
+    // One test covers both rare cases (an empty queue: `slot` is -1; a new peak: `peakSize -
+    // size - 1` is negative), so steady state pays one branch.
+    if ((slot | (this.peakSize - size - 1)) < 0) {
+      slot = this.prepareAlloc(size);
+      if (slot < 0) return this.throwFull();
+    }
+    const slots = this.slots;
+    const entry = slot << SLOT_SHIFT;
+    this.queueHead = slots[entry + POSITION] - QUEUE_LINK; // QUEUE_END gives NO_SLOT
+    slots[entry + POSITION] = size;
+    this.denseArray[size] = slot;
     this.live = size + 1;
     // `=== true`, not a truthiness test: bench/README.md, section Pools.
     if (this.zeroOnAlloc === true) this.zeroSlot(slot);
-    return this.slots[(slot << SLOT_SHIFT) + HANDLE];
+    return slots[entry + HANDLE];
   }
 
   /**
@@ -252,27 +301,36 @@ export class StructPool<const S extends Schema> {
    */
   tryAlloc(): Handle {
     const size = this.live;
-    if (size >= this.peakSize && !this.raisePeak(size)) {
-      this.failedAllocCount++;
-      return NULL_HANDLE;
+    let slot = this.queueHead;
+    if ((slot | (this.peakSize - size - 1)) < 0) {
+      slot = this.prepareAlloc(size);
+      if (slot < 0) {
+        this.failedAllocCount++;
+        return NULL_HANDLE;
+      }
     }
-    const slot = this.denseArray[size];
+    const slots = this.slots;
+    const entry = slot << SLOT_SHIFT;
+    this.queueHead = slots[entry + POSITION] - QUEUE_LINK;
+    slots[entry + POSITION] = size;
+    this.denseArray[size] = slot;
     this.live = size + 1;
     if (this.zeroOnAlloc === true) this.zeroSlot(slot); // `=== true`: as in alloc()
-    return this.slots[(slot << SLOT_SHIFT) + HANDLE];
+    return slots[entry + HANDLE];
   }
 
   /**
-   * Frees the record named by `handle`: its slot goes back to the free list and its generation
-   * is bumped, so `handle` (and every copy of it) is dead from now on. O(1), allocates nothing.
-   * Swap-removes from `dense` (see {@link StructPool.dense} for iteration).
+   * Frees the record named by `handle`: its generation is bumped, so `handle` (and every copy of
+   * it) is dead for good, and its slot joins the tail of the free queue (or retires, when its
+   * generations ran out: see the class docs). O(1), allocates nothing. Swap-removes from `dense`
+   * (see {@link StructPool.dense} for iteration).
    *
    * @param handle - a live handle of this pool.
    * @throws TypeError when `handle` is not a number.
    * @throws RangeError when `handle` is not an integer in `[0, 2^31)` (NaN, -1, 1.5, 2^31).
    * @throws InvalidFreeError `'out-of-range'` when its slot is `>= capacity`; `'double-free'`
-   *   when it was freed and its slot has not been reused; `'stale-handle'` when its slot was
-   *   reused since, or it was never issued. The pool is unchanged.
+   *   when it was freed and its slot has not been reused since; `'stale-handle'` when its slot
+   *   was reused since, or it was never issued. The pool is unchanged.
    */
   free(handle: Handle): void {
     // Validation: the slot table holds each slot's current handle, and handles are int32s in
@@ -292,13 +350,21 @@ export class StructPool<const S extends Schema> {
           const lastSlot = dense[last];
           dense[at] = lastSlot;
           slots[(lastSlot << SLOT_SHIFT) + POSITION] = at;
-          dense[last] = slot;
-          slots[entry + POSITION] = last;
-          // `| 0` wraps to int32 (exact: both terms are below 2^31), `& HANDLE_MASK` drops the
-          // carry out of the top generation bit: the generation wraps to 0.
-          slots[entry + HANDLE] = ((handle + this.generationStep) | 0) & HANDLE_MASK;
           this.live = last;
           this.freeCount++;
+          // `| 0` wraps to int32 (exact: both terms are below 2^31), `& HANDLE_MASK` drops the
+          // carry out of the top generation bit: past the last generation it reads 0.
+          const next = ((handle + this.generationStep) | 0) & HANDLE_MASK;
+          if (next >= this.generationStep) {
+            slots[entry + HANDLE] = next;
+            slots[entry + POSITION] = QUEUE_END;
+            // Append to the free queue (FIFO).
+            if (this.queueHead < 0) this.queueHead = slot;
+            else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
+            this.queueTail = slot;
+          } else {
+            this.wrapGeneration(slot, next);
+          }
           return;
         }
       }
@@ -324,9 +390,10 @@ export class StructPool<const S extends Schema> {
    * The column index (slot) of a live handle, for `pool.fields.x[slot]`. O(1).
    *
    * @throws TypeError / RangeError for garbage, as {@link StructPool.free}.
-   * @throws InvalidFreeError `'out-of-range'` when the slot bits are `>= capacity`, and
-   *   `'stale-handle'` for any handle that is not live (freed, reused, never issued), so a dead
-   *   handle can never read another record's data.
+   * @throws InvalidHandleError (a subclass of `InvalidFreeError`, for code written before lookups
+   *   had their own error) `'out-of-range'` when the slot bits are `>= capacity`, and
+   *   `'stale-handle'` for any handle that is not live (freed, reused, retired, never issued), so
+   *   a dead handle can never read another record's data.
    */
   slotOf(handle: Handle): number {
     return this.liveSlot(handle);
@@ -385,18 +452,30 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * Frees every record and bumps the generation of each slot that was live, so every handle
-   * issued before is dead. Capacity is kept. O(size); allocates nothing.
+   * Frees every record: bumps the generation of each slot that was live (so every handle issued
+   * before is dead for good) and appends those slots to the free queue in `dense` order (or
+   * retires them, as `free` does). Capacity is kept. O(size); allocates nothing.
    */
   clear(): void {
     const dense = this.denseArray;
     const slots = this.slots;
     const step = this.generationStep;
-    for (let i = 0; i < this.live; i++) {
-      const entry = (dense[i] << SLOT_SHIFT) + HANDLE;
-      slots[entry] = ((slots[entry] + step) | 0) & HANDLE_MASK; // as in free()
+    const n = this.live;
+    for (let i = 0; i < n; i++) {
+      const slot = dense[i];
+      const entry = slot << SLOT_SHIFT;
+      const next = ((slots[entry + HANDLE] + step) | 0) & HANDLE_MASK; // as in free()
+      if (next >= step) {
+        slots[entry + HANDLE] = next;
+        slots[entry + POSITION] = QUEUE_END;
+        if (this.queueHead < 0) this.queueHead = slot;
+        else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
+        this.queueTail = slot;
+      } else {
+        this.wrapGeneration(slot, next);
+      }
     }
-    this.clearedCount += this.live;
+    this.clearedCount += n;
     this.live = 0;
     this.peakSize = 0;
   }
@@ -413,11 +492,12 @@ export class StructPool<const S extends Schema> {
     }
     const s = into ?? ({} as StructPoolStats);
     s.liveSlots = this.live;
-    s.freeSlots = this.slotCapacity - this.live;
+    s.freeSlots = this.slotCapacity - this.live - this.retiredCount;
+    s.retiredSlots = this.retiredCount;
     s.capacity = this.slotCapacity;
     s.maxCapacity = this.maxCapacity;
     s.size = this.live;
-    s.free = this.slotCapacity - this.live;
+    s.free = this.slotCapacity - this.live - this.retiredCount;
     s.peakSize = this.peakSize;
     s.allocCount = this.freeCount + this.clearedCount + this.live;
     s.freeCount = this.freeCount;
@@ -430,17 +510,19 @@ export class StructPool<const S extends Schema> {
     s.generationBits = this.generationBits;
     s.lengthTracking = this.lengthTracking;
     s.zeroOnAlloc = this.zeroOnAlloc;
+    s.generationWrap = this.generationWrap;
     return s;
   }
 
   /**
    * Validates every invariant; O(capacity + fields). Throws a `CorruptionError` listing every
    * violation found:
-   * `dense` and the slot table's positions are inverse permutations of `[0, capacity)` (so the
-   * free list is acyclic, in range and disjoint from the live slots); `0 <= size <= capacity <=
-   * maxCapacity`; every slot's stored handle is in `[0, 2^31)` and names that slot (so its
-   * generation is `<= 2^generationBits - 1`); every column has `capacity * n` elements;
-   * `size <= peakSize <= capacity`.
+   * `dense[0..size)` holds distinct live slots whose positions point back at them; every other
+   * slot is free or retired; the free queue visits every free slot exactly once, in range,
+   * without a cycle, and ends at its tail; the retired count matches (and is 0 with
+   * `generationWrap: 'reuse'`); `0 <= size <= capacity <= maxCapacity`; every slot's stored
+   * handle is in `[0, 2^31)` and names that slot, with generation 0 exactly for retired slots;
+   * every column has `capacity * n` elements; `size <= peakSize <= capacity`.
    */
   check(): void {
     const v = new Violations('StructPool');
@@ -455,7 +537,22 @@ export class StructPool<const S extends Schema> {
     if (slots.length !== cap * SLOT_STRIDE) {
       fail(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
     }
-    checkSlotTable(this.denseArray, slots, cap, this.indexMask, fail);
+    if (size >= 0 && size <= cap && slots.length === cap * SLOT_STRIDE) {
+      checkSlotTable(
+        {
+          dense: this.denseArray,
+          slots,
+          size,
+          capacity: cap,
+          indexBits: this.indexBits,
+          queueHead: this.queueHead,
+          queueTail: this.queueTail,
+          retired: this.retiredCount,
+        },
+        fail,
+      );
+    }
+    if (!this.retire && this.retiredCount !== 0) fail(`${this.retiredCount} slots retired under generationWrap 'reuse'`);
     for (const f of this.layout) {
       const column = (this.fields as Record<string, AnyColumn>)[f.name];
       if (column.length !== cap * f.elementsPerSlot) {
@@ -490,22 +587,46 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * The rare part of `alloc` when `size` reaches `peakSize` (`size === peakSize`): grows the pool
-   * if it is full, then records the new peak. Returns false, changing nothing, when the pool is
-   * full and cannot grow. Cold path.
+   * The rare part of `alloc`: the free queue is empty (grow the pool when it can) or `size`
+   * reaches `peakSize` (record the new peak). Returns the slot to take, or -1, changing nothing,
+   * when the queue is empty and the pool cannot grow. Cold path.
    */
-  private raisePeak(size: number): boolean {
-    if (size === this.slotCapacity && !this.grow()) return false;
-    this.peakSize = size + 1;
-    return true;
+  private prepareAlloc(size: number): number {
+    if (this.queueHead < 0 && !this.grow()) return NO_SLOT;
+    if (size >= this.peakSize) this.peakSize = size + 1;
+    return this.queueHead;
+  }
+
+  /**
+   * The rare part of `free` and `clear`: `slot`'s generation ran out (`next`, its bumped handle,
+   * has generation 0). `'retire'`: the slot leaves service (its handle is the bare slot index,
+   * generation 0, which no handle has). `'reuse'`: it joins the free queue at generation 1.
+   */
+  private wrapGeneration(slot: number, next: number): void {
+    const slots = this.slots;
+    const entry = slot << SLOT_SHIFT;
+    if (this.retire) {
+      slots[entry + HANDLE] = next;
+      slots[entry + POSITION] = RETIRED;
+      this.retiredCount++;
+      return;
+    }
+    slots[entry + HANDLE] = next + this.generationStep;
+    slots[entry + POSITION] = QUEUE_END;
+    if (this.queueHead < 0) this.queueHead = slot;
+    else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
+    this.queueTail = slot;
   }
 
   /** Counts the failure and throws the OutOfMemoryError of a full pool. Cold path. */
   private throwFull(): never {
     this.failedAllocCount++;
+    const retired = this.retiredCount;
+    const retiredNote =
+      retired === 0 ? '' : ` (${retired} of them retired: their generations ran out, see StructPool's docs)`;
     throw new OutOfMemoryError(
-      this.live >= this.maxCapacity
-        ? `StructPool is full: all ${this.maxCapacity} slots are live; raise options.maxCapacity (at most ${MAX_POOL_CAPACITY})`
+      this.slotCapacity >= this.maxCapacity
+        ? `StructPool is full: all ${this.maxCapacity} slots are live or retired, ${this.live} live${retiredNote}; raise options.maxCapacity (at most ${MAX_POOL_CAPACITY})`
         : `StructPool could not grow past ${this.slotCapacity} slots (maxCapacity ${this.maxCapacity}): the runtime refused the memory`,
       1,
       'slots',
@@ -539,7 +660,8 @@ export class StructPool<const S extends Schema> {
   /**
    * Doubles the capacity (capped at `maxCapacity`). Returns false when already at
    * `maxCapacity`, or when the runtime cannot commit the memory (every buffer is restored, the
-   * pool is unchanged). New slots are free and zero; handles, values and views are kept.
+   * pool is unchanged). New slots join the free queue's tail, zero; handles, values and views
+   * are kept.
    */
   private grow(): boolean {
     const oldCap = this.slotCapacity;
@@ -558,7 +680,10 @@ export class StructPool<const S extends Schema> {
     // The columns, then dense (4 bytes a slot); the runtime may refuse: then the pool is full.
     const bytesPerSlot = [...this.layout.map((f) => f.bytesPerSlot), 4];
     if (!resizeColumnBuffers([...this.buffers, this.denseBuffer], bytesPerSlot, oldCap, newCap)) return false;
-    initFreeSlots(this.denseArray, slots, oldCap, newCap);
+    initFreeSlots(slots, oldCap, newCap, this.generationStep);
+    if (this.queueHead < 0) this.queueHead = oldCap;
+    else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + oldCap;
+    this.queueTail = newCap - 1;
     this.slots = slots;
     this.slotCapacity = newCap;
     this.growCount++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidFreeError, ObjectPool, OutOfMemoryError } from '../../src/index.ts';
+import { DEFAULT_MAX_RETAINED, InvalidFreeError, ObjectPool, OutOfMemoryError } from '../../src/index.ts';
 import { countGc } from '../support/gc.ts';
 
 interface Item {
@@ -345,5 +345,132 @@ describe('ObjectPool: error policy', () => {
       expect(pool.stats()).toEqual(before);
       pool.check();
     }
+  });
+});
+
+describe('ObjectPool: memory held after a spike', () => {
+  it('by default keeps at most DEFAULT_MAX_RETAINED (10,000) free items after a spike of 30,000', () => {
+    const pool = makePool();
+    expect(pool.maxRetained).toBe(DEFAULT_MAX_RETAINED);
+    expect(DEFAULT_MAX_RETAINED).toBe(10_000);
+    const spike: Item[] = [];
+    for (let i = 0; i < 30_000; i++) spike.push(pool.acquire());
+    for (const item of spike) pool.release(item);
+    expect(pool.stats()).toMatchObject({ liveItems: 0, freeItems: 10_000, droppedCount: 20_000 });
+    expect(makePool({ capacity: 50 }).maxRetained).toBe(50); // capped at capacity
+    pool.check();
+  });
+
+  it('trim(keep) forgets free items down to keep; they become foreign', () => {
+    const pool = makePool({ maxRetained: 100 });
+    const items: Item[] = [];
+    for (let i = 0; i < 60; i++) items.push(pool.acquire());
+    for (const item of items) pool.release(item);
+    expect(pool.trim(10)).toBe(50);
+    expect(pool.stats()).toMatchObject({ liveItems: 0, freeItems: 10, droppedCount: 50 });
+    const kept = new Set<Item>();
+    for (let i = 0; i < 10; i++) kept.add(pool.acquire());
+    const forgotten = items.filter((item) => !kept.has(item));
+    expect(forgotten).toHaveLength(50);
+    for (const item of forgotten) expect(() => pool.release(item)).toThrow(expect.objectContaining({ reason: 'foreign' }));
+    for (const item of kept) pool.release(item);
+    expect(pool.trim()).toBe(10);
+    expect(pool.freeItems).toBe(0);
+    expect(pool.trim()).toBe(0);
+    pool.check();
+    for (const bad of [-1, 1.5, Number.NaN, 101, 2 ** 24 + 1]) {
+      expectUnchangedAfterThrow((p) => p.trim(bad));
+    }
+    expect(() => pool.trim('1' as unknown as number)).toThrow(TypeError);
+  });
+
+  it('setMaxRetained lowers (or raises) the cap later and trims to it', () => {
+    const pool = makePool({ capacity: 1000 });
+    const items: Item[] = [];
+    for (let i = 0; i < 300; i++) items.push(pool.acquire());
+    for (const item of items) pool.release(item);
+    expect(pool.setMaxRetained(100)).toBe(200);
+    expect(pool.stats()).toMatchObject({ freeItems: 100, maxRetained: 100 });
+    const again: Item[] = [];
+    for (let i = 0; i < 300; i++) again.push(pool.acquire());
+    for (const item of again) pool.release(item);
+    expect(pool.freeItems).toBe(100); // the new cap holds for later releases
+    expect(pool.setMaxRetained(500)).toBe(0);
+    expect(pool.maxRetained).toBe(500);
+    pool.check();
+    expect(() => pool.setMaxRetained(1001)).toThrow(RangeError);
+    expect(() => pool.setMaxRetained(-1)).toThrow(RangeError);
+    expect(pool.maxRetained).toBe(500);
+  });
+});
+
+describe('ObjectPool: callbacks that re-enter', () => {
+  it('a create that acquires from its own pool throws at once; the pool never passes its capacity', () => {
+    let pool: ObjectPool<{ n: number }>;
+    let nested: unknown;
+    pool = new ObjectPool({
+      capacity: 2,
+      create: () => {
+        try {
+          pool.acquire();
+        } catch (e) {
+          nested = e;
+        }
+        return { n: 0 };
+      },
+    });
+    pool.acquire();
+    pool.acquire();
+    expect(nested).toBeInstanceOf(Error);
+    expect((nested as Error).message).toMatch(/inside options\.create/);
+    expect(pool.stats()).toMatchObject({ liveItems: 2, freeItems: 0, createdCount: 2 });
+    expect(pool.tryAcquire()).toBeUndefined();
+    pool.check();
+  });
+
+  it('a create whose nested acquire escapes leaves the pool unchanged; prefill from create throws too', () => {
+    let pool: ObjectPool<{ n: number }>;
+    let mode: 'acquire' | 'tryAcquire' | 'prefill' = 'acquire';
+    pool = new ObjectPool({
+      capacity: 4,
+      create: () => {
+        if (mode === 'acquire') pool.acquire();
+        else if (mode === 'tryAcquire') pool.tryAcquire();
+        else pool.prefill(1);
+        return { n: 0 };
+      },
+    });
+    for (const m of ['acquire', 'tryAcquire', 'prefill'] as const) {
+      mode = m;
+      expect(() => pool.acquire()).toThrow(/inside options\.create/);
+      expect(pool.stats()).toMatchObject({ liveItems: 0, freeItems: 0, createdCount: 0, acquireCount: 0 });
+      pool.check();
+    }
+  });
+
+  it('a reset that acquires, releases other items and trims works; counters stay honest', () => {
+    let pool: ObjectPool<Item>;
+    let next = 0;
+    const others: Item[] = [];
+    pool = new ObjectPool<Item>({
+      capacity: 8,
+      maxRetained: 8,
+      create: () => ({ id: next++, value: 0 }),
+      reset: (item) => {
+        item.value = 0;
+        if (item.id === 0) {
+          others.push(pool.acquire());
+          pool.release(others.shift() as Item);
+          pool.trim(1);
+        }
+      },
+    });
+    const a = pool.acquire();
+    const b = pool.acquire();
+    pool.release(b);
+    pool.release(a); // reset(a) acquires b again, releases it, trims
+    expect(pool.liveItems).toBe(0);
+    expect(pool.freeItems).toBeLessThanOrEqual(2);
+    expectHonest(pool);
   });
 });

@@ -46,6 +46,23 @@ function expectUnchangedAfterThrow(fail: (pool: StructPool<typeof SCHEMA>, state
   expect(a.pool.fields.x[a.pool.slotOf(a.live[0])]).toBe(3.5);
 }
 
+/**
+ * Allocates until a handle lands on `slot` (FIFO reuse takes every other free slot first), frees
+ * the others again, and returns that handle.
+ */
+function allocOnSlot(pool: StructPool<any>, slot: number): Handle {
+  const others: Handle[] = [];
+  for (let i = 0; i <= pool.capacity; i++) {
+    const h = pool.alloc();
+    if (pool.slotOf(h) === slot) {
+      for (const o of others) pool.free(o);
+      return h;
+    }
+    others.push(h);
+  }
+  throw new Error(`slot ${slot} never came back`);
+}
+
 const GARBAGE: [string, unknown, 'TypeError' | 'RangeError'][] = [
   ['NaN', NaN, 'RangeError'],
   ['-1 (NULL_HANDLE)', -1, 'RangeError'],
@@ -87,14 +104,14 @@ describe('StructPool: allocator cases', () => {
     pool.fields.x[pool.slotOf(h)] = 1;
     const slot = pool.slotOf(h);
     pool.free(h);
-    const g = pool.alloc();
-    expect(pool.slotOf(g)).toBe(slot); // same slot (LIFO reuse)
+    const g = allocOnSlot(pool, slot); // same slot (after the other free slots: FIFO reuse)
     expect(g).not.toBe(h);
     expect(pool.fields.x[pool.slotOf(g)]).toBe(0); // zeroed on alloc
     pool.fields.x[pool.slotOf(g)] = 2;
     expect(pool.isAlive(h)).toBe(false);
     expect(pool.isAlive(g)).toBe(true);
-    expect(() => pool.slotOf(h)).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'stale-handle' }));
+    expect(() => pool.slotOf(h)).toThrow(expect.objectContaining({ name: 'InvalidHandleError', reason: 'stale-handle' }));
+    expect(() => pool.slotOf(h)).toThrow(InvalidFreeError); // code written against the old error still catches it
     expect(() => pool.free(h)).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'stale-handle' }));
     expect(pool.fields.x[pool.slotOf(g)]).toBe(2);
     pool.check();
@@ -173,9 +190,10 @@ describe('StructPool: allocator cases', () => {
     // Cycle one slot past its generation range: slot bits stay the same, handles stay < 2^31.
     const tiny = new StructPool({ x: 'u8' }, { capacity: 1, maxCapacity: MAX_POOL_CAPACITY });
     const first = tiny.alloc();
+    expect(first).toBe(2 ** 24); // slot 0, generation 1: never the bare slot index
     const seen = new Set<Handle>([first]);
     tiny.free(first);
-    for (let i = 1; i < 2 ** 7; i++) {
+    for (let i = 2; i < 2 ** 7; i++) {
       const h = tiny.alloc();
       expect(h & (2 ** 24 - 1)).toBe(0);
       expect(h).toBeGreaterThanOrEqual(0);
@@ -184,9 +202,14 @@ describe('StructPool: allocator cases', () => {
       seen.add(h);
       tiny.free(h);
     }
-    expect(seen.size).toBe(128);
-    // The 129th occupant wraps to generation 0: documented ABA limit.
-    expect(tiny.alloc()).toBe(first);
+    expect(seen.size).toBe(127); // generations 1..127
+    // The 127th free would wrap the generation to 0: the slot retires instead of reissuing `first`.
+    expect(tiny.stats()).toMatchObject({ retiredSlots: 1, liveSlots: 0, freeSlots: 0, capacity: 1 });
+    const next = tiny.alloc(); // the pool grows past the retired slot
+    expect(tiny.slotOf(next)).toBe(1);
+    expect(next).toBe(2 ** 24 + 1);
+    expect(tiny.isAlive(first)).toBe(false);
+    expect(tiny.stats()).toMatchObject({ retiredSlots: 1, liveSlots: 1, capacity: 2, growCount: 1 });
     tiny.check();
   });
 });
@@ -205,7 +228,7 @@ describe('StructPool: behaviour', () => {
     f.flags[s] = 255;
     f.hp.fill(-7, s * 3, s * 3 + 3);
     pool.free(h);
-    const g = pool.alloc();
+    const g = allocOnSlot(pool, s);
     expect(pool.slotOf(g)).toBe(s);
     for (const name of Object.keys(SCHEMA) as (keyof typeof SCHEMA)[]) {
       const n = Array.isArray(SCHEMA[name]) ? (SCHEMA[name] as readonly [string, number])[1] : 1;
@@ -220,7 +243,7 @@ describe('StructPool: behaviour', () => {
     raw.fields.x[s] = 5;
     raw.fields.v[s * 3 + 2] = 9;
     raw.free(h);
-    const g = raw.alloc();
+    const g = allocOnSlot(raw, s);
     expect(raw.slotOf(g)).toBe(s);
     expect(raw.fields.x[s]).toBe(5);
     expect(raw.fields.v[s * 3 + 2]).toBe(9);
@@ -266,10 +289,11 @@ describe('StructPool: behaviour', () => {
   });
 
   it('handleOf(slotOf(h)) === h for live handles; handleOf of a free slot throws RangeError', () => {
-    const { pool, live } = pooled();
+    const { pool, live, dead } = pooled();
     for (const h of live) expect(pool.handleOf(pool.slotOf(h))).toBe(h);
     for (let i = 0; i < pool.size; i++) expect(pool.isAlive(pool.handleOf(pool.dense[i]))).toBe(true);
-    const freeSlot = pool.dense[pool.size];
+    const freeSlot = dead[0] & 63;
+    expect(pool.isAlive(dead[0])).toBe(false);
     expect(() => pool.handleOf(freeSlot)).toThrow(RangeError);
     expect(() => pool.handleOf(pool.capacity)).toThrow(RangeError);
     expect(() => pool.handleOf('1' as unknown as number)).toThrow(TypeError);
@@ -433,7 +457,7 @@ describe('StructPool: error policy', () => {
     expect(pool.isAlive(value)).toBe(false);
   });
 
-  it('stale, double and out-of-range handles throw InvalidFreeError with their reason, unchanged', () => {
+  it('stale, double and out-of-range handles throw InvalidFreeError (frees) or InvalidHandleError (lookups) with their reason, unchanged', () => {
     expectUnchangedAfterThrow((pool, s) => pool.free(s.dead[0]));
     expectUnchangedAfterThrow((pool, s) => pool.slotOf(s.dead[1]));
     expectUnchangedAfterThrow((pool) => pool.free(63)); // slot 63 >= capacity 8
@@ -444,7 +468,7 @@ describe('StructPool: error policy', () => {
     expect(() => pool.slotOf(63)).toThrow(expect.objectContaining({ reason: 'out-of-range' }));
     expect(() => pool.free(7)).toThrow(expect.objectContaining({ reason: 'stale-handle' }));
     expect(() => pool.slotOf(dead[0])).toThrow(expect.objectContaining({ reason: 'stale-handle' }));
-    const again = pool.alloc(); // reuses dead[1]'s slot (LIFO)
+    const again = allocOnSlot(pool, dead[1] & 63); // reuses dead[1]'s slot
     expect(pool.slotOf(again)).toBe(dead[1] & 63);
     expect(() => pool.free(dead[1])).toThrow(expect.objectContaining({ reason: 'stale-handle' }));
     expect(pool.isAlive(dead[1])).toBe(false);
