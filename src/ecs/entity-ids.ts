@@ -34,7 +34,14 @@
  * `addComponent` on it throws. {@link createEntity} and {@link destroyEntity} wrap bitECS's own
  * `addEntity` / `removeEntity` and, after each, rewrite the raw-keyed `sparse` entries of the ids
  * that moved, so the raw key and the versioned key always agree. O(1) extra work, no allocation.
- * Not covered: entities removed by a relation cascade (`withAutoRemoveSubject`) inside one call.
+ * When more moved than the one removal (a bitECS observer that created or removed entities during
+ * the removal, a relation cascade such as `withAutoRemoveSubject`), {@link destroyEntity} sees it
+ * (the alive count, the index length, or a bridge call made inside) and rewrites every raw key,
+ * O(ids ever issued), so such an entity is never left reading dead while bitECS lists it.
+ *
+ * **Id forms.** Every function here (and every bridge entry point that takes an id) accepts an id
+ * in its int32 form (what bitECS returns; negative once a version sets the top bit) and in its
+ * uint32 form (`eid >>> 0`, what a `Uint32Array` field holds).
  *
  * Reference: bitECS 0.4.0 `src/core/EntityIndex.ts` (dense/sparse swap-remove with versions).
  */
@@ -119,9 +126,61 @@ export function rawIndexOf(index: BitecsEntityIndex, eid: number): number {
 export function isEntityAlive(world: World, eid: number): boolean {
   const index = entityIndexOf(world);
   if (typeof eid !== 'number' || !Number.isInteger(eid)) return false;
-  const raw = eid & index.entityMask;
+  const id = int32IdOf(eid); // bitECS stores the int32 form
+  const raw = id & index.entityMask;
   const at = index.sparse[raw];
-  return at !== undefined && at < index.aliveCount && index.dense[at] === eid;
+  return at !== undefined && at < index.aliveCount && index.dense[at] === id;
+}
+
+/**
+ * Entities inside their own bitECS `removeComponent` while a `'bitecs'`-membership PoolComponent's
+ * `onRemove` callback runs (a stack: `removalWorlds[i]`, `removalIds[i]`). bitECS 0.4.0 fails
+ * (`entityComponents.get(eid)` is undefined) when such a callback removes the entity, so
+ * {@link destroyEntity} refuses it.
+ */
+const removalWorlds: World[] = [];
+const removalIds: number[] = [];
+
+/** @internal Marks `eid` of `world` as inside its own removeComponent (PoolComponent). */
+export function enterRemoval(world: World, eid: number): void {
+  removalWorlds.push(world);
+  removalIds.push(eid);
+}
+
+/** @internal Ends the innermost {@link enterRemoval}. */
+export function leaveRemoval(): void {
+  removalWorlds.pop();
+  removalIds.pop();
+}
+
+/**
+ * Bridge calls that changed an entity index (createEntity, destroyEntity), in every world: a
+ * destroyEntity that sees it move during its bitECS removeEntity knows an observer called back.
+ */
+let bridgeOps = 0;
+
+/**
+ * Rewrites every raw-keyed `sparse` entry of `index` (and the versioned key of each live id) from
+ * `dense`. O(ids ever issued). The slow path of {@link destroyEntity} after nested changes.
+ */
+function syncAllRawKeys(index: BitecsEntityIndex): void {
+  const dense = index.dense;
+  for (let i = 0; i < dense.length; i++) {
+    const id = dense[i];
+    const raw = id & index.entityMask;
+    index.sparse[raw] = i;
+    if (raw !== id && i < index.aliveCount) index.sparse[id] = i;
+  }
+}
+
+/**
+ * The raw index bitECS's next `addEntity` will use: the most recently removed one (recycled), or
+ * `maxId + 1`. O(1).
+ *
+ * @internal Used by `EntityPool.spawn` to check its components' room before creating anything.
+ */
+export function nextRawIndex(index: BitecsEntityIndex): number {
+  return index.aliveCount < index.dense.length ? index.dense[index.aliveCount] & index.entityMask : index.maxId + 1;
 }
 
 /**
@@ -154,6 +213,7 @@ export function createEntity(world: World): number {
       { aliveCount: index.aliveCount, maxId: index.maxId, entityMask: index.entityMask },
     );
   }
+  bridgeOps++;
   const eid = addEntity(world);
   if (index.versioning) syncRawKey(index, eid);
   return eid;
@@ -166,22 +226,44 @@ export function createEntity(world: World): number {
  * O(components + queries) as bitECS; the repair is O(1).
  *
  * @returns whether the entity was alive (and is now removed).
- * @throws TypeError when `eid` is not an integer.
+ * @throws TypeError when `eid` is not a number; RangeError when it is not an integer in
+ *   `[-2^31, 2^32 - 1]` (either form of an id is accepted).
+ * @throws Error when called from an `onRemove` callback of a `'bitecs'`-membership PoolComponent
+ *   for the entity losing that component (bitECS cannot remove it there; nothing changes).
  */
 export function destroyEntity(world: World, eid: number): boolean {
   const index = entityIndexOf(world);
   checkEntityId(eid);
-  if (!isEntityAlive(world, eid)) return false;
-  // bitECS reads sparse[eid] with the versioned key: make it agree with the (correct) raw key.
-  const raw = eid & index.entityMask;
-  if (raw !== eid) index.sparse[eid] = index.sparse[raw];
+  const id = int32IdOf(eid);
+  if (!isEntityAlive(world, id)) return false;
+  for (let i = 0; i < removalIds.length; i++) {
+    if (removalIds[i] === id && removalWorlds[i] === world) {
+      throw new Error(
+        `destroyEntity: entity ${eid} is inside its own bitECS removeComponent (an onRemove callback of a PoolComponent with 'bitecs' membership), where bitECS 0.4.0 cannot remove it; destroy it after the callback returns (nothing changed)`,
+      );
+    }
+  }
+  // bitECS reads sparse[id] with the versioned key: make it agree with the (correct) raw key.
+  const mask = index.entityMask;
+  const raw = id & mask;
+  if (raw !== id) index.sparse[id] = index.sparse[raw];
   const last = index.dense[index.aliveCount - 1];
-  if (last !== eid && (last & index.entityMask) !== last) index.sparse[last] = index.sparse[last & index.entityMask];
-  removeEntity(world, eid);
+  if (last !== id && (last & mask) !== last) index.sparse[last] = index.sparse[last & mask];
+  const alive = index.aliveCount;
+  const length = index.dense.length;
+  const ops = ++bridgeOps;
+  removeEntity(world, id);
   if (index.versioning) {
-    // The former last entity moved into eid's place; eid's slot now holds its next version.
-    syncRawKey(index, last);
-    index.sparse[raw] = index.sparse[eid];
+    if (bridgeOps === ops && index.aliveCount === alive - 1 && index.dense.length === length) {
+      // The former last entity moved into id's place; id's slot now holds its next version.
+      syncRawKey(index, last);
+      index.sparse[raw] = index.sparse[id];
+      const lastHome = last === id || index.dense[index.sparse[last & mask]] === last;
+      if (lastHome && index.dense[index.sparse[raw]] !== id) return true;
+    }
+    // An observer created or removed entities meanwhile (or a relation cascade did): every id may
+    // have moved.
+    syncAllRawKeys(index);
   }
   return true;
 }

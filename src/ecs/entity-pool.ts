@@ -5,32 +5,43 @@
  * bitECS 0.4.0's own `addEntity` allocates a `Set` per entity and `removeEntity` allocates a queue
  * array, a `Set` and closures on every call: 500 creates and removes per frame cost about 60 minor
  * GCs per 1,000 frames on our machine (figures in `bench/README.md`, section ecs). An
- * {@link EntityPool} creates each bitECS entity once, the first time its pool slot is used, and
- * afterwards `spawn`/`despawn` only move it between a live list and a free list (a
- * {@link StructPool}) and add/remove its `'pool'`-membership components, all O(1) typed-array
- * writes: steady-state churn allocates nothing.
+ * {@link EntityPool} creates a bitECS entity only when no parked one is left, and afterwards
+ * `spawn`/`despawn` only move entities between a live set (a {@link StructPool} of slots) and a
+ * stack of parked entities and add/remove their `'pool'`-membership components, all O(1)
+ * typed-array writes: steady-state churn allocates nothing.
  *
  * The trade, stated plainly:
  * - A despawned entity stays alive in the bitECS world, parked: bitECS `entityExists` says true
  *   and bitECS queries over tags given in `tags` still match it. Systems find live pooled
  *   entities through the pool (`dense`/`entityOfSlot`) or through the `'pool'`-membership
  *   components listed in `components` (removed on despawn, added zeroed on spawn).
- * - A respawned entity keeps its bitECS id, so a stored id cannot tell an old life from a new
- *   one. Store the pool handle ({@link EntityPool.handleOf}) instead: its generation changes on
- *   every despawn, and {@link EntityPool.entityOf} returns -1 for a stale handle (tested by
- *   '...handles go stale... (E3 on the pool path)' in `test/ecs/entity-pool.test.ts`).
- * - Memory is held at the pool's peak population (call `dispose()` to really remove them).
+ * - A respawned entity may get back a bitECS id it had before, so a stored id cannot tell an old
+ *   life from a new one. Store the pool handle ({@link EntityPool.handleOf}) instead: it is a
+ *   {@link StructPool} handle, so **once despawned it is never live again** (the slot pool reuses
+ *   slots first in, first out and retires a slot whose generation would wrap; with the default
+ *   `maxCapacity` of 2^20, 11 generation bits, the pool retires one slot per 2,047 despawns: see
+ *   StructPool's docs), and {@link EntityPool.entityOf} returns -1 for it (tested by 'handles go
+ *   stale' in `test/ecs/entity-pool.test.ts`).
+ * - Memory is held at the pool's peak population: parked entities are reused last in, first out
+ *   (call `dispose()` to really remove them).
  * - A bare bitECS `removeEntity` on a pooled entity (live or parked) is safe: a private tag's
- *   `onRemove` hook despawns it and unbinds its slot, which gets a new entity on its next use.
+ *   `onRemove` hook despawns it and forgets it.
  * - Clearing the world (bitECS `resetWorld` or `clearWorld`) kills every pooled entity: call
  *   {@link EntityPool.resetAfterWorldReset} (the next `spawn` also notices and does it), which
  *   frees every slot, so every handle taken before the clear is stale for good.
+ *
+ * Callbacks that re-enter (a component's `onRemove`, a bitECS observer on a tag): they may spawn
+ * and despawn other entities. Despawning the entity being despawned is a no-op (`false`);
+ * despawning the entity being spawned, or clearing the world's pools from inside, throws an
+ * `Error` at once. A `spawn` that throws (a full component, a throwing observer) undoes what it
+ * did: components attached are removed, the slot is freed, an entity it created is removed from
+ * the world. A `despawn` always completes, and a callback's error propagates after it.
  *
  * Iteration contract: as {@link StructPool.dense}: iterate `dense[0..size)` backward; despawning
  * the current entity visits every entity live at the start exactly once.
  *
  * Source: object pooling (Nystrom, *Game Programming Patterns*, "Object Pool"), applied to ECS
- * entities; the free list is the sparse/dense set of Briggs and Torczon (1993).
+ * entities; the slots are a {@link StructPool}.
  *
  * @module
  */
@@ -48,6 +59,7 @@ import {
   entityIndexOf,
   int32IdOf,
   isEntityAlive,
+  nextRawIndex,
   type BitecsEntityIndex,
 } from './entity-ids.js';
 import type { PoolComponent } from './pool-component.js';
@@ -73,6 +85,9 @@ export interface EntityPoolOptions {
 
 const OPTION_KEYS = ['components', 'tags', 'capacity', 'maxCapacity'] as const;
 
+/** `handleOfSlot` value while the slot's entity is being spawned (its components attached). */
+const SPAWNING = -2;
+
 /** A pool of recycled bitECS entities. See the module documentation for the trade. */
 export class EntityPool {
   // Fields set in the constructor are `declare`d, as in StructPool (bench/README.md, section
@@ -81,8 +96,8 @@ export class EntityPool {
   /** The bitECS world the entities live in. */
   declare readonly world: World;
   /**
-   * Live slots in `dense[0..size)`; a slot's entity is `entityOfSlot[slot]` (the only copy: the
-   * pool's one `eid` column is never written, as a StructPool needs a field; `zeroOnAlloc` is off).
+   * Live slots in `dense[0..size)`; a slot's entity is `entityOfSlot[slot]` (the pool's one
+   * `eid` column is never written, as a StructPool needs a field; `zeroOnAlloc` is off).
    */
   declare readonly slots: StructPool<{ eid: 'i32' }>;
   declare private readonly components: readonly PoolComponent<Schema>[];
@@ -93,13 +108,21 @@ export class EntityPool {
   declare private readonly context: { entityIndex: BitecsEntityIndex };
   /** Unsubscribes the anchor's `onRemove` hook. */
   declare private unsubscribe: () => void;
-  /** [raw entity index] -> slot + 1 (0: not from this pool). */
+  /**
+   * [raw entity index] -> where the entity this pool created lives: `slot + 1` (live),
+   * `-(position + 1)` (parked at `parked[position]`), 0 (not this pool's).
+   */
   declare private slotOfRaw: Int32Array;
-  /** [slot] -> live handle of the slot, `NULL_HANDLE` when parked or unused. */
+  /** [slot] -> live handle of the slot, `NULL_HANDLE` when free or despawning, `SPAWNING`. */
   declare private handleOfSlot: Int32Array;
-  /** [slot] -> the bitECS entity bound to the slot for good (0: not created yet). */
+  /** [slot] -> the bitECS entity of a live slot (0: free). */
   declare private eidOfSlot: Int32Array;
+  /** Parked entities, `parked[0..parkedCount)`: a stack (the last parked is spawned first). */
+  declare private parked: Int32Array;
+  declare private parkedCount: number;
   declare private created: number;
+  /** spawn / despawn calls in progress (a callback inside one must not reset the pool). */
+  declare private busy: number;
   /**
    * `2^indexBits - 1` of the slot pool: `handle & slotMask` is the slot. Handles are integers in
    * `[0, 2^31)`, so the 32-bit AND is exact (not `%`: bench/README.md, section Pools).
@@ -107,8 +130,8 @@ export class EntityPool {
   declare private readonly slotMask: number;
   /**
    * A private bitECS tag on every entity this pool created. Its `onRemove` hook runs when a bare
-   * bitECS `removeEntity` (or `destroyEntity`) removes one behind the pool's back: the slot is
-   * unbound (and freed if live), so `spawn` never has to check liveness with bitECS.
+   * bitECS `removeEntity` (or `destroyEntity`) removes one behind the pool's back: the entity is
+   * despawned if live and forgotten, so `spawn` never has to check liveness with bitECS.
    */
   declare private readonly anchor: object;
 
@@ -152,7 +175,10 @@ export class EntityPool {
     this.slotOfRaw = new Int32Array(1024);
     this.handleOfSlot = new Int32Array(capacity).fill(NULL_HANDLE);
     this.eidOfSlot = new Int32Array(capacity);
+    this.parked = new Int32Array(capacity);
+    this.parkedCount = 0;
     this.created = 0;
+    this.busy = 0;
     this.anchor = {};
     this.unsubscribe = observe(world, onRemove(this.anchor), (eid: number) => this.unbind(eid));
   }
@@ -167,28 +193,32 @@ export class EntityPool {
     return this.slots.dense;
   }
 
-  /** [slot] -> bitECS entity id bound to that slot (0: none created yet). Read-only to callers. */
+  /** [slot] -> bitECS entity id of the live slot (0: free). Read-only to callers. */
   get entityOfSlot(): Int32Array {
     return this.eidOfSlot;
   }
 
-  /** bitECS entities this pool has created (its peak population). */
+  /** bitECS entities this pool has created and not removed: live plus parked (its peak population). */
   get createdCount(): number {
     return this.created;
   }
 
+  /** Parked entities: created, despawned, waiting in the world for the next `spawn`. */
+  get parkedEntities(): number {
+    return this.parkedCount;
+  }
+
   /**
-   * Takes a parked entity (or creates one the first time a slot is used) and gives it each of
-   * `components`, zeroed. O(components); allocates nothing once every slot has been used once.
-   * An entity removed from the world behind the pool's back (bare bitECS `removeEntity`) is
-   * unbound from its slot by a hook (its handle goes stale) and replaced on the slot's next use.
+   * Takes the most recently parked entity (or creates one when none is parked) and gives it each
+   * of `components`, zeroed. O(components); allocates nothing while a parked entity is left.
+   * After a bitECS `resetWorld` it first runs {@link EntityPool.resetAfterWorldReset}.
    *
    * @returns the entity id.
-   * After a bitECS `resetWorld` it first runs {@link EntityPool.resetAfterWorldReset} (and that of
-   * each of its components still following the old index).
-   *
    * @throws OutOfMemoryError when `maxCapacity` entities are live (naming `maxCapacity`), or when
-   *   a component is full (naming its `maxCapacity`); nothing changes.
+   *   a component is full (naming its `maxCapacity`); checked before anything changes.
+   * @throws whatever a bitECS observer throws while the entity is created or its components are
+   *   added; the spawn is undone (components removed, slot freed, a new entity removed again).
+   * @throws Error when a callback removed the entity from the world during its own spawn.
    */
   spawn(): number {
     if (this.context.entityIndex !== this.index) this.resetAfterWorldReset();
@@ -196,7 +226,7 @@ export class EntityPool {
     const h = slots.tryAlloc();
     if (h === NULL_HANDLE) {
       throw new OutOfMemoryError(
-        `EntityPool is full: all ${slots.maxCapacity} entities are live; raise options.maxCapacity`,
+        `EntityPool is full: all ${slots.maxCapacity} entities are live${slots.retiredSlots > 0 ? ` or retired (${slots.retiredSlots} slots retired: see StructPool's docs)` : ''}; raise options.maxCapacity`,
         1,
         'slots',
         slots.stats(),
@@ -205,55 +235,92 @@ export class EntityPool {
     // A fresh handle from tryAlloc is live: take its slot bits without slotOf's validation.
     const slot = h & this.slotMask;
     if (slot >= this.eidOfSlot.length) this.growSlotArrays();
-    let eid = this.eidOfSlot[slot]; // alive in the world when bound: the anchor hook unbinds it
-    if (eid === 0) {
-      try {
-        eid = this.bindNewEntity(slot);
-      } catch (error) {
+    const fresh = this.parkedCount === 0;
+    let eid = fresh ? 0 : this.parked[this.parkedCount - 1];
+    const raw = fresh ? nextRawIndex(this.index) : eid & this.index.entityMask;
+    const components = this.components;
+    for (let i = 0; i < components.length; i++) {
+      const full = components[i].roomFor(raw);
+      if (full !== null) {
         slots.free(h);
-        throw error;
+        throw full;
       }
     }
-    const raw = eid & this.index.entityMask;
-    this.handleOfSlot[slot] = h;
-    const components = this.components;
+    this.handleOfSlot[slot] = SPAWNING;
+    this.busy++;
     let added = 0;
     try {
-      for (; added < components.length; added++) components[added].attachLive(eid, raw);
+      if (fresh) {
+        eid = this.createBound(slot);
+      } else {
+        this.parkedCount--;
+        this.eidOfSlot[slot] = eid;
+        this.slotOfRaw[raw] = slot + 1;
+      }
+      for (; added < components.length; added++) {
+        components[added].attachLive(eid, raw);
+        if (this.eidOfSlot[slot] !== eid) break; // removed from the world by a callback
+      }
     } catch (error) {
-      // A full component: undo, so the throwing call leaves the pool as it was.
-      for (let i = 0; i < added; i++) this.components[i].remove(eid);
-      this.handleOfSlot[slot] = NULL_HANDLE;
-      this.slots.free(h);
+      this.undoSpawn(h, slot, eid, fresh, added);
+      this.busy--;
       throw error;
     }
+    this.busy--;
+    if (this.eidOfSlot[slot] !== eid) {
+      this.undoSpawn(h, slot, eid, false, added);
+      throw new Error(`EntityPool.spawn: entity ${eid} was removed from the world by a callback during its spawn`);
+    }
+    this.handleOfSlot[slot] = h;
     return eid;
   }
 
   /**
    * Parks a live pooled entity: removes its `components` (freeing their slots) and frees its pool
-   * slot, so its handle goes stale. O(components), allocates nothing.
+   * slot, so its handle is dead for good. O(components), allocates nothing. Removal always
+   * completes: when a component's `onRemove` callback throws, the rest is still done and the first
+   * error propagates afterwards.
    *
-   * @returns false when `eid` is not a live entity of this pool (ignored, like bitECS `removeEntity`).
+   * @returns false when `eid` is not a live entity of this pool (ignored, like bitECS
+   *   `removeEntity`), also when it is being despawned already (a callback re-entering).
    * @throws TypeError when `eid` is not a number; RangeError when it is not an integer in
-   *   `[-2^31, 2^32 - 1]`.
+   *   `[-2^31, 2^32 - 1]`; Error when `eid` is being spawned (a callback inside its spawn).
    */
   despawn(eid: number): boolean {
     const h = this.handleOf(eid);
     if (h === NULL_HANDLE) {
       checkEntityId(eid);
+      if (this.stateOf(eid) === SPAWNING) {
+        throw new Error(`EntityPool.despawn: entity ${eid} is being spawned (called from a callback inside its spawn)`);
+      }
       return false;
     }
+    const id = int32IdOf(eid);
+    const slot = h & this.slotMask;
+    this.handleOfSlot[slot] = NULL_HANDLE; // despawning: a nested despawn(eid) is a no-op
+    this.busy++;
+    let failure: unknown = null;
     const components = this.components;
-    for (let i = 0; i < components.length; i++) components[i].remove(eid);
-    this.handleOfSlot[h & this.slotMask] = NULL_HANDLE;
+    for (let i = 0; i < components.length; i++) {
+      try {
+        components[i].remove(id);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    this.busy--;
+    const bound = this.eidOfSlot[slot] === id; // false when a callback removed it from the world
+    this.eidOfSlot[slot] = 0;
     this.slots.free(h);
+    if (bound) this.park(id);
+    if (failure !== null) throw failure;
     return true;
   }
 
   /**
-   * The pool handle of a live pooled entity (generation-tagged; store it), or `NULL_HANDLE` (-1; also for a
-   * non-number or a stale id). O(1), allocates nothing, never throws.
+   * The pool handle of a live pooled entity (generation-tagged; store it: once the entity is
+   * despawned it never validates again), or `NULL_HANDLE` (-1; also for a non-number, a stale or
+   * parked id, or an entity being spawned or despawned). O(1), allocates nothing, never throws.
    */
   handleOf(eid: number): number {
     if (typeof eid !== 'number') return NULL_HANDLE;
@@ -262,18 +329,19 @@ export class EntityPool {
     if (raw >= this.slotOfRaw.length) return NULL_HANDLE;
     const slot = this.slotOfRaw[raw] - 1;
     if (slot < 0 || this.eidOfSlot[slot] !== id) return NULL_HANDLE;
-    return this.handleOfSlot[slot];
+    const h = this.handleOfSlot[slot];
+    return h < 0 ? NULL_HANDLE : h;
   }
 
   /**
    * The entity of a live handle, or -1 when the handle is stale (despawned since, or taken before
-   * the world was cleared). O(1), allocates nothing.
+   * the world was cleared): once -1, always -1 for that handle. O(1), allocates nothing.
    *
    * @throws TypeError when `handle` is not a number; RangeError when it is not an integer in
    *   `[-1, 2^31)` (the handle range; -1 is the "none" value and returns -1).
    */
   entityOf(handle: number): number {
-    if (!this.slots.isAlive(handle)) {
+    if (!this.slots.isAlive(handle) || this.handleOfSlot[handle & this.slotMask] !== handle) {
       checkInteger('handle', handle, -1, HANDLE_LIMIT - 1);
       return -1;
     }
@@ -286,34 +354,47 @@ export class EntityPool {
     return this.handleOf(eid) !== NULL_HANDLE;
   }
 
-  /** Despawns every live entity (O(size)). Their handles go stale. */
+  /**
+   * Despawns every live entity (O(size)); their handles are dead for good. Entities a callback
+   * spawns meanwhile stay live. A callback's error propagates after every entity is despawned.
+   */
   clear(): void {
-    const dense = this.slots.dense;
-    for (let i = this.slots.size - 1; i >= 0; i--) this.despawn(this.eidOfSlot[dense[i]]);
+    let failure: unknown = null;
+    const slots = this.slots;
+    for (let i = slots.size - 1; i >= 0; i = Math.min(i, slots.size) - 1) {
+      const slot = slots.dense[i];
+      if (this.handleOfSlot[slot] < 0) continue; // being spawned or despawned by an outer call
+      try {
+        this.despawn(this.eidOfSlot[slot]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
   }
 
   /**
    * Forgets every entity after bitECS `resetWorld` (or `clearWorld`), which removed them all
-   * without running hooks: frees every live slot (so every handle taken before the clear is stale,
-   * and stays stale: the slot pool's generations advance), unbinds every slot (the next spawns
-   * create new entities), re-subscribes the removal hook to the reset world and carries a
-   * versioned world's ids over (see `clearWorld`). Components of this pool that still follow the
-   * old index are reset too (`PoolComponent.resetAfterWorldReset`). Does nothing when the world
-   * was not reset since the last call (idempotent); `spawn` calls it when it sees the world was
-   * reset. O(capacity); allocates.
+   * without running hooks: frees every live slot (so every handle taken before the clear is dead,
+   * for good), forgets every parked entity (the next spawns create new ones), re-subscribes the
+   * removal hook to the reset world and carries a versioned world's ids over (see `clearWorld`).
+   * Components of this pool that still follow the old index are reset too
+   * (`PoolComponent.resetAfterWorldReset`). Does nothing when the world was not reset since the
+   * last call (idempotent); `spawn` calls it when it sees the world was reset. O(capacity);
+   * allocates.
+   *
+   * @throws Error when called from a callback inside this pool's spawn or despawn (nothing changes).
    */
   resetAfterWorldReset(): void {
     if (this.context.entityIndex === this.index) return;
+    this.rejectIfBusy('resetAfterWorldReset');
     this.unsubscribe();
     const slots = this.slots;
-    const dense = slots.dense;
-    for (let i = slots.size - 1; i >= 0; i--) {
-      const slot = dense[i];
-      slots.free(this.handleOfSlot[slot]);
-      this.handleOfSlot[slot] = NULL_HANDLE;
-    }
+    for (let i = slots.size - 1; i >= 0; i--) slots.free(slots.handleOf(slots.dense[i]));
+    this.handleOfSlot.fill(NULL_HANDLE);
     this.eidOfSlot.fill(0);
     this.slotOfRaw.fill(0);
+    this.parkedCount = 0;
     this.created = 0;
     this.index = carryVersionsAcrossReset(this.world, this.index);
     for (const c of this.components) if (c.followsStaleIndex) c.resetAfterWorldReset();
@@ -324,21 +405,24 @@ export class EntityPool {
    * Despawns everything and really removes every created entity from the world (allocates). The
    * pool stays usable (its next spawns create new entities); its removal hook stays subscribed
    * to the world for as long as the world lives.
+   *
+   * @throws Error when called from a callback inside this pool's spawn or despawn (nothing changes).
    */
   dispose(): void {
+    this.rejectIfBusy('dispose');
     this.clear();
-    const eids = this.eidOfSlot;
-    for (let s = 0; s < eids.length; s++) {
-      if (eids[s] !== 0) destroyEntity(this.world, eids[s]);
-      eids[s] = 0;
+    while (this.parkedCount > 0) {
+      const eid = this.parked[this.parkedCount - 1];
+      destroyEntity(this.world, eid); // the anchor hook forgets it
+      if (this.parkedCount > 0 && this.parked[this.parkedCount - 1] === eid) this.forgetParked(eid);
     }
-    this.slotOfRaw.fill(0);
-    this.created = 0;
   }
 
   /**
-   * Validates in O(capacity): the slot pool's own check; every created entity is alive in the
-   * world and maps back to its slot; live entities have every pooled component, parked ones none.
+   * Validates in O(capacity + parked): the slot pool's own check; every live slot's entity is
+   * alive in the world, maps back to its slot, has the slot's live handle and every pooled
+   * component; every parked entity is alive, maps back to its stack position and has none;
+   * `createdCount` is live plus parked.
    *
    * @throws CorruptionError listing every violation found.
    */
@@ -346,39 +430,112 @@ export class EntityPool {
     const v = new Violations('EntityPool');
     const fail = v.report;
     v.include('slots: ', () => this.slots.check());
-    const eids = this.eidOfSlot;
-    let created = 0;
-    for (let s = 0; s < eids.length; s++) {
-      const eid = eids[s];
-      if (eid === 0) continue;
-      created++;
+    const mask = this.index.entityMask;
+    const slots = this.slots;
+    for (let s = 0; s < this.eidOfSlot.length; s++) {
+      const eid = this.eidOfSlot[s];
+      const h = this.handleOfSlot[s];
+      const live = s < slots.capacity && slots.isAlive(h) && (h & this.slotMask) === s;
+      if (eid === 0) {
+        if (h !== NULL_HANDLE) fail(`free slot ${s} has handle ${h}`);
+        continue;
+      }
+      if (!live) fail(`slot ${s} holds entity ${eid} but handle ${h} is not live`);
       if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} of slot ${s} is not alive`);
-      if (this.slotOfRaw[eid & this.index.entityMask] !== s + 1) fail(`slot map of ${eid} is wrong`);
-      const live = this.handleOfSlot[s] !== NULL_HANDLE;
-      if (live !== this.slots.isAlive(this.handleOfSlot[s])) fail(`handle of slot ${s} is wrong`);
-      for (const c of this.components) {
-        if (c.has(eid) !== live) {
-          fail(`${live ? 'live' : 'parked'} entity ${eid} ${live ? 'lacks' : 'has'} a pooled component`);
-        }
+      if (this.slotOfRaw[eid & mask] !== s + 1) fail(`slot map of ${eid} is wrong`);
+      for (const c of this.components) if (!c.has(eid)) fail(`live entity ${eid} lacks a pooled component`);
+    }
+    for (let i = 0; i < slots.size; i++) {
+      if (this.eidOfSlot[slots.dense[i]] === 0) fail(`live slot ${slots.dense[i]} has no entity`);
+    }
+    for (let p = 0; p < this.parkedCount; p++) {
+      const eid = this.parked[p];
+      if (!isEntityAlive(this.world, eid)) fail(`parked entity ${eid} is not alive`);
+      if (this.slotOfRaw[eid & mask] !== -(p + 1)) fail(`slot map of parked ${eid} is wrong`);
+      for (const c of this.components) if (c.has(eid)) fail(`parked entity ${eid} has a pooled component`);
+    }
+    if (this.created !== slots.size + this.parkedCount) {
+      fail(`createdCount ${this.created} !== ${slots.size} live + ${this.parkedCount} parked`);
+    }
+    v.throwIfAny();
+  }
+
+  /** `handleOfSlot` of `eid`'s slot when `eid` is bound to one (`SPAWNING`, a handle, -1), else -1. */
+  private stateOf(eid: number): number {
+    if (typeof eid !== 'number') return NULL_HANDLE;
+    const id = int32IdOf(eid);
+    const raw = id & this.index.entityMask;
+    if (raw >= this.slotOfRaw.length) return NULL_HANDLE;
+    const slot = this.slotOfRaw[raw] - 1;
+    return slot >= 0 && this.eidOfSlot[slot] === id ? this.handleOfSlot[slot] : NULL_HANDLE;
+  }
+
+  /** Pushes a despawned, still existing entity onto the parked stack. */
+  private park(eid: number): void {
+    if (this.parkedCount === this.parked.length) this.parked = grownCopy(this.parked, this.parked.length * 2);
+    this.parked[this.parkedCount] = eid;
+    this.slotOfRaw[eid & this.index.entityMask] = -(this.parkedCount + 1);
+    this.parkedCount++;
+  }
+
+  /** Removes a parked entity from the stack (it left the world). O(1). */
+  private forgetParked(eid: number): void {
+    const raw = eid & this.index.entityMask;
+    const at = -this.slotOfRaw[raw] - 1;
+    const last = this.parkedCount - 1;
+    const moved = this.parked[last];
+    this.parked[at] = moved;
+    this.slotOfRaw[moved & this.index.entityMask] = -(at + 1);
+    this.slotOfRaw[raw] = 0;
+    this.parkedCount = last;
+    this.created--;
+  }
+
+  /**
+   * Undoes a spawn that threw: removes the components attached (`0..added`, and the one that
+   * threw), frees the slot, and parks the entity again, or removes it from the world when the
+   * spawn created it (`fresh`) or a callback already did.
+   */
+  private undoSpawn(h: number, slot: number, eid: number, fresh: boolean, added: number): void {
+    const bound = eid !== 0 && this.eidOfSlot[slot] === eid;
+    for (let i = 0; i <= added && i < this.components.length; i++) {
+      try {
+        if (bound) this.components[i].remove(eid);
+      } catch {
+        // The removal completed; the spawn's own error is the one to report.
       }
     }
-    if (created !== this.created) fail(`${created} entities found, ${this.created} created`);
-    v.throwIfAny();
+    this.handleOfSlot[slot] = NULL_HANDLE;
+    this.eidOfSlot[slot] = 0;
+    if (this.slots.isAlive(h)) this.slots.free(h);
+    if (!bound) return;
+    this.park(eid);
+    if (fresh) destroyEntity(this.world, eid); // the anchor hook forgets it
   }
 
   /**
    * The anchor's `onRemove` hook: `eid` is being removed from the world (by `dispose`, or by a bare
-   * bitECS `removeEntity`). Despawns it if live (its handle goes stale) and unbinds its slot.
+   * bitECS `removeEntity`). Despawns it if live and forgets it.
    */
   private unbind(eid: number): void {
     const raw = eid & this.index.entityMask;
     if (raw >= this.slotOfRaw.length) return;
-    const slot = this.slotOfRaw[raw] - 1;
-    if (slot < 0 || this.eidOfSlot[slot] !== eid) return;
-    this.despawn(eid);
-    this.eidOfSlot[slot] = 0;
-    this.slotOfRaw[raw] = 0;
-    this.created--;
+    const at = this.slotOfRaw[raw];
+    if (at > 0) {
+      const slot = at - 1;
+      if (this.eidOfSlot[slot] !== eid) return;
+      if (this.handleOfSlot[slot] >= 0) {
+        this.despawn(eid); // parks it, then it is forgotten below
+      } else {
+        // Being spawned or despawned by an outer call, which sees the slot unbound and copes.
+        this.eidOfSlot[slot] = 0;
+        this.slotOfRaw[raw] = 0;
+        this.created--;
+        return;
+      }
+    }
+    const parkedAt = -this.slotOfRaw[raw] - 1;
+    if (parkedAt >= 0 && parkedAt < this.parkedCount && this.parked[parkedAt] === eid) this.forgetParked(eid);
   }
 
   /** Grows the per-slot arrays to the slot pool's capacity (after it doubled). */
@@ -391,13 +548,12 @@ export class EntityPool {
   }
 
   /**
-   * Creates the bitECS entity of `slot` (first use, or its entity was removed from the world
-   * behind the pool's back) with the tags, and records the binding. Allocates (bitECS).
+   * Creates a bitECS entity for `slot` with the anchor and the tags and records it as the slot's.
+   * Allocates (bitECS). When an observer throws, the entity is removed again and the error
+   * propagates.
    */
-  private bindNewEntity(slot: number): number {
+  private createBound(slot: number): number {
     const eid = createEntity(this.world);
-    addComponent(this.world, eid, this.anchor);
-    for (let i = 0; i < this.tags.length; i++) addComponent(this.world, eid, this.tags[i]);
     const raw = eid & this.index.entityMask;
     if (raw >= this.slotOfRaw.length) {
       let n = this.slotOfRaw.length;
@@ -407,6 +563,27 @@ export class EntityPool {
     this.created++;
     this.eidOfSlot[slot] = eid;
     this.slotOfRaw[raw] = slot + 1;
+    try {
+      addComponent(this.world, eid, this.anchor);
+      for (let i = 0; i < this.tags.length; i++) addComponent(this.world, eid, this.tags[i]);
+    } catch (error) {
+      if (this.eidOfSlot[slot] === eid) {
+        this.eidOfSlot[slot] = 0;
+        this.slotOfRaw[raw] = 0;
+        this.created--;
+      }
+      destroyEntity(this.world, eid);
+      throw error;
+    }
     return eid;
+  }
+
+  /** Throws when a spawn or despawn is in progress (a callback inside one called `what`). */
+  private rejectIfBusy(what: string): void {
+    if (this.busy > 0) {
+      throw new Error(
+        `EntityPool.${what}: called from a callback inside this pool's spawn or despawn (nothing changed)`,
+      );
+    }
   }
 }

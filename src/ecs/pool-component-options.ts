@@ -70,8 +70,12 @@ export interface PoolComponentOptions {
    * cleanup that needs the data ("release the sprite id stored in the component"). A hook a user
    * registers with bitECS `observe(world, onRemove(C), ...)` runs *after* the slot is freed
    * (bitECS 0.4.0 runs observers in subscription order and the component subscribes first), so
-   * `indexOf` is -1 there. The callback must not add or remove this component; if it throws, the
-   * slot is still freed and the error propagates.
+   * `indexOf` is -1 there. The callback may use the world and this component for other entities.
+   * For `eid` itself: `remove(eid)` (or despawning it from its `EntityPool`) is a no-op returning
+   * false (its removal is under way), `add(eid)` throws, and with `'bitecs'` membership
+   * `destroyEntity(world, eid)` throws (bitECS 0.4.0 cannot remove an entity inside its own
+   * `removeComponent`; do it after the callback returns). If the callback throws, the slot is
+   * still freed and the error propagates.
    */
   onRemove?: (eid: number, index: number) => void;
 }

@@ -46,9 +46,11 @@ import { StructPool } from '../pool/struct-pool.js';
 import {
   carryVersionsAcrossReset,
   checkEntityId,
+  enterRemoval,
   int32IdOf,
   entityIndexOf,
   isEntityAlive,
+  leaveRemoval,
   type BitecsEntityIndex,
 } from './entity-ids.js';
 // Referenced from the docs ({@link}) only.
@@ -138,6 +140,9 @@ export class PoolComponent<S extends Schema> {
   private readonly unsubscribe: (() => void)[] = [];
   /** `options.onRemove`, or null. */
   declare private readonly onRemoveCallback: ((eid: number, index: number) => void) | null;
+  /** Entities whose `onRemove` callback is running, `removing[0..removingDepth)` (re-entrancy). */
+  private readonly removing: number[] = [];
+  private removingDepth = 0;
 
   /** Use {@link definePoolComponent}. */
   constructor(world: World, schema: S, options?: PoolComponentOptions) {
@@ -161,7 +166,8 @@ export class PoolComponent<S extends Schema> {
     this.entities = makeColumnArray(Int32Array, capacity, this.maxCapacity);
     this.indices = makeColumnArray(Int32Array, capacity, this.maxCapacity);
     if (this.layout === 'slot') {
-      this.pool = new StructPool(schema, { capacity, maxCapacity: this.maxCapacity });
+      // Slots never leave the component as handles, so wrapped generations are reused, not retired.
+      this.pool = new StructPool(schema, { capacity, maxCapacity: this.maxCapacity, generationWrap: 'reuse' });
       this.fields = this.pool.fields as Columns<S>;
       this.slotMask = (2 ** this.pool.indexBits - 1) | 0;
     } else {
@@ -227,6 +233,7 @@ export class PoolComponent<S extends Schema> {
    *
    * @throws TypeError when `eid` is not a number; RangeError when it is not a live entity of the world.
    * @throws OutOfMemoryError when full at `maxCapacity`; nothing changes (checked before bitECS).
+   * @throws Error when called for `eid` from its own `onRemove` callback (nothing changes).
    */
   add(id: number): number {
     if (typeof id !== 'number') checkEntityId(id); // throws TypeError
@@ -234,7 +241,10 @@ export class PoolComponent<S extends Schema> {
     const index = this.index;
     const raw = eid & index.entityMask;
     const owners = this.ownerOf;
-    if (raw < owners.length && owners[raw] === eid && eid !== 0) return this.indices[this.packedOf[raw]];
+    if (raw < owners.length && owners[raw] === eid && eid !== 0) {
+      if (this.removingDepth > 0 && this.isRemoving(eid)) this.rejectAddDuringRemoval(eid);
+      return this.indices[this.packedOf[raw]];
+    }
     // Liveness, inlined from isEntityAlive (the raw key is kept right by createEntity/destroyEntity).
     const at = index.sparse[raw];
     if (at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
@@ -255,7 +265,8 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Removes the component from `eid`, freeing its slot (O(1)); returns whether it was present.
+   * Removes the component from `eid`, freeing its slot (O(1)); returns whether it was present
+   * (false also when its removal is already under way: a call from its own `onRemove` callback).
    * With `'bitecs'` membership this calls bitECS `removeComponent` (the hook frees the slot).
    * `options.onRemove` runs first. Allocates nothing with `'pool'` membership.
    *
@@ -270,6 +281,7 @@ export class PoolComponent<S extends Schema> {
       checkEntityId(eid);
       return false;
     }
+    if (this.removingDepth > 0 && this.isRemoving(eid)) return false;
     if (this.membership === 'bitecs') removeComponent(this.world, eid, this);
     else this.detachOwned(eid, raw);
     return true;
@@ -293,6 +305,19 @@ export class PoolComponent<S extends Schema> {
     const pool = this.pool;
     if (pool !== null && pool.size >= this.maxCapacity) this.reserveFor(eid); // throws OutOfMemoryError
     this.attachReserved(eid, raw);
+  }
+
+  /**
+   * Whether the component can take one more entity with raw index `raw`: `null` when it can,
+   * else the `OutOfMemoryError` adding it would throw (not thrown). O(1); changes nothing.
+   *
+   * @internal Used by `EntityPool.spawn` to check room before it changes anything.
+   */
+  roomFor(raw: number): OutOfMemoryError | null {
+    if (this.layout === 'entity') {
+      return raw < this.maxCapacity ? null : this.fullError(raw);
+    }
+    return (this.pool as StructPool<S>).size < this.maxCapacity ? null : this.fullError(raw);
   }
 
   /**
@@ -446,34 +471,34 @@ export class PoolComponent<S extends Schema> {
   /** Makes room for `eid` or throws OutOfMemoryError; changes nothing observable on throw. */
   private reserveFor(eid: number): void {
     const raw = eid & this.index.entityMask;
+    const full = this.roomFor(raw);
+    if (full !== null) throw full;
     if (this.layout === 'entity') {
-      if (raw >= this.maxCapacity) {
-        throw new OutOfMemoryError(
-          `PoolComponent: entity raw index ${raw} is beyond maxCapacity ${this.maxCapacity} (raise options.maxCapacity)`,
-          1,
-          'slots',
-          this.stats(),
-        );
-      }
       if (raw >= this.ownerOf.length) this.growEntity(raw);
-    } else {
-      const pool = this.pool as StructPool<S>;
-      if (pool.size >= this.maxCapacity) {
-        throw new OutOfMemoryError(
-          `PoolComponent: all ${this.maxCapacity} slots are in use (raise options.maxCapacity)`,
-          1,
-          'slots',
-          this.stats(),
-        );
-      }
-      if (raw >= this.ownerOf.length) this.growRaw(raw);
+    } else if (raw >= this.ownerOf.length) {
+      this.growRaw(raw);
     }
+  }
+
+  /** The OutOfMemoryError of a full component, for an entity with raw index `raw`. Cold path. */
+  private fullError(raw: number): OutOfMemoryError {
+    return new OutOfMemoryError(
+      this.layout === 'entity'
+        ? `PoolComponent: entity raw index ${raw} is beyond maxCapacity ${this.maxCapacity} (raise options.maxCapacity)`
+        : `PoolComponent: all ${this.maxCapacity} slots are in use (raise options.maxCapacity)`,
+      1,
+      'slots',
+      this.stats(),
+    );
   }
 
   /** Records that `eid` has the component (onAdd hook): takes a slot unless it has one. */
   private attach(eid: number): void {
     const raw = eid & this.index.entityMask;
-    if (raw < this.ownerOf.length && this.ownerOf[raw] === (eid | 0)) return;
+    if (raw < this.ownerOf.length && this.ownerOf[raw] === (eid | 0)) {
+      if (this.removingDepth > 0 && this.isRemoving(eid | 0)) this.rejectAddDuringRemoval(eid);
+      return;
+    }
     this.reserveFor(eid);
     this.attachReserved(eid, raw);
   }
@@ -505,25 +530,53 @@ export class PoolComponent<S extends Schema> {
     this.adds++;
   }
 
-  /** Forgets that `eid` has the component: frees its slot, swap-removes its packed entry. */
+  /**
+   * Forgets that `eid` has the component: frees its slot, swap-removes its packed entry. A no-op
+   * for an entity whose `onRemove` callback is running (the outer removal frees it).
+   */
   private detach(eid: number): void {
     const raw = eid & this.index.entityMask;
     if (raw >= this.ownerOf.length || this.ownerOf[raw] !== (eid | 0)) return;
+    if (this.removingDepth > 0 && this.isRemoving(eid | 0)) return;
     this.detachOwned(eid, raw);
   }
 
-  /** `detach` of an `eid` known to own `raw`: runs `options.onRemove`, then frees. O(1). */
+  /**
+   * `detach` of an `eid` known to own `raw`: runs `options.onRemove`, then frees. O(1). While the
+   * callback runs, `eid` is marked as being removed: a nested `remove(eid)` or removal hook is a
+   * no-op, a nested `add(eid)` throws, and (`'bitecs'` membership, inside bitECS's own
+   * `removeComponent`) a nested `destroyEntity(eid)` throws. The slot is freed even when the
+   * callback throws; the error propagates afterwards.
+   */
   private detachOwned(eid: number, raw: number): void {
     const callback = this.onRemoveCallback;
     if (callback === null) {
       this.freeOwned(eid, raw);
       return;
     }
+    const bitecs = this.membership === 'bitecs';
+    this.removing[this.removingDepth++] = eid | 0;
+    if (bitecs) enterRemoval(this.world, eid | 0);
     try {
       callback(eid, this.indices[this.packedOf[raw]]);
     } finally {
+      this.removingDepth--;
+      if (bitecs) leaveRemoval();
       this.freeOwned(eid, raw);
     }
+  }
+
+  /** Whether `eid`'s `onRemove` callback is running. O(depth), depth 1 in practice. */
+  private isRemoving(eid: number): boolean {
+    for (let i = 0; i < this.removingDepth; i++) if (this.removing[i] === eid) return true;
+    return false;
+  }
+
+  /** The error of an add of `eid` from its own `onRemove` callback. Cold path. */
+  private rejectAddDuringRemoval(eid: number): never {
+    throw new Error(
+      `PoolComponent.add: entity ${eid} is losing this component (called from its onRemove callback); add it after the callback returns`,
+    );
   }
 
   /** Frees the slot of an `eid` known to own `raw` and swap-removes its packed entry. O(1). */

@@ -552,7 +552,8 @@ export class StructPool<const S extends Schema> {
         fail,
       );
     }
-    if (!this.retire && this.retiredCount !== 0) fail(`${this.retiredCount} slots retired under generationWrap 'reuse'`);
+    if (!this.retire && this.retiredCount !== 0)
+      fail(`${this.retiredCount} slots retired under generationWrap 'reuse'`);
     for (const f of this.layout) {
       const column = (this.fields as Record<string, AnyColumn>)[f.name];
       if (column.length !== cap * f.elementsPerSlot) {

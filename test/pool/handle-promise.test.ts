@@ -5,13 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidFreeError,
-  InvalidHandleError,
-  MAX_POOL_CAPACITY,
-  StructPool,
-  type Handle,
-} from '../../src/index.ts';
+import { InvalidFreeError, InvalidHandleError, MAX_POOL_CAPACITY, StructPool, type Handle } from '../../src/index.ts';
 
 describe('StructPool: a freed handle never validates again', () => {
   it('one slot cycled far past its generation range never reissues a handle (LIFO reuse wrapped after 128)', () => {

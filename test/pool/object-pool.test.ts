@@ -372,7 +372,8 @@ describe('ObjectPool: memory held after a spike', () => {
     for (let i = 0; i < 10; i++) kept.add(pool.acquire());
     const forgotten = items.filter((item) => !kept.has(item));
     expect(forgotten).toHaveLength(50);
-    for (const item of forgotten) expect(() => pool.release(item)).toThrow(expect.objectContaining({ reason: 'foreign' }));
+    for (const item of forgotten)
+      expect(() => pool.release(item)).toThrow(expect.objectContaining({ reason: 'foreign' }));
     for (const item of kept) pool.release(item);
     expect(pool.trim()).toBe(10);
     expect(pool.freeItems).toBe(0);

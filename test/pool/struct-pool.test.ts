@@ -110,7 +110,9 @@ describe('StructPool: allocator cases', () => {
     pool.fields.x[pool.slotOf(g)] = 2;
     expect(pool.isAlive(h)).toBe(false);
     expect(pool.isAlive(g)).toBe(true);
-    expect(() => pool.slotOf(h)).toThrow(expect.objectContaining({ name: 'InvalidHandleError', reason: 'stale-handle' }));
+    expect(() => pool.slotOf(h)).toThrow(
+      expect.objectContaining({ name: 'InvalidHandleError', reason: 'stale-handle' }),
+    );
     expect(() => pool.slotOf(h)).toThrow(InvalidFreeError); // code written against the old error still catches it
     expect(() => pool.free(h)).toThrow(expect.objectContaining({ name: 'InvalidFreeError', reason: 'stale-handle' }));
     expect(pool.fields.x[pool.slotOf(g)]).toBe(2);
