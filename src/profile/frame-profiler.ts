@@ -106,6 +106,8 @@ export class FrameProfiler {
    */
   private readonly clocks = Float64Array.of(0, NaN, NaN, 0, 0, NaN);
   private inFrame = false;
+  /** True while `options.clock()` runs: a clock that calls beginFrame/endFrame is refused. */
+  private inClock = false;
   private pendingGcCount = 0;
 
   /**
@@ -245,7 +247,7 @@ export class FrameProfiler {
    *   or an infinity. Nothing changes then.
    */
   beginFrame(): void {
-    const nowMs = this.clock();
+    const nowMs = this.readClock();
     if (!(typeof nowMs === 'number' && nowMs > -Infinity && nowMs < Infinity)) rejectClock(nowMs);
     this.clocks[PREV_BEGIN_MS] = this.clocks[BEGIN_MS];
     this.clocks[BEGIN_MS] = nowMs;
@@ -264,7 +266,9 @@ export class FrameProfiler {
    */
   endFrame(live = 0, spawned = 0, freed = 0): boolean {
     if (!this.inFrame) throw new Error('FrameProfiler.endFrame() without a matching beginFrame()');
-    const nowMs = this.clock();
+    // The counts are checked on every path, the first frame's too (which records nothing).
+    if (!(isCount(live) && isCount(spawned) && isCount(freed))) rejectFrame(0, 0, live, spawned, freed);
+    const nowMs = this.readClock();
     if (!(typeof nowMs === 'number' && nowMs > -Infinity && nowMs < Infinity)) rejectClock(nowMs);
     const beginMs = this.clocks[BEGIN_MS];
     const prevBeginMs = this.clocks[PREV_BEGIN_MS];
@@ -274,17 +278,7 @@ export class FrameProfiler {
     }
     const frameMs = beginMs - prevBeginMs;
     const cpuMs = nowMs - beginMs;
-    if (
-      !(
-        frameMs >= 0 &&
-        frameMs <= MAX_FRAME_MS &&
-        cpuMs >= 0 &&
-        cpuMs <= MAX_FRAME_MS &&
-        isCount(live) &&
-        isCount(spawned) &&
-        isCount(freed)
-      )
-    ) {
+    if (!(frameMs >= 0 && frameMs <= MAX_FRAME_MS && cpuMs >= 0 && cpuMs <= MAX_FRAME_MS)) {
       rejectFrame(frameMs, cpuMs, live, spawned, freed);
     }
     this.clocks[WRITE_FRAME_MS] = frameMs;
@@ -292,6 +286,22 @@ export class FrameProfiler {
     this.write(live, spawned, freed);
     this.inFrame = false;
     return true;
+  }
+
+  /**
+   * Reads `options.clock()`, refusing a clock that calls back into `beginFrame` / `endFrame` of
+   * this profiler (the outer call would then overwrite what the nested one did).
+   */
+  private readClock(): number {
+    if (this.inClock) {
+      throw new Error('FrameProfiler: options.clock() called beginFrame() or endFrame() of its own profiler');
+    }
+    this.inClock = true;
+    try {
+      return this.clock();
+    } finally {
+      this.inClock = false;
+    }
   }
 
   /**

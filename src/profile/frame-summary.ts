@@ -195,8 +195,10 @@ export function frameHistogram(
   const counts = new Array<number>(binCount).fill(0);
   for (let k = 0; k < ring.held; k++) {
     const v = ring.frameMs[ring.slotOf(k)];
-    const b = Math.min(binCount - 1, Math.max(0, Math.floor((v - minMs) / binMs)));
-    counts[b]++;
+    // Compared, not Math.min/max: with a range so small that binMs underflows to 0, the quotient
+    // is NaN (v === minMs) or Infinity, and every frame must still land in a bin (clamped).
+    const q = Math.floor((v - minMs) / binMs);
+    counts[q >= binCount - 1 ? binCount - 1 : q > 0 ? q : 0]++;
   }
   return { minMs, binMs, counts };
 }

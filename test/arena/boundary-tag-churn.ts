@@ -1,16 +1,18 @@
 /**
  * Test helpers shared by the FreeListArena and TreeArena tests (not a test file itself):
- * - {@link runModelChurn}: a seeded alloc / free / realloc run against the interval-set model of
+ * - {@link runModelChurn}: a fast-check (shrinkable, seeded) alloc / free / realloc run against the interval-set model of
  *   `interval-model.ts`, writing a pattern into every live block and verifying it, with
  *   `check()` after every step. Unlike the conformance runs it mixes alignments and leans on
  *   `realloc` (shrink, grow in place, move).
  * - {@link expectNoGcInChurn}: steady-state alloc/free churn, counted with `countGc` after warm-up.
  */
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Allocator } from '../../src/arena/allocator.ts';
 import { OutOfMemoryError } from '../../src/errors.ts';
 import { countGc } from '../support/gc.ts';
-import { IntervalModel, findPatternMismatch, mulberry32, writePattern } from './interval-model.ts';
+import { assertShrinkableRun, type ShrinkableRandom } from '../support/random.ts';
+import { IntervalModel, findPatternMismatch, writePattern } from './interval-model.ts';
 
 /** Options of {@link runModelChurn}. */
 export interface ChurnOptions {
@@ -25,9 +27,14 @@ export interface ChurnOptions {
  * Checks: offsets aligned and inside the arena, no overlap (the model), contents kept across
  * realloc, stats equal to the model, `check()` after every step, everything free at the end.
  */
-export function runModelChurn(make: () => Allocator, { seed, steps, maxBytes }: ChurnOptions): void {
+export function runModelChurn(make: () => Allocator, options: ChurnOptions): void {
+  // About 3 draws a step: fast-check generates them and shrinks a failing run.
+  assertShrinkableRun(options.seed, options.steps * 3, (rng) => churnRun(make, options, rng));
+}
+
+/** One {@link runModelChurn} run over the random source `rng` (stops when it runs out). */
+function churnRun(make: () => Allocator, { seed, steps, maxBytes }: ChurnOptions, rng: ShrinkableRandom): void {
   const arena = make();
-  const rng = mulberry32(seed);
   const model = new IntervalModel();
   const live: number[] = [];
   const seeds = new Map<number, number>();
@@ -45,7 +52,7 @@ export function runModelChurn(make: () => Allocator, { seed, steps, maxBytes }: 
     writePattern(arena.u8, offset, granted, patternSeed);
   };
   try {
-    for (step = 0; step < steps; step++) {
+    for (step = 0; step < steps && !rng.exhausted; step++) {
       const r = rng();
       if (r < 0.45 || live.length === 0) {
         const n = size();
@@ -117,9 +124,8 @@ export function runModelChurn(make: () => Allocator, { seed, steps, maxBytes }: 
 export async function expectNoGcInChurn(arena: Allocator): Promise<void> {
   const RING = 512;
   const ring = new Int32Array(RING);
-  const sizes = new Int32Array(4096);
-  const rng = mulberry32(5);
-  for (let i = 0; i < sizes.length; i++) sizes[i] = 1 + Math.floor(rng() * rng() * 600);
+  // Sizes from fast-check, drawn before the measured loop (which must not allocate).
+  const sizes = Int32Array.from(fc.sample(fc.integer({ min: 1, max: 600 }), { seed: 5, numRuns: 4096 }));
   for (let i = 0; i < RING; i++) ring[i] = arena.alloc(sizes[i]);
   let cursor = 0;
   const churn = (ops: number) => {

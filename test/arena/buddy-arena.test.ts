@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BuddyArena } from '../../src/arena/buddy-arena.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
 import { countGc } from '../support/gc.ts';
-import { mulberry32 } from '../support/random.ts';
+import { assertShrinkableRun } from '../support/random.ts';
 import { describeArenaConformance, expectStatsConsistent, walkList } from './conformance.ts';
 
 const isPow2 = (n: number) => Number.isInteger(Math.log2(n));
@@ -275,63 +276,64 @@ describe('BuddyArena: order marks and requested sizes per smallest block', () =>
     [512, 1 << 19, 13],
   ]) {
     it(`seeded run against a map model, minBlockBytes ${minBlockBytes}: alloc / free / realloc / stale and interior offsets`, () => {
-      const a = new BuddyArena({ sizeBytes, minBlockBytes });
-      const model = new Map<number, number>(); // live offset -> requested bytes
-      const next = mulberry32(seed);
-      const rand = (n: number) => Math.floor(next() * n);
-      const randomSize = () => 1 + rand(minBlockBytes * 2 ** rand(7));
-      const live = () => [...model.keys()];
-      /** The reason the model expects for freeing `offset`, which is not a live block's start. */
-      const expectedReason = (offset: number) => {
-        for (const [o] of model) if (offset > o && offset < o + a.sizeOf(o)) return 'interior';
-        return 'not-allocated';
-      };
-      for (let step = 0; step < 2500; step++) {
-        const op = rand(10);
-        const offsets = live();
-        if (op < 4 || offsets.length === 0) {
-          const bytes = randomSize();
-          const x = a.tryAlloc(bytes);
-          if (x !== -1) {
-            expect(model.has(x)).toBe(false);
+      assertShrinkableRun(seed, 2500 * 5, (next) => {
+        const a = new BuddyArena({ sizeBytes, minBlockBytes });
+        const model = new Map<number, number>(); // live offset -> requested bytes
+        const rand = (n: number) => Math.floor(next() * n);
+        const randomSize = () => 1 + rand(minBlockBytes * 2 ** rand(7));
+        const live = () => [...model.keys()];
+        /** The reason the model expects for freeing `offset`, which is not a live block's start. */
+        const expectedReason = (offset: number) => {
+          for (const [o] of model) if (offset > o && offset < o + a.sizeOf(o)) return 'interior';
+          return 'not-allocated';
+        };
+        for (let step = 0; step < 2500 && !next.exhausted; step++) {
+          const op = rand(10);
+          const offsets = live();
+          if (op < 4 || offsets.length === 0) {
+            const bytes = randomSize();
+            const x = a.tryAlloc(bytes);
+            if (x !== -1) {
+              expect(model.has(x)).toBe(false);
+              const granted = a.sizeOf(x);
+              expect(granted >= bytes && granted / 2 < Math.max(bytes, minBlockBytes) && x % granted === 0).toBe(true);
+              model.set(x, bytes);
+            }
+          } else if (op < 7) {
+            const x = offsets[rand(offsets.length)];
             const granted = a.sizeOf(x);
-            expect(granted >= bytes && granted / 2 < Math.max(bytes, minBlockBytes) && x % granted === 0).toBe(true);
-            model.set(x, bytes);
-          }
-        } else if (op < 7) {
-          const x = offsets[rand(offsets.length)];
-          const granted = a.sizeOf(x);
-          if (granted > minBlockBytes) {
-            const inside = x + minBlockBytes * (1 + rand(granted / minBlockBytes - 1));
-            expect(reasonOf(a, inside)).toBe('interior');
-          }
-          a.free(x);
-          model.delete(x);
-          expect(reasonOf(a, x)).toBe(expectedReason(x));
-        } else {
-          const x = offsets[rand(offsets.length)];
-          const bytes = randomSize();
-          let y = -1;
-          try {
-            y = a.realloc(x, bytes);
-          } catch (e) {
-            expect(e).toBeInstanceOf(OutOfMemoryError);
-          }
-          if (y !== -1) {
+            if (granted > minBlockBytes) {
+              const inside = x + minBlockBytes * (1 + rand(granted / minBlockBytes - 1));
+              expect(reasonOf(a, inside)).toBe('interior');
+            }
+            a.free(x);
             model.delete(x);
-            model.set(y, bytes);
-            expect(a.sizeOf(y)).toBe(a.blockBytesOf(a.orderOf(Math.max(bytes, 1))));
-            if (y !== x) expect(reasonOf(a, x)).toBe(expectedReason(x));
+            expect(reasonOf(a, x)).toBe(expectedReason(x));
+          } else {
+            const x = offsets[rand(offsets.length)];
+            const bytes = randomSize();
+            let y = -1;
+            try {
+              y = a.realloc(x, bytes);
+            } catch (e) {
+              expect(e).toBeInstanceOf(OutOfMemoryError);
+            }
+            if (y !== -1) {
+              model.delete(x);
+              model.set(y, bytes);
+              expect(a.sizeOf(y)).toBe(a.blockBytesOf(a.orderOf(Math.max(bytes, 1))));
+              if (y !== x) expect(reasonOf(a, x)).toBe(expectedReason(x));
+            }
           }
+          a.check();
+          const st = a.stats();
+          expect(st.liveBlocks).toBe(model.size);
+          expect(st.requestedBytes).toBe([...model.values()].reduce((t, v) => t + v, 0));
         }
+        for (const x of live()) a.free(x);
+        expect(a.dump()).toBe(`(0:${sizeBytes})`);
         a.check();
-        const st = a.stats();
-        expect(st.liveBlocks).toBe(model.size);
-        expect(st.requestedBytes).toBe([...model.values()].reduce((t, v) => t + v, 0));
-      }
-      for (const x of live()) a.free(x);
-      expect(a.dump()).toBe(`(0:${sizeBytes})`);
-      a.check();
+      });
     });
   }
 });
@@ -340,13 +342,16 @@ describe('BuddyArena: garbage', () => {
   it('steady-state alloc/free churn allocates nothing (GC count 0 after warm-up)', async () => {
     const a = new BuddyArena({ sizeBytes: 1 << 22, minBlockBytes: 16 });
     const live = new Int32Array(2048).fill(-1);
-    let seed = 12345;
+    // Seeded (slot, size) pairs from fast-check, drawn before the measured loop (which must not
+    // allocate); an LCG's low bits, used here before, repeat every 2048 steps.
+    const steps = 200_000;
+    const slots = Int32Array.from(fc.sample(fc.integer({ min: 0, max: 2047 }), { seed: 12345, numRuns: steps }));
+    const sizes = Int32Array.from(fc.sample(fc.integer({ min: 1, max: 2048 }), { seed: 54321, numRuns: steps }));
     const churn = () => {
-      for (let i = 0; i < 200_000; i++) {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        const slot = seed & 2047;
+      for (let i = 0; i < steps; i++) {
+        const slot = slots[i];
         if (live[slot] !== -1) a.free(live[slot]);
-        live[slot] = a.tryAlloc(1 + ((seed >>> 11) & 2047));
+        live[slot] = a.tryAlloc(sizes[i]);
       }
     };
     for (let k = 0; k < 5; k++) churn();

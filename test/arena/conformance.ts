@@ -47,11 +47,12 @@
  *
  * @module
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Allocator, AllocatorStats } from '../../src/arena/allocator.ts';
 import { InvalidFreeError, OutOfMemoryError } from '../../src/errors.ts';
 import { countGc } from '../support/gc.ts';
-import { IntervalModel, findPatternMismatch, mulberry32, writePattern, type ModelBlock } from './interval-model.ts';
+import { IntervalModel, findPatternMismatch, writePattern, type ModelBlock } from './interval-model.ts';
 
 /** Options the suite passes to the factory. */
 export interface ArenaFactoryOptions {
@@ -65,17 +66,28 @@ export interface ArenaFactoryOptions {
 /** Builds a fresh arena; must pass `sizeBytes`, `alignBytes`, `buffer` and unknown keys through. */
 export type ArenaFactory = (options: ArenaFactoryOptions) => Allocator;
 
-/** One seeded random run configuration. */
+/** One configuration of the fast-check command model (see {@link commandRun}). */
 export interface RandomRunConfig {
   /** Arena size in bytes. */
   sizeBytes: number;
   /** Largest request, in bytes; sizes are drawn log-uniformly from [1, maxRequestBytes]. */
   maxRequestBytes: number;
-  /** Operations per run (each free order runs this many). */
+  /**
+   * Arena operations to aim for per seed, over all its runs: each command is a burst of up to 24
+   * operations, so a run holds up to `steps / COMMANDS_PER_STEP` commands.
+   */
   steps: number;
-  /** Seeds; one run per seed and per free order (random, LIFO, FIFO). */
+  /** fast-check seeds: one `fc.assert` of {@link RUNS_PER_SEED} runs per seed. */
   seeds: number[];
 }
+
+/** Runs generated per seed of a {@link RandomRunConfig}. */
+const RUNS_PER_SEED = 8;
+/**
+ * `steps / COMMANDS_PER_STEP` commands is the longest run: RUNS_PER_SEED runs of 1/2 to 1 times
+ * that many commands, a burst of about 8 operations each on average, come to about `steps`.
+ */
+const COMMANDS_PER_STEP = 20;
 
 /** What the suite needs to know about an arena. */
 export interface ArenaCapabilities {
@@ -289,11 +301,6 @@ class Pair {
 /** Size of a block that a small test can use: 16, or the fixed block size. */
 function sizesFor(caps: ArenaCapabilities, bytes: number): number {
   return caps.fixedBlockBytes !== undefined ? Math.min(bytes, caps.fixedBlockBytes) : bytes;
-}
-
-/** Log-uniform integer in [1, max]. */
-function logUniform(rng: () => number, max: number): number {
-  return Math.min(max, Math.max(1, Math.floor(Math.exp(rng() * Math.log(max + 1)))));
 }
 
 /**
@@ -598,10 +605,12 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
     }
 
     it('C12 odd arena sizes: minimum blocks until failure, freed in random order', () => {
-      const rng = mulberry32(12);
       const sizes: number[] = [];
       for (let s = Math.ceil(caps.minArenaBytes / 8) * 8; s <= 4096; s += 8) sizes.push(s);
-      for (let i = 0; i < 50; i++) sizes.push(Math.floor((4096 * 2 ** (rng() * 12)) / 8) * 8);
+      // 50 seeded sizes, log-uniform in [4096, 2^24], multiples of 8.
+      for (const k of fc.sample(fc.integer({ min: 0, max: 12_000 }), { seed: 12, numRuns: 50 })) {
+        sizes.push(Math.floor((4096 * 2 ** (k / 1000)) / 8) * 8);
+      }
       const isPow2 = (n: number) => Number.isInteger(Math.log2(n));
       for (const size of sizes) {
         if (caps.acceptsAnySize === false && !isPow2(size)) {
@@ -631,11 +640,12 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
           if (end > limit) throw new Error(`sizeBytes ${size}: block ${sorted[i]} ends at ${end}, past ${limit}`);
         }
         a.check();
-        for (let i = offsets.length - 1; i > 0; i--) {
-          const j = Math.floor(rng() * (i + 1));
-          [offsets[i], offsets[j]] = [offsets[j], offsets[i]];
-        }
-        for (const o of offsets) {
+        const n = offsets.length;
+        const shuffled = fc.sample(fc.shuffledSubarray(offsets, { minLength: n, maxLength: n }), {
+          seed: size,
+          numRuns: 1,
+        })[0];
+        for (const o of shuffled) {
           a.free(o);
           if (small) a.check();
         }
@@ -731,14 +741,20 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
     it('reset() makes the arena as new: stats, walk and next offsets', () => {
       const a = make(65536);
       const fresh = make(65536);
-      const rng = mulberry32(99);
+      const steps = fc.sample(
+        fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: SIZE_STEPS - 1 }), fc.nat()),
+        {
+          seed: 99,
+          numRuns: 350,
+        },
+      );
       const live: number[] = [];
-      for (let i = 0; i < 300; i++) {
-        if (rng() < 0.6) {
-          const o = a.tryAlloc(sizesFor(caps, logUniform(rng, 2048)));
+      for (const [kind, size, pick] of steps.slice(0, 300)) {
+        if (kind < 6) {
+          const o = a.tryAlloc(sizesFor(caps, sizeOfStep(size, 2048)));
           if (o !== -1) live.push(o);
         } else if (live.length > 0) {
-          a.free(live.splice(Math.floor(rng() * live.length), 1)[0]);
+          a.free(live.splice(pick % live.length, 1)[0]);
         }
       }
       try {
@@ -750,8 +766,8 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
       a.check();
       expect(a.stats()).toEqual(fresh.stats());
       expect(walkList(a)).toEqual(walkList(fresh));
-      for (let i = 0; i < 50; i++) {
-        const n = sizesFor(caps, logUniform(rng, 1024));
+      for (const [, size] of steps.slice(300)) {
+        const n = sizesFor(caps, sizeOfStep(size, 1024));
         expect(a.tryAlloc(n)).toBe(fresh.tryAlloc(n));
       }
     });
@@ -762,180 +778,202 @@ export function describeArenaConformance(factory: ArenaFactory, caps: ArenaCapab
     ];
     for (const run of runs) {
       for (const seed of run.seeds) {
-        for (const order of ['random', 'LIFO', 'FIFO'] as const) {
-          const maxReq = sizesFor(caps, run.maxRequestBytes);
-          it(`random run: ${run.sizeBytes} B arena, requests 1..${maxReq} B, ${order} frees, ${run.steps} steps, seed ${seed}`, () => {
-            randomRun(factory, caps, run, maxReq, seed, order, expectGoodBlock);
-          });
-        }
+        const maxReq = sizesFor(caps, run.maxRequestBytes);
+        const maxLength = Math.max(8, Math.round(run.steps / COMMANDS_PER_STEP));
+        it(`command model (fast-check): ${run.sizeBytes} B arena, requests 1..${maxReq} B, runs of up to ${maxLength} commands, seed ${seed}`, () => {
+          fc.assert(
+            fc.property(fc.array(arenaOp, { minLength: Math.ceil(maxLength / 2), maxLength, size: 'max' }), (ops) =>
+              commandRun(factory, caps, run, maxReq, ops, expectGoodBlock),
+            ),
+            { seed, numRuns: RUNS_PER_SEED },
+          );
+        });
       }
     }
   });
 }
 
+/** One step of a command run (a fast-check array of them is a run; failures shrink). */
+export type ArenaOp =
+  | { op: 'alloc' | 'tryAlloc'; size: number; count: number }
+  | { op: 'realloc'; pick: number; size: number }
+  | { op: 'free'; pick: number; count: number }
+  | { op: 'freeOldest' | 'freeNewest'; count: number }
+  | { op: 'bad'; kind: number; pick: number };
+
+/** Request sizes come as a fraction (0..1) of the log range, so shrinking goes to 1 byte. */
+const SIZE_STEPS = 1 << 16;
+
+/** Arbitrary of one {@link ArenaOp}; `count` makes bursts, so a short run can fill an arena. */
+export const arenaOp: fc.Arbitrary<ArenaOp> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constantFrom('alloc' as const, 'tryAlloc' as const),
+      size: fc.integer({ min: 0, max: SIZE_STEPS - 1 }),
+      count: fc.integer({ min: 1, max: 24 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('realloc' as const),
+      pick: fc.nat(),
+      size: fc.integer({ min: 0, max: SIZE_STEPS - 1 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('free' as const), pick: fc.nat(), count: fc.integer({ min: 1, max: 24 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constantFrom('freeOldest' as const, 'freeNewest' as const),
+      count: fc.integer({ min: 1, max: 24 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('bad' as const), kind: fc.integer({ min: 0, max: 4 }), pick: fc.nat() }),
+  },
+);
+
+/** Log-uniform size in [1, max] from a step in [0, SIZE_STEPS). */
+function sizeOfStep(step: number, max: number): number {
+  return Math.min(max, Math.max(1, Math.floor(Math.exp((step / SIZE_STEPS) * Math.log(max + 1)))));
+}
+
 /**
- * One seeded model-based run: alloc / tryAlloc / free / realloc and rejected calls, on the arena
- * and a twin driven identically; the model checks every result, `check()` runs after every step,
- * patterns are verified on free / realloc and for all live blocks every 1000 steps.
+ * One model-based command run: alloc / tryAlloc / free (random, oldest or newest first) /
+ * realloc and rejected calls, on the arena and a twin driven identically; the model checks every
+ * result, `check()` runs after every step, patterns are verified on free / realloc and for all
+ * live blocks every 256 steps; at the end everything is freed and the free space is whole again.
  */
-function randomRun(
+export function commandRun(
   factory: ArenaFactory,
   caps: ArenaCapabilities,
   run: RandomRunConfig,
   maxReq: number,
-  seed: number,
-  order: 'random' | 'LIFO' | 'FIFO',
+  ops: readonly ArenaOp[],
   expectGoodBlock: (a: Allocator, offset: number, requested: number) => number,
 ): void {
-  const rng = mulberry32(seed * 7919 + (order === 'random' ? 0 : order === 'LIFO' ? 1 : 2));
   const p = new Pair(factory({ sizeBytes: run.sizeBytes }), factory({ sizeBytes: run.sizeBytes }));
   const a = p.main;
   const model = new IntervalModel();
-  const queue: number[] = []; // live offsets in allocation order
-  let head = 0; // FIFO read position in queue
+  const order: number[] = []; // live offsets in allocation order
   const recentlyFreed: number[] = [];
-  let growing = true;
   let step = 0;
   let op = '';
   let nextSeed = 1;
-
-  const takeVictim = (): number => {
-    if (order === 'LIFO') return queue.pop()!;
-    if (order === 'FIFO') {
-      const o = queue[head++];
-      if (head > 1024 && head * 2 > queue.length) {
-        queue.splice(0, head);
-        head = 0;
-      }
-      return o;
-    }
-    const i = head + Math.floor(rng() * (queue.length - head));
-    const o = queue[i];
-    queue[i] = queue[queue.length - 1];
-    queue.pop();
-    return o;
-  };
-  const liveCount = () => queue.length - head;
 
   const verify = (b: ModelBlock, bytes = b.grantedBytes) => {
     const at = findPatternMismatch(a.u8, b.offset, bytes, b.seed);
     if (at !== -1) throw new Error(`block ${b.offset}+${b.grantedBytes}: pattern broken at byte ${at}`);
   };
-
   const compareStats = () => {
     const s = a.stats();
     expectStatsConsistent(s);
-    if (
-      s.liveBlocks !== model.size ||
-      s.requestedBytes !== model.requestedBytes ||
-      s.grantedBytes !== model.grantedBytes ||
-      s.allocCount !== model.allocCount ||
-      s.freeCount !== model.freeCount ||
-      s.capacityBytes !== run.sizeBytes
-    ) {
-      expect(s).toMatchObject({
-        liveBlocks: model.size,
-        requestedBytes: model.requestedBytes,
-        grantedBytes: model.grantedBytes,
-        allocCount: model.allocCount,
-        freeCount: model.freeCount,
-        capacityBytes: run.sizeBytes,
-      });
+    const want = {
+      liveBlocks: model.size,
+      requestedBytes: model.requestedBytes,
+      grantedBytes: model.grantedBytes,
+      allocCount: model.allocCount,
+      freeCount: model.freeCount,
+      capacityBytes: run.sizeBytes,
+    };
+    for (const k of Object.keys(want) as (keyof typeof want)[]) {
+      if (s[k] !== want[k]) expect(s).toMatchObject(want);
     }
+  };
+  const freeAt = (i: number) => {
+    const o = order[i];
+    order.splice(i, 1);
+    op = `free(${o})`;
+    verify(model.get(o) as ModelBlock);
+    p.both((x) => x.free(o));
+    model.remove(o);
+    model.freeCount++;
+    recentlyFreed.push(o);
+    if (recentlyFreed.length > 32) recentlyFreed.shift();
+  };
+  const allocOne = (useTry: boolean, n: number): boolean => {
+    op = `${useTry ? 'tryAlloc' : 'alloc'}(${n})`;
+    const before = a.stats();
+    const walkBefore = step % 8 === 0 ? walkSignature(a) : undefined;
+    let o = -1;
+    try {
+      o = useTry ? a.tryAlloc(n) : a.alloc(n);
+    } catch (e) {
+      if (!(e instanceof OutOfMemoryError)) throw e;
+    }
+    let o2 = -1;
+    try {
+      o2 = useTry ? p.twin.tryAlloc(n) : p.twin.alloc(n);
+    } catch (e) {
+      if (!(e instanceof OutOfMemoryError)) throw e;
+    }
+    if (o !== o2) expect(o, 'twin arenas diverged').toBe(o2);
+    if (o === -1) {
+      const after = a.stats();
+      expect(stable(after)).toEqual(stable(before));
+      expect(after.failedAllocCount).toBe(before.failedAllocCount + 1);
+      if (walkBefore) expectSameWalk(walkSignature(a), walkBefore, 'after a failed alloc');
+      return false;
+    }
+    const g = expectGoodBlock(a, o, n);
+    const b = { offset: o, requestedBytes: n, grantedBytes: g, seed: nextSeed++ };
+    model.add(b);
+    model.allocCount++;
+    writePattern(a.u8, o, g, b.seed);
+    order.push(o);
+    return true;
   };
 
   try {
-    for (step = 0; step < run.steps; step++) {
-      const r = rng();
-      const live = liveCount();
-      if (live === 0) growing = true;
-      else if (growing && rng() < 0.002) growing = false;
-      const pAlloc = growing ? 0.62 : 0.2;
-      if (r < 0.04 && live > 0) {
-        // A call that must be rejected, on the main arena only.
-        const k = Math.floor(rng() * 5);
-        const victim = queue[head + Math.floor(rng() * live)];
-        const b = model.get(victim)!;
-        if (k === 0 && recentlyFreed.length > 0) {
-          const o = recentlyFreed[Math.floor(rng() * recentlyFreed.length)];
-          if (model.get(o)) continue;
-          op = `free(${o}) of a freed block`;
-          p.rejects((x) => x.free(o), [InvalidFreeError]);
-        } else if (k === 1 && b.grantedBytes > a.alignBytes) {
-          op = `free(${victim} + ${a.alignBytes}) interior`;
-          p.rejects((x) => x.free(victim + a.alignBytes), [InvalidFreeError], ['interior', 'misaligned']);
-        } else if (k === 2) {
-          op = `realloc(${victim}, 2**32 - 4)`;
-          p.rejects((x) => x.realloc(victim, 2 ** 32 - 4), [RangeError]);
-        } else if (k === 3) {
-          op = 'alloc(0)';
-          p.rejects((x) => x.alloc(0), [RangeError]);
-        } else {
-          op = `free(${run.sizeBytes + 8})`;
-          p.rejects((x) => x.free(run.sizeBytes + 8), [InvalidFreeError], ['out-of-range']);
+    for (const command of ops) {
+      step++;
+      switch (command.op) {
+        case 'alloc':
+        case 'tryAlloc': {
+          const n = sizesFor(caps, sizeOfStep(command.size, maxReq));
+          for (let k = 0; k < command.count; k++) if (!allocOne(command.op === 'tryAlloc', n)) break;
+          break;
         }
-        verify(b);
-        // The probe inside rejects() allocated and freed on both arenas.
-        const s = a.stats();
-        model.allocCount = s.allocCount;
-        model.freeCount = s.freeCount;
-      } else if (r < pAlloc || live === 0) {
-        const n = logUniform(rng, maxReq);
-        const useTry = rng() < 0.5;
-        op = `${useTry ? 'tryAlloc' : 'alloc'}(${n})`;
-        const before = a.stats();
-        const walkBefore = step % 8 === 0 ? walkSignature(a) : undefined;
-        let o = -1;
-        try {
-          o = useTry ? a.tryAlloc(n) : a.alloc(n);
-        } catch (e) {
-          if (!(e instanceof OutOfMemoryError)) throw e;
-        }
-        let o2 = -1;
-        try {
-          o2 = useTry ? p.twin.tryAlloc(n) : p.twin.alloc(n);
-        } catch (e) {
-          if (!(e instanceof OutOfMemoryError)) throw e;
-        }
-        if (o !== o2) expect(o, 'twin arenas diverged').toBe(o2);
-        if (o === -1) {
-          growing = false;
-          const after = a.stats();
-          expect(stable(after)).toEqual(stable(before));
-          expect(after.failedAllocCount).toBe(before.failedAllocCount + 1);
-          if (walkBefore) expectSameWalk(walkSignature(a), walkBefore, 'after a failed alloc');
-        } else {
-          const g = expectGoodBlock(a, o, n);
-          const b = { offset: o, requestedBytes: n, grantedBytes: g, seed: nextSeed++ };
-          model.add(b);
-          model.allocCount++;
-          writePattern(a.u8, o, g, b.seed);
-          queue.push(o);
-        }
-      } else if (r < pAlloc + 0.12) {
-        // realloc a random live block (position in the free order unchanged).
-        const i = head + Math.floor(rng() * live);
-        const o = queue[i];
-        const b = model.get(o)!;
-        const n = logUniform(rng, maxReq);
-        op = `realloc(${o}, ${n})`;
-        let o1 = -1;
-        try {
-          o1 = a.realloc(o, n);
-        } catch (e) {
-          if (!(e instanceof OutOfMemoryError)) throw e;
-        }
-        let o2 = -1;
-        try {
-          o2 = p.twin.realloc(o, n);
-        } catch (e) {
-          if (!(e instanceof OutOfMemoryError)) throw e;
-        }
-        if (o1 !== o2) expect(o1, 'twin arenas diverged').toBe(o2);
-        if (o1 === -1) {
-          expect(a.sizeOf(o)).toBe(b.grantedBytes);
-          verify(b);
-        } else {
+        case 'free':
+          for (let k = 0; k < command.count && order.length > 0; k++) freeAt((command.pick + k * 7919) % order.length);
+          break;
+        case 'freeOldest':
+          for (let k = 0; k < command.count && order.length > 0; k++) freeAt(0);
+          break;
+        case 'freeNewest':
+          for (let k = 0; k < command.count && order.length > 0; k++) freeAt(order.length - 1);
+          break;
+        case 'realloc': {
+          if (order.length === 0) break;
+          const i = command.pick % order.length;
+          const o = order[i];
+          const b = model.get(o) as ModelBlock;
+          const n = sizeOfStep(command.size, maxReq);
+          op = `realloc(${o}, ${n})`;
+          let o1 = -1;
+          try {
+            o1 = a.realloc(o, n);
+          } catch (e) {
+            if (!(e instanceof OutOfMemoryError)) throw e;
+          }
+          let o2 = -1;
+          try {
+            o2 = p.twin.realloc(o, n);
+          } catch (e) {
+            if (!(e instanceof OutOfMemoryError)) throw e;
+          }
+          if (o1 !== o2) expect(o1, 'twin arenas diverged').toBe(o2);
+          if (o1 === -1) {
+            expect(a.sizeOf(o)).toBe(b.grantedBytes);
+            verify(b);
+            break;
+          }
           model.remove(o);
           const g = expectGoodBlock(a, o1, n);
           const keep = Math.min(b.grantedBytes, n);
@@ -949,21 +987,47 @@ function randomRun(
             recentlyFreed.push(o);
           }
           writePattern(a.u8, o1, g, nb.seed);
-          queue[i] = o1;
+          order[i] = o1;
+          break;
         }
-      } else {
-        const o = takeVictim();
-        op = `free(${o})`;
-        verify(model.get(o)!);
-        p.both((x) => x.free(o));
-        model.remove(o);
-        model.freeCount++;
-        recentlyFreed.push(o);
-        if (recentlyFreed.length > 32) recentlyFreed.shift();
+        case 'bad': {
+          // A call that must be rejected, on the main arena only.
+          if (order.length === 0) {
+            op = 'alloc(0)';
+            p.rejects((x) => x.alloc(0), [RangeError]);
+          } else {
+            const victim = order[command.pick % order.length];
+            const b = model.get(victim) as ModelBlock;
+            const k = command.kind;
+            if (k === 0 && recentlyFreed.length > 0 && !model.get(recentlyFreed[command.pick % recentlyFreed.length])) {
+              const o = recentlyFreed[command.pick % recentlyFreed.length];
+              op = `free(${o}) of a freed block`;
+              p.rejects((x) => x.free(o), [InvalidFreeError]);
+            } else if (k === 1 && b.grantedBytes > a.alignBytes) {
+              op = `free(${victim} + ${a.alignBytes}) interior`;
+              p.rejects((x) => x.free(victim + a.alignBytes), [InvalidFreeError], ['interior', 'misaligned']);
+            } else if (k === 2) {
+              op = `realloc(${victim}, 2**32 - 4)`;
+              p.rejects((x) => x.realloc(victim, 2 ** 32 - 4), [RangeError]);
+            } else if (k === 3) {
+              op = 'alloc(0)';
+              p.rejects((x) => x.alloc(0), [RangeError]);
+            } else {
+              op = `free(${run.sizeBytes + 8})`;
+              p.rejects((x) => x.free(run.sizeBytes + 8), [InvalidFreeError], ['out-of-range']);
+            }
+            verify(b);
+          }
+          // The probe inside rejects() allocated and freed on both arenas.
+          const s = a.stats();
+          model.allocCount = s.allocCount;
+          model.freeCount = s.freeCount;
+          break;
+        }
       }
       a.check();
       compareStats();
-      if (step % 64 === 0) {
+      if (step % 16 === 0) {
         const w = expectWalkMatchesStats(a);
         let j = 0;
         for (const b of model.list()) {
@@ -974,16 +1038,10 @@ function randomRun(
         }
         p.expectSameAsTwin();
       }
-      if (step % 1000 === 999) for (const b of model.list()) verify(b);
+      if (step % 256 === 0) for (const b of model.list()) verify(b);
     }
     // Free everything: the arena returns to its initial free space.
-    while (liveCount() > 0) {
-      const o = takeVictim();
-      verify(model.get(o)!);
-      p.both((x) => x.free(o));
-      model.remove(o);
-      model.freeCount++;
-    }
+    while (order.length > 0) freeAt(order.length - 1);
     a.check();
     compareStats();
     const fresh = factory({ sizeBytes: run.sizeBytes }).stats();
@@ -991,7 +1049,7 @@ function randomRun(
     expect(a.stats().largestFreeBytes).toBe(fresh.largestFreeBytes);
   } catch (e) {
     const err = e as Error;
-    err.message = `[${caps.name} random run seed=${seed} order=${order} sizeBytes=${run.sizeBytes} step=${step} op=${op}] ${err.message}`;
+    err.message = `[${caps.name} command run sizeBytes=${run.sizeBytes} step=${step} op=${op}] ${err.message}`;
     throw err;
   }
 }

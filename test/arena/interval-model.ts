@@ -138,6 +138,3 @@ export function findPatternMismatch(u8: Uint8Array, offset: number, bytes: numbe
   for (let i = 0; i < bytes; i++) if (u8[offset + i] !== patternByte(seed, i)) return i;
   return -1;
 }
-
-/** mulberry32, re-exported for the arena tests. */
-export { mulberry32 } from '../support/random.ts';

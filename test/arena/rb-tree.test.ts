@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NIL_NODE, RedBlackTree } from '../../src/arena/rb-tree.ts';
-import { mulberry32 } from './interval-model.ts';
+import { assertShrinkableRun, type ShrinkableRandom } from '../support/random.ts';
 
 /** Sorted array of keys `[size, offset]`, the reference model. */
 class SortedKeys {
@@ -79,13 +79,19 @@ describe('RedBlackTree', () => {
 
   for (const seed of [1, 2, 3]) {
     it(`seeded random inserts/removes/updates against a sorted array, check() after every operation (seed ${seed})`, () => {
-      const rng = mulberry32(seed);
+      assertShrinkableRun(seed, 8000 * 6, (rng) => randomTreeRun(seed, rng));
+    });
+  }
+
+  /** One run of the test above over `rng` (fast-check's shrinkable random source). */
+  function randomTreeRun(seed: number, rng: ShrinkableRandom): void {
+    {
       const t = new RedBlackTree(16);
       const model = new SortedKeys();
       const nodes = new Map<string, number>();
       let op = '';
       try {
-        for (let step = 0; step < 8000; step++) {
+        for (let step = 0; step < 8000 && !rng.exhausted; step++) {
           // Small key space: many equal sizes (ties broken by offset), many removals.
           const grow = step % 4000 < 2600; // phases of growth and shrinkage
           if (model.keys.length > 0 && rng() < 0.3) {
@@ -146,7 +152,7 @@ describe('RedBlackTree', () => {
         (e as Error).message = `[seed ${seed}, ${op}] ${(e as Error).message}`;
         throw e;
       }
-    });
+    }
   }
 
   it('check() detects a broken invariant', () => {

@@ -8,7 +8,7 @@ import { FreeListArena } from '../../src/arena/free-list-arena.ts';
 import { TreeArena } from '../../src/arena/tree-arena.ts';
 import { expectNoGcInChurn, runModelChurn } from './boundary-tag-churn.ts';
 import { describeArenaConformance } from './conformance.ts';
-import { mulberry32 } from './interval-model.ts';
+import { assertShrinkableRun } from '../support/random.ts';
 
 describeArenaConformance((o) => new TreeArena(o as never), {
   name: 'TreeArena',
@@ -49,29 +49,32 @@ describe('TreeArena best fit', () => {
     { alignBytes: 16, minBytes: 3800, maxBytes: 4400, seed: 22 },
   ])
     it(`chooses exactly what FreeListArena best fit chooses on a random trace (alignBytes ${alignBytes}, ${minBytes}..${maxBytes} B)`, () => {
-      const tree = new TreeArena({ sizeBytes: 1 << 18, alignBytes });
-      const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best', alignBytes });
-      const rng = mulberry32(seed);
-      const live: number[] = [];
-      for (let step = 0; step < 20_000; step++) {
-        if (rng() < 0.55 || live.length === 0) {
-          const n = minBytes + Math.floor(rng() * rng() * (maxBytes - minBytes + 1));
-          const a = tree.tryAlloc(n);
-          expect(list.tryAlloc(n), `step ${step}`).toBe(a);
-          if (a !== -1) live.push(a);
-        } else {
-          const i = Math.floor(rng() * live.length);
-          const o = live[i];
-          live[i] = live[live.length - 1];
-          live.pop();
-          tree.free(o);
-          list.free(o);
+      assertShrinkableRun(seed, 20_000 * 3, (rng) => {
+        const tree = new TreeArena({ sizeBytes: 1 << 18, alignBytes });
+        const list = new FreeListArena({ sizeBytes: 1 << 18, fit: 'best', alignBytes });
+        const live: number[] = [];
+        for (let step = 0; step < 20_000 && !rng.exhausted; step++) {
+          if (rng() < 0.55 || live.length === 0) {
+            const n = minBytes + Math.floor(rng() * rng() * (maxBytes - minBytes + 1));
+            const a = tree.tryAlloc(n);
+            expect(list.tryAlloc(n), `step ${step}`).toBe(a);
+            if (a !== -1) live.push(a);
+          } else {
+            const i = Math.floor(rng() * live.length);
+            const o = live[i];
+            live[i] = live[live.length - 1];
+            live.pop();
+            tree.free(o);
+            list.free(o);
+          }
+          if (step % 100 === 0) {
+            tree.check();
+            expect(tree.stats()).toEqual(list.stats());
+          }
         }
-        if (step % 100 === 0) {
-          tree.check();
-          expect(tree.stats()).toEqual(list.stats());
-        }
-      }
+        tree.check();
+        expect(tree.stats()).toEqual(list.stats());
+      });
     });
 
   it('big free blocks (>= 16 MiB) stay whole and are found by size', () => {

@@ -6,6 +6,7 @@ import {
   StructPool,
   MAX_POOL_CAPACITY,
   type Handle,
+  type Schema,
 } from '../../src/index.ts';
 import { countGc } from '../support/gc.ts';
 
@@ -50,7 +51,7 @@ function expectUnchangedAfterThrow(fail: (pool: StructPool<typeof SCHEMA>, state
  * Allocates until a handle lands on `slot` (FIFO reuse takes every other free slot first), frees
  * the others again, and returns that handle.
  */
-function allocOnSlot(pool: StructPool<any>, slot: number): Handle {
+function allocOnSlot<S extends Schema>(pool: StructPool<S>, slot: number): Handle {
   const others: Handle[] = [];
   for (let i = 0; i <= pool.capacity; i++) {
     const h = pool.alloc();
