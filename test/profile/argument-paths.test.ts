@@ -109,7 +109,8 @@ describe('FrameProfiler: a clock that re-enters', () => {
             nested = e;
           }
         }
-        return (t += 16);
+        t += 16;
+        return t;
       },
     });
     prof.beginFrame();
