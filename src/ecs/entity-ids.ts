@@ -120,8 +120,10 @@ export function rawIndexOf(index: BitecsEntityIndex, eid: number): number {
 }
 
 /**
- * Whether `eid` (versioned or not) is alive in `world`: its raw slot in the index holds exactly
- * this id. O(1), allocates nothing, never throws for a wrong-typed or out-of-range id (returns false).
+ * Whether `eid` (versioned or not, either id form) is alive in `world`: its raw slot in the index
+ * holds exactly this id. After a bare bitECS `removeEntity` moved a recycled id (see the module
+ * doc), its raw key is repaired here from the versioned key bitECS wrote. O(1), allocates nothing,
+ * never throws for a wrong-typed or out-of-range id (returns false).
  */
 export function isEntityAlive(world: World, eid: number): boolean {
   const index = entityIndexOf(world);
@@ -129,7 +131,21 @@ export function isEntityAlive(world: World, eid: number): boolean {
   const id = int32IdOf(eid); // bitECS stores the int32 form
   const raw = id & index.entityMask;
   const at = index.sparse[raw];
-  return at !== undefined && at < index.aliveCount && index.dense[at] === id;
+  if (at !== undefined && at < index.aliveCount && index.dense[at] === id) return true;
+  return raw !== id && repairRawKey(index, id, raw);
+}
+
+/**
+ * The slow path of {@link isEntityAlive} for a versioned id whose raw key does not name it: a
+ * bare bitECS `removeEntity` (not {@link destroyEntity}) moved it and wrote only its versioned key,
+ * which bitECS keeps right for every live id. When that key names it, the raw key is rewritten
+ * (so bitECS's own `addComponent` on it works again) and the id is alive. O(1).
+ */
+function repairRawKey(index: BitecsEntityIndex, id: number, raw: number): boolean {
+  const at = index.sparse[id];
+  if (at === undefined || at >= index.aliveCount || index.dense[at] !== id) return false;
+  index.sparse[raw] = at;
+  return true;
 }
 
 /**

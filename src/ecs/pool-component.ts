@@ -247,7 +247,7 @@ export class PoolComponent<S extends Schema> {
     }
     // Liveness, inlined from isEntityAlive (the raw key is kept right by createEntity/destroyEntity).
     const at = index.sparse[raw];
-    if (at === undefined || at >= index.aliveCount || index.dense[at] !== eid) {
+    if ((at === undefined || at >= index.aliveCount || index.dense[at] !== eid) && !isEntityAlive(this.world, eid)) {
       checkEntityId(eid);
       throw new RangeError(`eid must be a live entity of this world, got ${eid}`);
     }
