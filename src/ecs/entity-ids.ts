@@ -45,7 +45,7 @@
  *
  * Reference: bitECS 0.4.0 `src/core/EntityIndex.ts` (dense/sparse swap-remove with versions).
  */
-import { $internal, addEntity, removeEntity, resetWorld, type World } from 'bitecs';
+import { $internal, Prefab, addEntity, hasComponent, removeEntity, resetWorld, type World } from 'bitecs';
 import { OutOfMemoryError, checkInteger } from '../errors.js';
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
@@ -170,6 +170,30 @@ export function leaveRemoval(): void {
 }
 
 /**
+ * What to call, per world, when {@link destroyEntity} removes a prefab: bitECS keeps prefabs out
+ * of queries, so no `onRemove` hook hears of it, and a pool component would keep its slot.
+ */
+const prefabRemovalHooks = new WeakMap<World, Set<(eid: number) => void>>();
+
+/**
+ * Calls `hook(eid)` after {@link destroyEntity} removes a prefab of `world` (with its id).
+ * Returns the function that unsubscribes it.
+ *
+ * @internal Used by PoolComponent.
+ */
+export function onPrefabRemoved(world: World, hook: (eid: number) => void): () => void {
+  let hooks = prefabRemovalHooks.get(world);
+  if (hooks === undefined) {
+    hooks = new Set();
+    prefabRemovalHooks.set(world, hooks);
+  }
+  hooks.add(hook);
+  return () => {
+    hooks.delete(hook);
+  };
+}
+
+/**
  * Bridge calls that changed an entity index (createEntity, destroyEntity), in every world: a
  * destroyEntity that sees it move during its bitECS removeEntity knows an observer called back.
  */
@@ -268,7 +292,9 @@ export function destroyEntity(world: World, eid: number): boolean {
   const alive = index.aliveCount;
   const length = index.dense.length;
   const ops = ++bridgeOps;
+  const prefab = hasComponent(world, id, Prefab);
   removeEntity(world, id);
+  if (prefab) for (const hook of prefabRemovalHooks.get(world) ?? []) hook(id);
   if (index.versioning) {
     if (bridgeOps === ops && index.aliveCount === alive - 1 && index.dense.length === length) {
       // The former last entity moved into id's place; id's slot now holds its next version.

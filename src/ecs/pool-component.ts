@@ -38,7 +38,18 @@
  *
  * @module
  */
-import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
+import {
+  Prefab,
+  addComponent,
+  hasComponent,
+  observe,
+  onAdd,
+  onGet,
+  onRemove,
+  onSet,
+  removeComponent,
+  type World,
+} from 'bitecs';
 import { OutOfMemoryError, Violations, checkInteger } from '../errors.js';
 import { growColumnArray, grownCopy, makeColumnArray, zeroViewOf, type AnyTypedArray } from '../pool/column-buffer.js';
 import type { Columns, FieldLayout, Schema } from '../pool/schema.js';
@@ -51,8 +62,10 @@ import {
   entityIndexOf,
   isEntityAlive,
   leaveRemoval,
+  onPrefabRemoved,
   type BitecsEntityIndex,
 } from './entity-ids.js';
+import { OWNED, checkRecord, readRecord, writeRecord, type PoolRecord } from './pool-component-data.js';
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
 import type { PoolQuery } from './pool-query.js';
@@ -254,6 +267,8 @@ export class PoolComponent<S extends Schema> {
     this.reserveFor(eid);
     if (this.membership === 'bitecs') {
       addComponent(this.world, eid, this);
+      // bitECS tells no hook about a prefab's components (it keeps prefabs out of queries).
+      if (this.indexOf(eid) === -1 && this.ownerOf[raw] !== eid) this.attach(eid);
       return this.indexOf(eid);
     }
     if (this.anchoredOf[raw] !== eid) {
@@ -282,8 +297,13 @@ export class PoolComponent<S extends Schema> {
       return false;
     }
     if (this.removingDepth > 0 && this.isRemoving(eid)) return false;
-    if (this.membership === 'bitecs') removeComponent(this.world, eid, this);
-    else this.detachOwned(eid, raw);
+    if (this.membership === 'bitecs') {
+      removeComponent(this.world, eid, this);
+      // A prefab's removal reaches no hook (see add): free its slot here.
+      if (this.ownerOf[raw] === eid) this.detach(eid);
+    } else {
+      this.detachOwned(eid, raw);
+    }
     return true;
   }
 
@@ -447,7 +467,7 @@ export class PoolComponent<S extends Schema> {
       const index = this.index;
       for (let i = 0; i < index.aliveCount; i++) {
         const eid = index.dense[i];
-        if (hasComponent(this.world, eid, this) && this.indexOf(eid) === -1) {
+        if (hasComponent(this.world, eid, this) && this.indexOf(eid) === -1 && !hasComponent(this.world, eid, Prefab)) {
           fail(`entity ${eid} has the bitECS component (query() lists it) but no slot`);
         }
       }
@@ -456,16 +476,48 @@ export class PoolComponent<S extends Schema> {
   }
 
   private subscribe(): void {
+    const world = this.world;
     if (this.membership === 'bitecs') {
-      this.unsubscribe.push(observe(this.world, onAdd(this), (eid: number) => this.attach(eid)));
+      this.unsubscribe.push(observe(world, onAdd(this), (eid: number) => this.attach(eid)));
     }
     this.unsubscribe.push(
-      observe(this.world, onRemove(this.anchor), (eid: number) => {
+      observe(world, onRemove(this.anchor), (eid: number) => {
         const raw = eid & this.index.entityMask;
         if (raw < this.anchoredOf.length && this.anchoredOf[raw] === eid) this.anchoredOf[raw] = 0;
         this.detach(eid);
       }),
+      // Data hooks: getComponent / set(C, data) / IsA inheritance (see pool-component-data.ts).
+      observe(world, onGet(this.anchor), (eid: number) => this.recordOf(eid)),
+      observe(world, onSet(this.anchor), (eid: number, data: unknown) => this.setRecord(eid, data)),
+      onPrefabRemoved(world, (eid: number) => this.detach(eid)),
     );
+  }
+
+  /** The `onGet` hook: `eid`'s record, or undefined when it lacks the component. Allocates. */
+  private recordOf(eid: number): PoolRecord | undefined {
+    const at = this.indexOf(eid);
+    return at === -1 ? undefined : readRecord(this.fields as Record<string, AnyTypedArray>, this.layouts, at);
+  }
+
+  /**
+   * The `onSet` hook (`set(C, data)`, and bitECS copying a prefab's record to an `IsA` heir):
+   * writes `data`'s fields into `eid`'s record, taking a slot first when `eid` has none (a
+   * prefab, whose add reached no hook; or, with `'pool'` membership, an heir of a prefab that has
+   * the component, whose record carries the `OWNED` mark). A bad record changes nothing.
+   *
+   * @throws TypeError for a record that does not fit the schema (see `checkRecord`).
+   */
+  private setRecord(eid: number, data: unknown): void {
+    if (this.membership === 'pool' && this.indexOf(eid) === -1) {
+      if (data === null || typeof data !== 'object' || (data as PoolRecord)[OWNED] !== true) return;
+    }
+    checkRecord(this.layouts, data);
+    if (this.indexOf(eid) === -1) {
+      this.attach(eid);
+      const raw = eid & this.index.entityMask;
+      if (this.membership === 'pool') this.anchoredOf[raw] = eid; // bitECS just gave it the anchor
+    }
+    writeRecord(this.fields as Record<string, AnyTypedArray>, this.layouts, this.indexOf(eid), data as object);
   }
 
   /** Makes room for `eid` or throws OutOfMemoryError; changes nothing observable on throw. */
