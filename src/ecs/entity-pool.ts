@@ -25,7 +25,9 @@
  * - Memory is held at the pool's peak population: parked entities are reused last in, first out
  *   (call `dispose()` to really remove them).
  * - A bare bitECS `removeEntity` on a pooled entity (live or parked) is safe: a private tag's
- *   `onRemove` hook despawns it and forgets it.
+ *   `onRemove` hook despawns it and forgets it. (In a versioned world prefer `destroyEntity`:
+ *   bitECS 0.4.0's own `removeEntity` can skip an entity that an earlier bare removal moved in its
+ *   index; see `entity-ids.ts`.)
  * - Clearing the world (bitECS `resetWorld` or `clearWorld`) kills every pooled entity: call
  *   {@link EntityPool.resetAfterWorldReset} (the next `spawn` also notices and does it), which
  *   frees every slot, so every handle taken before the clear is stale for good.

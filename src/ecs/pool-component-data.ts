@@ -13,9 +13,11 @@
  *
  * @module
  */
+import { observe, onGet, onSet, type World } from 'bitecs';
 import { describeValue } from '../errors.js';
 import type { AnyTypedArray } from '../pool/column-buffer.js';
-import type { FieldLayout } from '../pool/schema.js';
+import type { FieldLayout, Schema } from '../pool/schema.js';
+import type { PoolComponent } from './pool-component.js';
 
 /**
  * Marks a record read from an entity that has the component. bitECS merges every `onGet`
@@ -68,7 +70,9 @@ export function checkRecord(layouts: readonly FieldLayout[], data: unknown): voi
     } else {
       const list = value as ArrayLike<unknown> | null;
       if (list === null || typeof list !== 'object' || list.length !== f.elementsPerSlot) {
-        throw new TypeError(`component data: field ${key} must be ${f.elementsPerSlot} numbers, got ${describeValue(value)}`);
+        throw new TypeError(
+          `component data: field ${key} must be ${f.elementsPerSlot} numbers, got ${describeValue(value)}`,
+        );
       }
       for (let k = 0; k < list.length; k++) {
         if (typeof list[k] !== 'number') {
@@ -98,4 +102,35 @@ export function writeRecord(
     if (f.elementsPerSlot === 1) column[at] = value as number;
     else column.set(value as ArrayLike<number>, at * f.elementsPerSlot);
   }
+}
+
+/**
+ * Subscribes `component`'s data hooks in `world` and returns their unsubscribers: `onGet` reads
+ * an entity's record (undefined when it lacks the component); `onSet` (`set(C, data)`, and bitECS
+ * copying a prefab's record to an `IsA` heir) writes one, first taking a slot through
+ * `component.add` when the entity has none: a prefab, whose add reached no hook, or, with
+ * `'pool'` membership, an heir of a prefab that has the component (its record carries the
+ * {@link OWNED} mark; a `'pool'` component's bitECS tag alone does not mean membership). A record
+ * that does not fit the schema throws TypeError and changes nothing.
+ */
+export function observeRecords(
+  world: World,
+  component: PoolComponent<Schema>,
+  layouts: readonly FieldLayout[],
+): (() => void)[] {
+  const fields = component.fields as Record<string, AnyTypedArray>;
+  return [
+    observe(world, onGet(component.anchor), (eid: number) => {
+      const at = component.indexOf(eid);
+      return at === -1 ? undefined : readRecord(fields, layouts, at);
+    }),
+    observe(world, onSet(component.anchor), (eid: number, data: unknown) => {
+      if (component.membership === 'pool' && component.indexOf(eid) === -1) {
+        if (data === null || typeof data !== 'object' || (data as PoolRecord)[OWNED] !== true) return;
+      }
+      checkRecord(layouts, data);
+      const at = component.indexOf(eid) === -1 ? component.add(eid) : component.indexOf(eid);
+      writeRecord(fields, layouts, at, data as object);
+    }),
+  ];
 }

@@ -33,25 +33,26 @@
  * per-entity array is keyed by the raw index and stores the full id; `has(eid)` compares it, so
  * a stale versioned id reads as absent.
  *
+ * bitECS features (tested in `test/ecs/prefabs.test.ts`): prefabs (`addPrefab`) get slots
+ * (`C.add(prefab)`, or `set(C, data)` with `'bitecs'` membership), stay out of queries as bitECS
+ * keeps them, and free their slots on `C.remove` and `destroyEntity` (a bare bitECS
+ * `removeComponent` / `removeEntity` of a prefab reaches no hook: `check()` reports the slot);
+ * `IsA` heirs get the component with the prefab's values (bitECS copies them through the
+ * `onGet`/`onSet` hooks this component subscribes; `set(C, data)`, `setComponent` and
+ * `getComponent` use the same hooks, see `pool-component-data.ts`); relation cascades
+ * (`withAutoRemoveSubject`) free the slots of every removed subject; hierarchy queries order
+ * pool-component entities like any other. An entity that already has the component keeps its own
+ * values under `IsA` (bitECS's rule); with `'pool'` membership, one that once had it (its bitECS
+ * tag stays) inherits none.
+ *
  * Reference: bitECS 0.4.0 `observe`/`onAdd`/`onRemove` (`src/core/Query.ts`); the packed array of
  * slot maps (Bitsquid "packed array", Rust `slotmap`).
  *
  * @module
  */
-import {
-  Prefab,
-  addComponent,
-  hasComponent,
-  observe,
-  onAdd,
-  onGet,
-  onRemove,
-  onSet,
-  removeComponent,
-  type World,
-} from 'bitecs';
-import { OutOfMemoryError, Violations, checkInteger } from '../errors.js';
-import { growColumnArray, grownCopy, makeColumnArray, zeroViewOf, type AnyTypedArray } from '../pool/column-buffer.js';
+import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
+import { OutOfMemoryError, checkInteger } from '../errors.js';
+import { growColumnArray, grownCopy, makeColumnArray, makeColumns, type AnyTypedArray } from '../pool/column-buffer.js';
 import type { Columns, FieldLayout, Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
 import {
@@ -65,7 +66,8 @@ import {
   onPrefabRemoved,
   type BitecsEntityIndex,
 } from './entity-ids.js';
-import { OWNED, checkRecord, readRecord, writeRecord, type PoolRecord } from './pool-component-data.js';
+import { checkPoolComponent } from './pool-component-check.js';
+import { observeRecords } from './pool-component-data.js';
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
 import type { PoolQuery } from './pool-query.js';
@@ -186,16 +188,10 @@ export class PoolComponent<S extends Schema> {
     } else {
       this.pool = null;
       this.slotMask = 0;
-      const fields: Record<string, unknown> = {};
-      for (const f of this.layouts) {
-        fields[f.name] = makeColumnArray(f.ctor, capacity * f.elementsPerSlot, this.maxCapacity * f.elementsPerSlot);
-      }
-      this.fields = fields as Columns<S>;
-      for (const f of this.layouts) {
-        const zero = zeroViewOf((fields[f.name] as AnyTypedArray).buffer as ArrayBuffer, f.bytesPerSlot);
-        this.zeroViews.push(zero.view);
-        this.zeroWords.push(zero.words);
-      }
+      const columns = makeColumns(this.layouts, capacity, this.maxCapacity);
+      this.fields = columns.fields as unknown as Columns<S>;
+      this.zeroViews.push(...columns.zeroViews);
+      this.zeroWords.push(...columns.zeroWords);
     }
     this.anchor = this.membership === 'bitecs' ? this : {};
     this.subscribe();
@@ -360,10 +356,19 @@ export class PoolComponent<S extends Schema> {
   /**
    * Removes the component from every entity (O(count)). `'bitecs'` membership: through bitECS
    * `removeComponent`, so queries and hooks agree. Slots are freed, so their generations advance.
-   * Each removal counts in `stats().removes` (counters are never reset).
+   * Each removal counts in `stats().removes` (counters are never reset). When an `onRemove`
+   * callback throws, every removal still happens and the first error propagates afterwards.
    */
   clear(): void {
-    for (let i = this.count - 1; i >= 0; i--) this.remove(this.entities[i]);
+    let failure: unknown = null;
+    for (let i = this.count - 1; i >= 0; i = Math.min(i, this.count) - 1) {
+      try {
+        this.remove(this.entities[i]);
+      } catch (error) {
+        failure ??= error; // removal completes for every entity; the first error propagates
+      }
+    }
+    if (failure !== null) throw failure;
   }
 
   /**
@@ -372,18 +377,24 @@ export class PoolComponent<S extends Schema> {
    * entity that had the component, frees every slot, and re-subscribes the hooks to the reset
    * world. In a versioned world it also carries the ids over (see `clearWorld`; idempotent), so
    * an id taken before the clear is dead once its raw index is reused: call it before creating
-   * entities in the reset world. O(count + ids ever issued).
+   * entities in the reset world. O(count + ids ever issued). When an `onRemove` callback throws,
+   * every entity is still forgotten and the first error propagates afterwards.
    */
   resetAfterWorldReset(): void {
     for (const off of this.unsubscribe) off();
     this.unsubscribe.length = 0;
-    try {
-      for (let i = this.count - 1; i >= 0; i--) this.detach(this.entities[i]);
-    } finally {
-      this.anchoredOf.fill(0);
-      this.index = carryVersionsAcrossReset(this.world, this.index);
-      this.subscribe();
+    let failure: unknown = null;
+    for (let i = this.count - 1; i >= 0; i = Math.min(i, this.count) - 1) {
+      try {
+        this.detach(this.entities[i]);
+      } catch (error) {
+        failure ??= error; // every entity is forgotten; the first callback error propagates
+      }
     }
+    this.anchoredOf.fill(0);
+    this.index = carryVersionsAcrossReset(this.world, this.index);
+    this.subscribe();
+    if (failure !== null) throw failure;
   }
 
   /**
@@ -415,64 +426,22 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Validates the invariants in O(count + entityCapacity + live entities): packed entries and
-   * owners agree, every owner is alive in the world (and, for `'bitecs'`, has the bitECS
-   * component), column indices are distinct and in range, all per-entity arrays and columns agree
-   * on capacity, and the pool (slot layout) is consistent with `count`. For `'bitecs'` membership
-   * also the converse: no live entity has the bitECS component without a slot (what a bare
-   * bitECS `addComponent` on a full component leaves behind: `query()` lists the entity but it
-   * has no data).
+   * Validates every invariant in O(count + entityCapacity + live entities); what it checks is
+   * listed on `checkPoolComponent` (`pool-component-check.ts`).
    *
    * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    const v = new Violations('PoolComponent');
-    const fail = v.report;
-    if (this.packedOf.length !== this.ownerOf.length || this.anchoredOf.length !== this.ownerOf.length) {
-      fail('per-entity arrays disagree on capacity');
-    }
-    if (this.entities.length !== this.indices.length) fail('packed arrays disagree on capacity');
-    if (this.count < 0 || this.count > this.entities.length) fail(`count ${this.count} out of range`);
-    if (this.layout === 'entity') {
-      for (const f of this.layouts) {
-        const column = (this.fields as Record<string, { length: number }>)[f.name];
-        if (column.length !== this.capacityValue * f.elementsPerSlot) fail(`column ${f.name} has the wrong length`);
-      }
-      if (this.ownerOf.length !== this.capacityValue) fail('owner array and columns disagree on capacity');
-    } else {
-      const pool = this.pool as StructPool<S>;
-      v.include('pool: ', () => pool.check());
-      if (pool.size !== this.count) fail(`pool size ${pool.size} != count ${this.count}`);
-    }
-    const seen = new Set<number>();
-    const packed = Math.min(this.count, this.entities.length);
-    for (let i = 0; i < packed; i++) {
-      const eid = this.entities[i];
-      const raw = eid & this.index.entityMask;
-      if (this.ownerOf[raw] !== eid) fail(`packed entity ${eid} does not own raw index ${raw}`);
-      if (this.packedOf[raw] !== i) fail(`packed position of ${eid} is wrong`);
-      const at = this.indices[i];
-      if (at < 0 || at >= this.capacity) fail(`column index ${at} out of range`);
-      if (this.layout === 'entity' && at !== raw) fail(`entity layout index ${at} != raw ${raw}`);
-      if (seen.has(at)) fail(`column index ${at} used twice`);
-      seen.add(at);
-      if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} has the component but is dead`);
-      if (this.membership === 'bitecs' && !hasComponent(this.world, eid, this))
-        fail(`bitECS mask of ${eid} lacks the component`);
-    }
-    let owners = 0;
-    for (let raw = 0; raw < this.ownerOf.length; raw++) if (this.ownerOf[raw] !== 0) owners++;
-    if (owners !== this.count) fail(`${owners} owners recorded but count is ${this.count}`);
-    if (this.membership === 'bitecs' && !this.followsStaleIndex) {
-      const index = this.index;
-      for (let i = 0; i < index.aliveCount; i++) {
-        const eid = index.dense[i];
-        if (hasComponent(this.world, eid, this) && this.indexOf(eid) === -1 && !hasComponent(this.world, eid, Prefab)) {
-          fail(`entity ${eid} has the bitECS component (query() lists it) but no slot`);
-        }
-      }
-    }
-    v.throwIfAny();
+    checkPoolComponent({
+      component: this,
+      world: this.world,
+      index: this.index,
+      layouts: this.layouts,
+      ownerOf: this.ownerOf,
+      packedOf: this.packedOf,
+      anchoredOf: this.anchoredOf,
+      capacityValue: this.capacityValue,
+    });
   }
 
   private subscribe(): void {
@@ -486,38 +455,9 @@ export class PoolComponent<S extends Schema> {
         if (raw < this.anchoredOf.length && this.anchoredOf[raw] === eid) this.anchoredOf[raw] = 0;
         this.detach(eid);
       }),
-      // Data hooks: getComponent / set(C, data) / IsA inheritance (see pool-component-data.ts).
-      observe(world, onGet(this.anchor), (eid: number) => this.recordOf(eid)),
-      observe(world, onSet(this.anchor), (eid: number, data: unknown) => this.setRecord(eid, data)),
+      ...observeRecords(world, this, this.layouts),
       onPrefabRemoved(world, (eid: number) => this.detach(eid)),
     );
-  }
-
-  /** The `onGet` hook: `eid`'s record, or undefined when it lacks the component. Allocates. */
-  private recordOf(eid: number): PoolRecord | undefined {
-    const at = this.indexOf(eid);
-    return at === -1 ? undefined : readRecord(this.fields as Record<string, AnyTypedArray>, this.layouts, at);
-  }
-
-  /**
-   * The `onSet` hook (`set(C, data)`, and bitECS copying a prefab's record to an `IsA` heir):
-   * writes `data`'s fields into `eid`'s record, taking a slot first when `eid` has none (a
-   * prefab, whose add reached no hook; or, with `'pool'` membership, an heir of a prefab that has
-   * the component, whose record carries the `OWNED` mark). A bad record changes nothing.
-   *
-   * @throws TypeError for a record that does not fit the schema (see `checkRecord`).
-   */
-  private setRecord(eid: number, data: unknown): void {
-    if (this.membership === 'pool' && this.indexOf(eid) === -1) {
-      if (data === null || typeof data !== 'object' || (data as PoolRecord)[OWNED] !== true) return;
-    }
-    checkRecord(this.layouts, data);
-    if (this.indexOf(eid) === -1) {
-      this.attach(eid);
-      const raw = eid & this.index.entityMask;
-      if (this.membership === 'pool') this.anchoredOf[raw] = eid; // bitECS just gave it the anchor
-    }
-    writeRecord(this.fields as Record<string, AnyTypedArray>, this.layouts, this.indexOf(eid), data as object);
   }
 
   /** Makes room for `eid` or throws OutOfMemoryError; changes nothing observable on throw. */

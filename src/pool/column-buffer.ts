@@ -114,3 +114,43 @@ export function grownCopy(array: Int32Array, length: number): Int32Array {
   copy.set(array);
   return copy;
 }
+
+/** The columns of a schema, from {@link makeColumns}. */
+export interface SchemaColumns {
+  /** Field name -> column (a view over its own buffer). */
+  readonly fields: Record<string, AnyTypedArray>;
+  /** Each column's buffer, in schema order. */
+  readonly buffers: ArrayBuffer[];
+  /** Each column's zeroing view and its stores per record (see {@link zeroViewOf}). */
+  readonly zeroViews: (Int32Array | Uint8Array)[];
+  readonly zeroWords: number[];
+  /** Bytes of one record over all columns. */
+  readonly bytesPerRecord: number;
+}
+
+/**
+ * One column per field of `layouts` for `capacity` records, each able to grow in place to
+ * `maxCapacity` records (see {@link makeColumnBuffer}), with its zeroing view. Shared by
+ * StructPool and the bridge's entity-layout components. O(capacity x fields); allocates.
+ */
+export function makeColumns(
+  layouts: readonly { name: string; bytesPerSlot: number; ctor: TypedArrayConstructor }[],
+  capacity: number,
+  maxCapacity: number,
+): SchemaColumns {
+  const fields: Record<string, AnyTypedArray> = {};
+  const buffers: ArrayBuffer[] = [];
+  const zeroViews: (Int32Array | Uint8Array)[] = [];
+  const zeroWords: number[] = [];
+  let bytesPerRecord = 0;
+  for (const f of layouts) {
+    const buffer = makeColumnBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity);
+    buffers.push(buffer);
+    fields[f.name] = new f.ctor(buffer);
+    const zero = zeroViewOf(buffer, f.bytesPerSlot);
+    zeroViews.push(zero.view);
+    zeroWords.push(zero.words);
+    bytesPerRecord += f.bytesPerSlot;
+  }
+  return { fields, buffers, zeroViews, zeroWords, bytesPerRecord };
+}

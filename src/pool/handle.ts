@@ -16,11 +16,26 @@
  * `31 - indexBits` bits: at least {@link MIN_GENERATION_BITS}, because `maxCapacity` is capped at
  * {@link MAX_POOL_CAPACITY}.
  *
- * Generation wrap-around: a slot's generation is bumped on every free and wraps to 0 after
- * `2^generationBits` frees of that slot. A handle kept across exactly a multiple of that many
- * reuses of its slot would look alive again (the ABA problem every generational index shares;
- * bitECS uses 8 version bits by default). A pool with `maxCapacity` 65536 has 15 generation bits:
- * 32768 reuses of one slot.
+ * Generations run from 1 (so a handle is never its bare slot index: `fields.x[h]` written for
+ * `fields.x[slotOf(h)]` reads `undefined` at once) to `2^generationBits - 1`. Each free bumps its
+ * slot's generation; a free that would wrap it back to 0 **retires** the slot (it is never
+ * allocated again), so a freed handle never validates again: the ABA problem every generational
+ * index has after `2^generationBits` reuses (bitECS's 8 version bits: 256) cannot happen.
+ *
+ * What that costs: each slot absorbs `2^generationBits - 1` frees before it retires, so a pool
+ * gives up one slot per that many frees; with FIFO reuse over `N` free slots the first retirement
+ * comes only after `(2^generationBits - 1) x N` frees. By `maxCapacity`:
+ *
+ * | maxCapacity | generation bits | frees per retired slot | first retirement, N = 1000 free |
+ * | ----------- | --------------- | ---------------------- | ------------------------------- |
+ * | 1024        | 21              | 2,097,151              | 2.1 x 10^9 frees                |
+ * | 65536       | 15              | 32,767                 | 3.3 x 10^7 frees                |
+ * | 2^20        | 11              | 2,047                  | 2.0 x 10^6 frees                |
+ * | 2^24        | 7               | 127                    | 1.3 x 10^5 frees                |
+ *
+ * At 1,000 frees a second, a 2^20 pool retires one slot every 2 s once its turn comes (a few
+ * bytes a slot; its columns stay allocated), a 65536 pool one every 33 s. Pools whose handles
+ * never leave their owner can choose option `generationWrap: 'reuse'` instead.
  *
  * Source: the generational index of bitECS `EntityIndex.ts` (version bits above the entity id)
  * and of slot maps (Bitsquid/Stingray "packed array" ids, Rust `slotmap`).

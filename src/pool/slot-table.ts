@@ -29,8 +29,9 @@
  *
  * @module
  */
-import { InvalidFreeError, InvalidHandleError, checkInteger, describeValue } from '../errors.js';
+import { InvalidFreeError, InvalidHandleError, Violations, checkInteger, describeValue } from '../errors.js';
 import { HANDLE_LIMIT } from './handle.js';
+import type { AnyColumn, FieldLayout } from './schema.js';
 
 /**
  * Int32 elements per slot in the slot table, as a shift: `slot << SLOT_SHIFT` is the slot's
@@ -124,26 +125,54 @@ export function rejectHandle(
     : new InvalidHandleError('stale-handle', handle, message);
 }
 
-/** What {@link checkSlotTable} needs of a pool. */
-export interface SlotTableState {
+/** What {@link checkStructPool} reads of a pool: its whole state. */
+export interface StructPoolState {
   readonly dense: Int32Array;
   readonly slots: Int32Array;
   readonly size: number;
   readonly capacity: number;
+  readonly maxCapacity: number;
   readonly indexBits: number;
   readonly queueHead: number;
   readonly queueTail: number;
   readonly retired: number;
+  /** False under `generationWrap: 'reuse'`, where nothing may be retired. */
+  readonly retire: boolean;
+  readonly peakSize: number;
+  readonly layout: readonly FieldLayout[];
+  readonly fields: Record<string, AnyColumn>;
 }
 
 /**
- * Reports each violation of the slot table of a pool: `dense[0..size)` holds distinct slots
- * whose positions point back at them; every other slot is free (a queue link) or retired; the
- * free queue, walked from its head, visits every free slot exactly once, in range, without a
- * cycle, and ends at the tail; the retired count matches; every stored handle names its slot,
- * with generation 0 exactly for retired slots. O(capacity).
+ * Validates a StructPool whole, in O(capacity + fields), and throws one `CorruptionError` listing
+ * every violation: `0 <= size <= capacity <= maxCapacity`; `dense` and the slot table are
+ * `capacity` long and every column `capacity * n`; the slot table holds (see
+ * {@link checkSlotTable}); nothing retired under `'reuse'`; `size <= peakSize <= capacity`.
  */
-export function checkSlotTable(pool: SlotTableState, report: (message: string) => void): void {
+export function checkStructPool(pool: StructPoolState): void {
+  const v = new Violations('StructPool');
+  const fail = v.report;
+  const { size, capacity: cap, slots } = pool;
+  if (!(size >= 0 && size <= cap && cap <= pool.maxCapacity)) {
+    fail(`size ${size} / capacity ${cap} / maxCapacity ${pool.maxCapacity} out of order`);
+  }
+  if (pool.dense.length !== cap) fail(`dense.length ${pool.dense.length} !== capacity ${cap}`);
+  if (slots.length !== cap * SLOT_STRIDE)
+    fail(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
+  if (size >= 0 && size <= cap && slots.length === cap * SLOT_STRIDE) checkSlotTable(pool, fail);
+  if (!pool.retire && pool.retired !== 0) fail(`${pool.retired} slots retired under generationWrap 'reuse'`);
+  for (const f of pool.layout) {
+    const length = pool.fields[f.name].length;
+    if (length !== cap * f.elementsPerSlot)
+      fail(`column ${f.name} has ${length} elements, expected ${cap * f.elementsPerSlot}`);
+  }
+  // alloc() relies on peakSize <= capacity.
+  if (!(pool.peakSize >= size && pool.peakSize <= cap))
+    fail(`peakSize ${pool.peakSize} outside [size ${size}, capacity ${cap}]`);
+  v.throwIfAny();
+}
+
+export function checkSlotTable(pool: StructPoolState, report: (message: string) => void): void {
   const { dense, slots, size, capacity, indexBits, queueHead, queueTail } = pool;
   let free = 0;
   let retired = 0;

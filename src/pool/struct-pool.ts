@@ -5,11 +5,11 @@
  * @module
  */
 import { NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, describeValue } from '../errors.js';
-import { makeColumnBuffer, resizeColumnBuffers, zeroViewOf } from './column-buffer.js';
+import { makeColumnBuffer, makeColumns, resizeColumnBuffers } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
 import * as slotTable from './slot-table.js';
-import { checkSlotTable, initFreeSlots, rejectHandle } from './slot-table.js';
+import { checkStructPool, initFreeSlots, rejectHandle } from './slot-table.js';
 import {
   resolveStructPoolOptions,
   type GenerationWrap,
@@ -52,51 +52,36 @@ type ZeroView = Int32Array | Uint8Array;
  * ```
  *
  * **Free queue.** The live slots are packed at the front of {@link StructPool.dense}
- * (`dense[0..size)`). A private slot table (one `Int32Array`, two entries a slot) gives each
- * live slot's position in `dense` and its current handle; the free slots form a FIFO queue
- * linked through the same table. `alloc` takes the queue's head (the slot free the longest),
- * appends it to `dense` and returns its stored handle; `free` checks the handle against the
- * stored one (one comparison rejects stale, double and garbage frees), swaps the slot with the
- * last live one, bumps the stored handle's generation and appends the slot to the queue's
- * tail. Both O(1), no allocation. Source: the sparse/dense set of Briggs and Torczon, "An
- * efficient representation for sparse sets" (1993), as used by bitECS `EntityIndex.ts`, with a
- * generation per slot as in bitECS and Rust `slotmap`, and FIFO (delayed) reuse as bitECS 0.3
- * and becsy recycle entity ids; the layout is in `slot-table.ts`.
+ * (`dense[0..size)`); a private slot table gives each live slot's position there and its current
+ * handle, and links the free slots into a FIFO queue (layout in `slot-table.ts`). `alloc` takes
+ * the slot free the longest; `free` checks the handle against the stored one (one comparison
+ * rejects stale, double and garbage frees), swap-removes it from `dense`, bumps its generation
+ * and queues it last. Both O(1), no allocation. Source: the sparse/dense set of Briggs and
+ * Torczon, "An efficient representation for sparse sets" (1993), as in bitECS `EntityIndex.ts`,
+ * with a generation per slot (bitECS, Rust `slotmap`) and FIFO reuse (bitECS 0.3, becsy).
  *
- * **Handles.** `indexBits = ceil(log2(maxCapacity))` low bits hold the slot, the
- * `generationBits = 31 - indexBits` bits above hold the slot's generation (see `handle.ts`),
- * so a slot never spills into the generation and a handle stays a V8 small integer.
- * Generations run from 1 to `2^generationBits - 1`; `free` and `clear` bump them.
- *
- * **Retirement, and what the promise costs.** A free that would wrap a slot's generation back
- * to 0 retires the slot instead: it is never allocated again (`stats().retiredSlots` counts
- * them; `freeSlots` and the capacity left shrink by one). Because reuse is FIFO, every free slot
- * takes its turn: with `N` slots free, a slot comes round again only after `N` frees, so no slot
- * retires before `(2^generationBits - 1) x N` frees, and afterwards the pool loses one slot per
- * `2^generationBits - 1` frees on average. Figures: `maxCapacity` 65536 (15 generation bits)
- * loses one slot per 32767 frees; 2^20 (11 bits, `EntityPool`'s default) one per 2047; 2^24 (7
- * bits) one per 127. A growable pool grows past retired slots up to `maxCapacity`; a full one
- * throws `OutOfMemoryError` (the message counts retired slots). Give a pool that frees millions
- * of records over its life a `maxCapacity` well above its live count, or, for a pool whose
- * handles never leave your code, option `generationWrap: 'reuse'` (slots wrap to generation 1;
- * no retirement, no promise).
+ * **Handles and retirement** (layout and figures in `handle.ts`). The low `indexBits` bits hold
+ * the slot, the `generationBits = 31 - indexBits` above its generation, 1 to
+ * `2^generationBits - 1`. A free that would wrap a generation retires the slot instead: it is
+ * never allocated again (`stats().retiredSlots`). The cost: one slot per
+ * `2^generationBits - 1` frees (EntityPool's default 2^20 `maxCapacity`: one per 2,047), and,
+ * with FIFO reuse over `N` free slots, none before `(2^generationBits - 1) x N` frees. A growable
+ * pool grows past retired slots up to `maxCapacity`; a full one throws `OutOfMemoryError` (the
+ * message counts them). Option `generationWrap: 'reuse'` requeues instead, for pools whose
+ * handles never leave your code.
  *
  * **Zeroing.** By default `alloc` zeroes the new slot's fields, so a record always starts at 0
  * whatever its slot held before; option `zeroOnAlloc: false` skips that (see
  * {@link StructPoolOptions.zeroOnAlloc}).
  *
  * **Growth and column views.** When `capacity < maxCapacity` the pool doubles its capacity (up
- * to `maxCapacity`) when an `alloc` finds it full. Handles, slots and values are kept. Column
- * views stay valid: each column of a growable pool is a length-tracking view over a resizable
- * `ArrayBuffer`, so `const xs = pool.fields.x` held across a growth sees the new length and
- * every write lands in the pool (tested by 'C19 views across growth' in
- * `test/pool/struct-pool.test.ts`). The same holds for `dense`. Cost: in Node 20 (V8
- * 11.3) element access through length-tracking views is measurably slower than through fixed
- * views (figures in `bench/README.md`, section pool). A pool created with
- * `capacity === maxCapacity` (the default) never grows and uses plain buffers and fixed views;
- * choose that for the hottest loops. On a runtime without resizable buffers, a growable pool
- * allocates `maxCapacity` slots up front (so views still never go stale) and `capacity` reports
- * that. Growth itself allocates (new internal index arrays); steady-state `alloc`/`free` do not.
+ * to `maxCapacity`) when an `alloc` finds no free slot. Handles, slots and values are kept, and
+ * column views stay valid: each column of a growable pool (and `dense`) is a length-tracking view
+ * over a resizable `ArrayBuffer`, so a held `pool.fields.x` sees the new length (test 'C19 views
+ * across growth'). Such views are slower in Node 20 than fixed ones (`bench/README.md`, Pools):
+ * a pool with `capacity === maxCapacity` (the default) never grows and uses fixed views. Without
+ * resizable buffers a growable pool allocates `maxCapacity` slots up front. Growth allocates
+ * (new internal index arrays); steady-state `alloc`/`free` do not.
  *
  * **Errors** (DESIGN.md policy): wrong types throw `TypeError`, out-of-domain numbers
  * `RangeError`; a full pool throws {@link OutOfMemoryError} from `alloc` and makes `tryAlloc`
@@ -199,23 +184,13 @@ export class StructPool<const S extends Schema> {
     this.generationWrap = generationWrap;
     this.retire = generationWrap === 'retire';
 
-    const fields: Record<string, AnyColumn> = {};
-    this.buffers = [];
-    this.zeroViews = [];
-    this.zeroWords = new Int32Array(layout.length);
-    let bytesPerSlot = 0;
-    layout.forEach((f, i) => {
-      // Not growable (or no resizable buffers): capacity === maxCapacity, so a plain buffer.
-      const buffer = makeColumnBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity);
-      this.buffers.push(buffer);
-      fields[f.name] = new f.ctor(buffer);
-      const zero = zeroViewOf(buffer, f.bytesPerSlot);
-      this.zeroViews.push(zero.view);
-      this.zeroWords[i] = zero.words;
-      bytesPerSlot += f.bytesPerSlot;
-    });
-    this.fields = Object.freeze(fields) as unknown as Columns<S>;
-    this.bytesPerSlot = bytesPerSlot;
+    // Not growable (or no resizable buffers): capacity === maxCapacity, so plain buffers.
+    const columns = makeColumns(layout, capacity, maxCapacity);
+    this.buffers = columns.buffers;
+    this.zeroViews = columns.zeroViews;
+    this.zeroWords = Int32Array.from(columns.zeroWords);
+    this.fields = Object.freeze(columns.fields) as unknown as Columns<S>;
+    this.bytesPerSlot = columns.bytesPerRecord;
 
     this.denseBuffer = makeColumnBuffer(4 * capacity, 4 * maxCapacity);
     this.denseArray = new Int32Array(this.denseBuffer);
@@ -363,7 +338,7 @@ export class StructPool<const S extends Schema> {
             else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
             this.queueTail = slot;
           } else {
-            this.wrapGeneration(slot, next);
+            this.requeue(slot, next);
           }
           return;
         }
@@ -463,17 +438,7 @@ export class StructPool<const S extends Schema> {
     const n = this.live;
     for (let i = 0; i < n; i++) {
       const slot = dense[i];
-      const entry = slot << SLOT_SHIFT;
-      const next = ((slots[entry + HANDLE] + step) | 0) & HANDLE_MASK; // as in free()
-      if (next >= step) {
-        slots[entry + HANDLE] = next;
-        slots[entry + POSITION] = QUEUE_END;
-        if (this.queueHead < 0) this.queueHead = slot;
-        else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
-        this.queueTail = slot;
-      } else {
-        this.wrapGeneration(slot, next);
-      }
+      this.requeue(slot, ((slots[(slot << SLOT_SHIFT) + HANDLE] + step) | 0) & HANDLE_MASK); // as in free()
     }
     this.clearedCount += n;
     this.live = 0;
@@ -525,46 +490,21 @@ export class StructPool<const S extends Schema> {
    * every column has `capacity * n` elements; `size <= peakSize <= capacity`.
    */
   check(): void {
-    const v = new Violations('StructPool');
-    const fail = v.report;
-    const cap = this.slotCapacity;
-    const size = this.live;
-    if (!(size >= 0 && size <= cap && cap <= this.maxCapacity)) {
-      fail(`size ${size} / capacity ${cap} / maxCapacity ${this.maxCapacity} out of order`);
-    }
-    if (this.denseArray.length !== cap) fail(`dense.length ${this.denseArray.length} !== capacity ${cap}`);
-    const slots = this.slots;
-    if (slots.length !== cap * SLOT_STRIDE) {
-      fail(`slot table length ${slots.length} !== capacity ${cap} * ${SLOT_STRIDE}`);
-    }
-    if (size >= 0 && size <= cap && slots.length === cap * SLOT_STRIDE) {
-      checkSlotTable(
-        {
-          dense: this.denseArray,
-          slots,
-          size,
-          capacity: cap,
-          indexBits: this.indexBits,
-          queueHead: this.queueHead,
-          queueTail: this.queueTail,
-          retired: this.retiredCount,
-        },
-        fail,
-      );
-    }
-    if (!this.retire && this.retiredCount !== 0)
-      fail(`${this.retiredCount} slots retired under generationWrap 'reuse'`);
-    for (const f of this.layout) {
-      const column = (this.fields as Record<string, AnyColumn>)[f.name];
-      if (column.length !== cap * f.elementsPerSlot) {
-        fail(`column ${f.name} has ${column.length} elements, expected ${cap * f.elementsPerSlot}`);
-      }
-    }
-    // alloc() relies on peakSize <= capacity (its single steady-state test).
-    if (!(this.peakSize >= size && this.peakSize <= cap)) {
-      fail(`peakSize ${this.peakSize} outside [size ${size}, capacity ${cap}]`);
-    }
-    v.throwIfAny();
+    checkStructPool({
+      dense: this.denseArray,
+      slots: this.slots,
+      size: this.live,
+      capacity: this.slotCapacity,
+      maxCapacity: this.maxCapacity,
+      indexBits: this.indexBits,
+      queueHead: this.queueHead,
+      queueTail: this.queueTail,
+      retired: this.retiredCount,
+      retire: this.retire,
+      peakSize: this.peakSize,
+      layout: this.layout,
+      fields: this.fields as Record<string, AnyColumn>,
+    });
   }
 
   /**
@@ -599,20 +539,25 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * The rare part of `free` and `clear`: `slot`'s generation ran out (`next`, its bumped handle,
-   * has generation 0). `'retire'`: the slot leaves service (its handle is the bare slot index,
-   * generation 0, which no handle has). `'reuse'`: it joins the free queue at generation 1.
+   * Puts a slot just freed (by `clear`, or by `free` when its generation ran out) back: last in
+   * the free queue with `next`, its bumped handle; or, when `next` has generation 0 (it wrapped),
+   * retired under `'retire'` (its handle is the bare slot index, which no handle equals), requeued
+   * at generation 1 under `'reuse'`. O(1). `free`'s common case inlines the queueing.
    */
-  private wrapGeneration(slot: number, next: number): void {
+  private requeue(slot: number, next: number): void {
     const slots = this.slots;
     const entry = slot << SLOT_SHIFT;
-    if (this.retire) {
-      slots[entry + HANDLE] = next;
-      slots[entry + POSITION] = RETIRED;
-      this.retiredCount++;
-      return;
+    let handle = next;
+    if (handle < this.generationStep) {
+      if (this.retire) {
+        slots[entry + HANDLE] = handle;
+        slots[entry + POSITION] = RETIRED;
+        this.retiredCount++;
+        return;
+      }
+      handle += this.generationStep;
     }
-    slots[entry + HANDLE] = next + this.generationStep;
+    slots[entry + HANDLE] = handle;
     slots[entry + POSITION] = QUEUE_END;
     if (this.queueHead < 0) this.queueHead = slot;
     else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
