@@ -9,6 +9,21 @@
  * vector field `[kind, n]`, plus the {@link OWNED} mark on a record read from an entity that has
  * the component.
  *
+ * What works with pool components, and how (tested in `test/ecs/prefabs.test.ts`, which runs
+ * bitECS's own IsA observer tests with pool components in place of user stores):
+ * - Prefabs (`addPrefab`) get slots through `C.add(prefab)` or, with `'bitecs'` membership,
+ *   `addComponent(world, prefab, set(C, data))`; they stay out of queries, as bitECS keeps them,
+ *   and free their slots on `C.remove` and `destroyEntity`. A bare bitECS `removeComponent` /
+ *   `removeEntity` of a prefab reaches no hook (bitECS skips prefabs): `check()` reports the slot.
+ *   A bare `addComponent(world, prefab, C)` without data gives it no slot: its heirs start at 0.
+ * - `IsA` heirs get the component with the prefab's values: bitECS adds it (the `onAdd` hook takes
+ *   a slot) and copies the record through `onGet` / `onSet`, which {@link observeRecords}
+ *   subscribes. An heir that already has the component keeps its own values (bitECS's rule); with
+ *   `'pool'` membership, one that ever had it (its bitECS tag stays) inherits none.
+ * - Relation cascades (`withAutoRemoveSubject`) free every removed subject's slot through the
+ *   usual removal hooks; hierarchy queries (`Hierarchy`, `Cascade`) order pool-component
+ *   entities like any other. A pool component cannot be a relation's store (`withStore`).
+ *
  * Reference: bitECS 0.4.0 `src/core/Component.ts` (`set`, `getComponent`, `recursivelyInherit`).
  *
  * @module

@@ -18,14 +18,11 @@
  * (`pool-query.ts`): a cached join, rebuilt only when a member's {@link PoolComponent.changeCount}
  * moved, so steady-state systems iterate packed index arrays with no per-entity lookup.
  *
- * Capacity errors: {@link PoolComponent.add} checks room before it touches bitECS, so its
- * `OutOfMemoryError` leaves world and component unchanged. A bare bitECS `addComponent` on a full
- * component throws the same error from inside the hook, after bitECS has set its mask (so bitECS
- * `query()` lists an entity that has no slot): prefer `add`; {@link PoolComponent.check} reports
- * that state.
- *
  * Errors: predicates (`has`, `indexOf`) never throw; mutators (`add`, `remove`) throw TypeError
- * for a non-number id (a BigInt, a string) and RangeError for a non-integer or out-of-range one.
+ * for a non-number id and RangeError for a non-integer or out-of-range one. `add` checks room
+ * before it touches bitECS, so its `OutOfMemoryError` changes nothing; a bare bitECS
+ * `addComponent` on a full component throws it from inside the hook, after bitECS set its mask
+ * (`query()` then lists an entity without a slot, which `check()` reports): prefer `add`.
  *
  * Clearing the world: after bitECS `resetWorld`, call `resetAfterWorldReset()` (or use
  * `clearWorld`); in a versioned world ids from before the clear then stay dead after reuse (see
@@ -33,17 +30,9 @@
  * per-entity array is keyed by the raw index and stores the full id; `has(eid)` compares it, so
  * a stale versioned id reads as absent.
  *
- * bitECS features (tested in `test/ecs/prefabs.test.ts`): prefabs (`addPrefab`) get slots
- * (`C.add(prefab)`, or `set(C, data)` with `'bitecs'` membership), stay out of queries as bitECS
- * keeps them, and free their slots on `C.remove` and `destroyEntity` (a bare bitECS
- * `removeComponent` / `removeEntity` of a prefab reaches no hook: `check()` reports the slot);
- * `IsA` heirs get the component with the prefab's values (bitECS copies them through the
- * `onGet`/`onSet` hooks this component subscribes; `set(C, data)`, `setComponent` and
- * `getComponent` use the same hooks, see `pool-component-data.ts`); relation cascades
- * (`withAutoRemoveSubject`) free the slots of every removed subject; hierarchy queries order
- * pool-component entities like any other. An entity that already has the component keeps its own
- * values under `IsA` (bitECS's rule); with `'pool'` membership, one that once had it (its bitECS
- * tag stays) inherits none.
+ * bitECS features: prefabs, `IsA` inheritance of values, `set`/`setComponent`/`getComponent`,
+ * relation cascades and hierarchy queries work with pool components; how, and the limits, are in
+ * `pool-component-data.ts` (tested in `test/ecs/prefabs.test.ts`).
  *
  * Reference: bitECS 0.4.0 `observe`/`onAdd`/`onRemove` (`src/core/Query.ts`); the packed array of
  * slot maps (Bitsquid "packed array", Rust `slotmap`).
@@ -128,11 +117,7 @@ export class PoolComponent<S extends Schema> {
   /** The world's entity index (bitECS `resetWorld` replaces it: see `resetAfterWorldReset`). */
   declare private index: BitecsEntityIndex;
   declare private readonly layouts: FieldLayout[];
-  /**
-   * `'entity'` layout: one zeroing view per column (`Int32Array` over the column's buffer when an
-   * entity's share of it is whole 32-bit words, else `Uint8Array`), and its words per entity. One
-   * element kind in the zeroing loop whatever the field kinds (no polymorphic stores).
-   */
+  /** `'entity'` layout: each column's zeroing view and its stores per entity (`zeroViewOf`). */
   private readonly zeroViews: (Int32Array | Uint8Array)[] = [];
   private readonly zeroWords: number[] = [];
   // The private per-entity arrays are fixed Int32Arrays replaced on growth (bench/README.md,
@@ -144,10 +129,7 @@ export class PoolComponent<S extends Schema> {
   /** `'pool'` membership: [raw] -> entity known to carry the anchor tag (skips a bitECS lookup). */
   declare private anchoredOf: Int32Array;
   declare private capacityValue: number;
-  /**
-   * `'slot'` layout: `2^indexBits - 1` of the pool, so `handle & slotMask` is a fresh handle's
-   * slot (an int32 AND: handles are in `[0, 2^31)`). 0 for `'entity'`.
-   */
+  /** `'slot'` layout: `2^indexBits - 1` of the pool (`handle & slotMask` is the slot); else 0. */
   declare private readonly slotMask: number;
   private adds = 0;
   private removes = 0;
@@ -202,11 +184,7 @@ export class PoolComponent<S extends Schema> {
     return this.layout === 'slot' ? (this.pool as StructPool<S>).capacity : this.capacityValue;
   }
 
-  /**
-   * Column index of `eid`'s data, or -1 when `eid` does not have the component (dead, stale
-   * version, never added, or not a number at all: a string, a BigInt). O(1), allocates nothing,
-   * never throws.
-   */
+  /** Column index of `eid`'s data, or -1 when it lacks the component (or is not an id). O(1), never throws. */
   indexOf(eid: number): number {
     if (typeof eid !== 'number') return -1;
     const id = int32IdOf(eid);
@@ -218,18 +196,14 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * A number that changes whenever the set of entities that have the component, or any of their
-   * column indices, changes (the sum of adds and removes: strictly increasing). {@link PoolQuery}
-   * compares it to know when its cached join is stale. O(1).
+   * Adds plus removes: strictly increasing, so it moves whenever membership or a column index
+   * does; {@link PoolQuery} compares it to know when its cached join is stale. O(1).
    */
   get changeCount(): number {
     return this.adds + this.removes;
   }
 
-  /**
-   * Whether `eid` (full, versioned id) has the component. O(1), allocates nothing, never throws
-   * (false for a non-number, a fraction, a dead or stale id).
-   */
+  /** Whether `eid` (either id form) has the component. O(1), allocates nothing, never throws. */
   has(eid: number): boolean {
     return this.indexOf(eid) !== -1;
   }
@@ -304,12 +278,9 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * {@link EntityPool.spawn}'s path: adds the component to `eid`, an entity that the caller knows
-   * is live, with raw index `raw`. Skips the liveness check and the bitECS anchor lookup when the
-   * entity already carries the anchor (pooled entities keep it while parked); anything unusual
-   * goes through {@link PoolComponent.add}, which throws as documented there. O(fields).
-   *
-   * @internal Not part of the public API.
+   * {@link EntityPool.spawn}'s `add` for a live entity with raw index `raw`: skips the liveness
+   * check and the anchor lookup when it carries the anchor already; else `add`. O(fields).
+   * @internal
    */
   attachLive(eid: number, raw: number): void {
     const anchored = this.anchoredOf;
@@ -324,10 +295,8 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Whether the component can take one more entity with raw index `raw`: `null` when it can,
-   * else the `OutOfMemoryError` adding it would throw (not thrown). O(1); changes nothing.
-   *
-   * @internal Used by `EntityPool.spawn` to check room before it changes anything.
+   * `null` when the component can take an entity with raw index `raw`, else the
+   * `OutOfMemoryError` adding it would throw (not thrown). O(1). @internal For `EntityPool.spawn`.
    */
   roomFor(raw: number): OutOfMemoryError | null {
     if (this.layout === 'entity') {
@@ -337,8 +306,7 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * Raises the capacity of every column and per-entity array together (tested by 'E6: every
-   * per-entity array grows together' in `test/ecs/pool-component.test.ts`). O(capacity).
+   * Raises the capacity of every column and per-entity array together (test 'E6'). O(capacity).
    *
    * @throws RangeError when `capacity` is not an integer in `[1, maxCapacity]`.
    */
@@ -360,49 +328,44 @@ export class PoolComponent<S extends Schema> {
    * callback throws, every removal still happens and the first error propagates afterwards.
    */
   clear(): void {
-    let failure: unknown = null;
-    for (let i = this.count - 1; i >= 0; i = Math.min(i, this.count) - 1) {
-      try {
-        this.remove(this.entities[i]);
-      } catch (error) {
-        failure ??= error; // removal completes for every entity; the first error propagates
-      }
-    }
+    const failure = this.forEachEntity((eid) => this.remove(eid));
     if (failure !== null) throw failure;
   }
 
   /**
-   * Forgets every entity without telling bitECS: for use right after bitECS `resetWorld` (or
-   * `clearWorld`), which drops the world's hooks and masks. Calls `options.onRemove` for each
-   * entity that had the component, frees every slot, and re-subscribes the hooks to the reset
-   * world. In a versioned world it also carries the ids over (see `clearWorld`; idempotent), so
-   * an id taken before the clear is dead once its raw index is reused: call it before creating
-   * entities in the reset world. O(count + ids ever issued). When an `onRemove` callback throws,
-   * every entity is still forgotten and the first error propagates afterwards.
+   * Calls `f` on each entity that has the component, last packed first, going on when one throws
+   * or removes others; returns the first error (or null). O(count).
+   */
+  private forEachEntity(f: (eid: number) => unknown): unknown {
+    let failure: unknown = null;
+    for (let i = this.count - 1; i >= 0; i = Math.min(i, this.count) - 1) {
+      try {
+        f(this.entities[i]);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    return failure;
+  }
+
+  /**
+   * Forgets every entity without telling bitECS, right after bitECS `resetWorld` (or
+   * `clearWorld`): calls `options.onRemove` for each (the first error propagates once all are
+   * forgotten), frees every slot, re-subscribes the hooks, and in a versioned world carries the
+   * ids over (see `clearWorld`), so an id from before is dead once its raw index is reused: call
+   * it before creating entities in the reset world. O(count + ids ever issued).
    */
   resetAfterWorldReset(): void {
     for (const off of this.unsubscribe) off();
     this.unsubscribe.length = 0;
-    let failure: unknown = null;
-    for (let i = this.count - 1; i >= 0; i = Math.min(i, this.count) - 1) {
-      try {
-        this.detach(this.entities[i]);
-      } catch (error) {
-        failure ??= error; // every entity is forgotten; the first callback error propagates
-      }
-    }
+    const failure = this.forEachEntity((eid) => this.detach(eid));
     this.anchoredOf.fill(0);
     this.index = carryVersionsAcrossReset(this.world, this.index);
     this.subscribe();
     if (failure !== null) throw failure;
   }
 
-  /**
-   * Whether the world's entity index is no longer the one this component follows (bitECS
-   * `resetWorld` replaced it and `resetAfterWorldReset` was not called yet). O(1).
-   *
-   * @internal Used by {@link EntityPool}.
-   */
+  /** Whether bitECS `resetWorld` replaced the index since `resetAfterWorldReset`. O(1). @internal */
   get followsStaleIndex(): boolean {
     return entityIndexOf(this.world) !== this.index;
   }
@@ -468,7 +431,10 @@ export class PoolComponent<S extends Schema> {
     if (this.layout === 'entity') {
       if (raw >= this.ownerOf.length) this.growEntity(raw);
     } else if (raw >= this.ownerOf.length) {
-      this.growRaw(raw);
+      let length = this.ownerOf.length; // slot layout: the id -> slot map covers `raw`, doubling
+      while (length <= raw) length *= 2;
+      this.growPerEntity(Math.min(length, this.index.entityMask + 1));
+      this.growths++;
     }
   }
 
@@ -534,11 +500,9 @@ export class PoolComponent<S extends Schema> {
   }
 
   /**
-   * `detach` of an `eid` known to own `raw`: runs `options.onRemove`, then frees. O(1). While the
-   * callback runs, `eid` is marked as being removed: a nested `remove(eid)` or removal hook is a
-   * no-op, a nested `add(eid)` throws, and (`'bitecs'` membership, inside bitECS's own
-   * `removeComponent`) a nested `destroyEntity(eid)` throws. The slot is freed even when the
-   * callback throws; the error propagates afterwards.
+   * `detach` of an `eid` known to own `raw`: runs `options.onRemove`, then frees (also when it
+   * throws). While it runs, `eid` is marked removing: a nested `remove(eid)` or hook is a no-op, a
+   * nested `add(eid)` throws, and with `'bitecs'` membership so does `destroyEntity(eid)`. O(1).
    */
   private detachOwned(eid: number, raw: number): void {
     const callback = this.onRemoveCallback;
@@ -558,7 +522,7 @@ export class PoolComponent<S extends Schema> {
     }
   }
 
-  /** Whether `eid`'s `onRemove` callback is running. O(depth), depth 1 in practice. */
+  /** Whether `eid`'s `onRemove` callback is running. O(depth), 1 in practice. */
   private isRemoving(eid: number): boolean {
     for (let i = 0; i < this.removingDepth; i++) if (this.removing[i] === eid) return true;
     return false;
@@ -600,15 +564,6 @@ export class PoolComponent<S extends Schema> {
     this.growPerEntity(capacity);
     this.growPacked(capacity);
     this.capacityValue = capacity;
-    this.growths++;
-  }
-
-  /** Slot layout: grows the id -> slot map to cover `raw` (doubling). */
-  private growRaw(raw: number): void {
-    let length = this.ownerOf.length;
-    while (length <= raw) length *= 2;
-    length = Math.min(length, this.index.entityMask + 1);
-    this.growPerEntity(length);
     this.growths++;
   }
 

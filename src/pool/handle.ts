@@ -46,7 +46,14 @@
  * @module
  */
 
-/** A pool handle: slot index in the low `indexBits` bits, generation above. `-1` is null. */
+/**
+ * A pool handle: slot index in the low `indexBits` bits, generation above. `-1` is null.
+ *
+ * A plain `number`, not a branded type: a brand would not stop `fields.x[h]` (a branded number
+ * still indexes a typed array), and every handle read back from an `Int32Array` (how pools of
+ * handles are kept without garbage) would need a cast. Generations starting at 1 catch that
+ * mistake at run time instead: `fields.x[h]` reads `undefined` from the first handle on.
+ */
 export type Handle = number;
 
 /** Bits in a handle: 31, so every handle is a non-negative int32 and a V8 small integer. */

@@ -74,6 +74,26 @@ export function initFreeSlots(slots: Int32Array, from: number, to: number, gener
 }
 
 /**
+ * The slot table grown from `oldCap` to `newCap` slots: a copy of `slots` whose new slots are free
+ * at generation 1 and chained, in order, after the free queue's tail (`queueHead` -1: the queue
+ * is empty, and they become it). O(newCap); allocates the table.
+ */
+export function grownSlotTable(
+  slots: Int32Array,
+  oldCap: number,
+  newCap: number,
+  generationStep: number,
+  queueHead: number,
+  queueTail: number,
+): Int32Array {
+  const grown = new Int32Array(newCap * SLOT_STRIDE);
+  grown.set(slots);
+  initFreeSlots(grown, oldCap, newCap, generationStep);
+  if (queueHead >= 0) grown[(queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + oldCap;
+  return grown;
+}
+
+/**
  * Throws the error owed for `handle`, which `free` (`freeing`) or `slotOf` found not live:
  * TypeError for a non-number, RangeError for a value outside `[0, 2^31)` or fractional; for a
  * free, InvalidFreeError `'out-of-range'` (slot beyond `capacity`), `'double-free'` (a handle

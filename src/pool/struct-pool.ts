@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { NULL_HANDLE, OutOfMemoryError, Violations, checkInteger, describeValue } from '../errors.js';
+import { NULL_HANDLE, OutOfMemoryError, checkInteger, describeValue } from '../errors.js';
 import { makeColumnBuffer, makeColumns, resizeColumnBuffers } from './column-buffer.js';
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
 import * as slotTable from './slot-table.js';
-import { checkStructPool, initFreeSlots, rejectHandle } from './slot-table.js';
+import { checkStructPool, grownSlotTable, initFreeSlots, rejectHandle } from './slot-table.js';
 import {
   resolveStructPoolOptions,
   type GenerationWrap,
@@ -70,9 +70,7 @@ type ZeroView = Int32Array | Uint8Array;
  * message counts them). Option `generationWrap: 'reuse'` requeues instead, for pools whose
  * handles never leave your code.
  *
- * **Zeroing.** By default `alloc` zeroes the new slot's fields, so a record always starts at 0
- * whatever its slot held before; option `zeroOnAlloc: false` skips that (see
- * {@link StructPoolOptions.zeroOnAlloc}).
+ * **Zeroing.** `alloc` zeroes the new slot's fields unless option `zeroOnAlloc` is false.
  *
  * **Growth and column views.** When `capacity < maxCapacity` the pool doubles its capacity (up
  * to `maxCapacity`) when an `alloc` finds no free slot. Handles, slots and values are kept, and
@@ -116,7 +114,6 @@ export class StructPool<const S extends Schema> {
   declare readonly generationWrap: GenerationWrap;
 
   declare private readonly indexMask: number;
-  declare private readonly generationMask: number;
   /** `2^indexBits`: adding it to a handle adds 1 to the generation. */
   declare private readonly generationStep: number;
   declare private readonly lengthTracking: boolean;
@@ -125,16 +122,9 @@ export class StructPool<const S extends Schema> {
   declare private readonly zeroWords: Int32Array;
   declare private denseBuffer: ArrayBuffer;
   declare private denseArray: Int32Array;
-  /**
-   * The slot table, `SLOT_STRIDE` int32s per slot (layout in `slot-table.ts`):
-   * `slots[(slot << SLOT_SHIFT) + POSITION]` is a live slot's index in `dense` (live iff
-   * `< size`), or a free slot's free-queue link, or `RETIRED`; `slots[(slot << SLOT_SHIFT) +
-   * HANDLE]` the handle of its current occupant (live slot) or of its next one (free slot).
-   * Storing the whole handle, not just the generation, lets `free` validate with one comparison
-   * and lets `alloc` return it without packing.
-   */
+  /** The slot table (layout in `slot-table.ts`): position or queue link, and handle, per slot. */
   declare private slots: Int32Array;
-  /** `2^generationBits`-wrap policy: true for `'retire'`. */
+  /** True for `generationWrap: 'retire'`. */
   declare private readonly retire: boolean;
   private live = 0;
   /** First slot of the free queue (the next `alloc` takes it), `NO_SLOT` (-1) when empty. */
@@ -154,10 +144,10 @@ export class StructPool<const S extends Schema> {
    *
    * @param schema - field name to kind (`'f32'`) or vector (`['f32', 2]`); see `parseSchema`.
    * @param options - {@link StructPoolOptions}.
-   * @throws TypeError for a schema or options of the wrong type or an unknown option.
-   * @throws TypeError when `zeroOnAlloc` is not a boolean.
-   * @throws RangeError for an invalid field kind or vector length, `capacity` outside
-   *   `[1, maxCapacity]`, `maxCapacity` outside `[1, 2^24]`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
+   * @throws TypeError for a schema or options of the wrong type, an unknown option, a
+   *   non-boolean `zeroOnAlloc`; RangeError for a bad field kind or vector length, `capacity`
+   *   outside `[1, maxCapacity]`, `maxCapacity` outside `[1, 2^24]`, a `generationWrap` other
+   *   than `'retire'`/`'reuse'`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
    */
   constructor(schema: S, options?: StructPoolOptions) {
     const layout = parseSchema(schema);
@@ -177,7 +167,6 @@ export class StructPool<const S extends Schema> {
     this.generationBits = handles.generationBits;
     // `| 0` keeps these small integers, not heap numbers (bench/README.md, section Pools).
     this.indexMask = handles.indexMask | 0;
-    this.generationMask = handles.generationMask | 0;
     this.generationStep = (2 ** handles.indexBits) | 0; // <= 2^24; `| 0` as for the masks above
     this.slotCapacity = capacity;
     this.zeroOnAlloc = zeroOnAlloc;
@@ -200,7 +189,7 @@ export class StructPool<const S extends Schema> {
     this.queueTail = capacity - 1;
   }
 
-  /** Live slots (the same as {@link StructPool.liveSlots}; the name iteration loops use). */
+  /** Live slots, as {@link StructPool.liveSlots} (the name iteration loops use). */
   get size(): number {
     return this.live;
   }
@@ -226,17 +215,12 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * The live slots packed in `dense[0..size)`, in no particular order (the rest of the array is
-   * unused: do not write to `dense`; `check()` detects a changed live entry). Iterate
-   * `for (let i = pool.size - 1; i >= 0; i--) { const s = pool.dense[i]; ... }`.
-   *
-   * Iteration contract under removal: `free` swap-removes. Freeing the slot at position `i`
-   * moves the last live slot (position `size - 1`) into position `i`. Iterating **backward**
-   * and freeing only the current item visits every item that was live at the start exactly
-   * once (the moved item was already visited). Forward iteration would skip the moved item.
-   * `alloc` during iteration appends at position `size` (not visited by a backward loop that
-   * started above it). A length-tracking view on growable pools, so it stays valid across
-   * growth; its `length` is `capacity`, not `size`.
+   * The live slots packed in `dense[0..size)`, in no particular order (the rest is unused; do not
+   * write to `dense`: `check()` detects it). Iterate **backward**:
+   * `for (let i = pool.size - 1; i >= 0; i--) { const s = pool.dense[i]; ... }`. `free`
+   * swap-removes (the last live slot moves into the freed position), so freeing the current item
+   * visits every item live at the start exactly once; `alloc` appends at `size`, unvisited. A
+   * length-tracking view on growable pools (valid across growth); its `length` is `capacity`.
    */
   get dense(): Int32Array {
     return this.denseArray;
@@ -251,23 +235,8 @@ export class StructPool<const S extends Schema> {
    *   are live, naming `maxCapacity`. The pool is unchanged apart from `failedAllocCount`.
    */
   alloc(): Handle {
-    const size = this.live;
-    let slot = this.queueHead;
-    // One test covers both rare cases (an empty queue: `slot` is -1; a new peak: `peakSize -
-    // size - 1` is negative), so steady state pays one branch.
-    if ((slot | (this.peakSize - size - 1)) < 0) {
-      slot = this.prepareAlloc(size);
-      if (slot < 0) return this.throwFull();
-    }
-    const slots = this.slots;
-    const entry = slot << SLOT_SHIFT;
-    this.queueHead = slots[entry + POSITION] - QUEUE_LINK; // QUEUE_END gives NO_SLOT
-    slots[entry + POSITION] = size;
-    this.denseArray[size] = slot;
-    this.live = size + 1;
-    // `=== true`, not a truthiness test: bench/README.md, section Pools.
-    if (this.zeroOnAlloc === true) this.zeroSlot(slot);
-    return slots[entry + HANDLE];
+    const h = this.tryAlloc();
+    return h >= 0 ? h : this.throwFull();
   }
 
   /**
@@ -277,6 +246,8 @@ export class StructPool<const S extends Schema> {
   tryAlloc(): Handle {
     const size = this.live;
     let slot = this.queueHead;
+    // One test covers both rare cases (an empty queue: `slot` is -1; a new peak: `peakSize -
+    // size - 1` is negative), so steady state pays one branch.
     if ((slot | (this.peakSize - size - 1)) < 0) {
       slot = this.prepareAlloc(size);
       if (slot < 0) {
@@ -290,7 +261,8 @@ export class StructPool<const S extends Schema> {
     slots[entry + POSITION] = size;
     this.denseArray[size] = slot;
     this.live = size + 1;
-    if (this.zeroOnAlloc === true) this.zeroSlot(slot); // `=== true`: as in alloc()
+    // `=== true`, not a truthiness test: bench/README.md, section Pools.
+    if (this.zeroOnAlloc === true) this.zeroSlot(slot);
     return slots[entry + HANDLE];
   }
 
@@ -308,11 +280,9 @@ export class StructPool<const S extends Schema> {
    *   was reused since, or it was never issued. The pool is unchanged.
    */
   free(handle: Handle): void {
-    // Validation: the slot table holds each slot's current handle, and handles are int32s in
-    // [0, 2^31), so `slots[entry + HANDLE] === handle` alone rejects NaN, 1.5, -1, 2^31 (their
-    // `& indexMask` lands on some slot whose handle differs), stale and double frees; the
-    // position then says whether the slot is live. Anything odd goes to reject() (cold), which
-    // classifies it. Validation and the swap-remove share their loads.
+    // `slots[entry + HANDLE] === handle` alone rejects NaN, 1.5, -1, 2^31 (their `& indexMask`
+    // lands on a slot whose handle differs), stale and double frees; the position then says
+    // whether the slot is live. reject() (cold) classifies the rest.
     if (typeof handle === 'number') {
       const slot = handle & this.indexMask;
       if (slot < this.slotCapacity) {
@@ -327,10 +297,10 @@ export class StructPool<const S extends Schema> {
           slots[(lastSlot << SLOT_SHIFT) + POSITION] = at;
           this.live = last;
           this.freeCount++;
-          // `| 0` wraps to int32 (exact: both terms are below 2^31), `& HANDLE_MASK` drops the
-          // carry out of the top generation bit: past the last generation it reads 0.
-          const next = ((handle + this.generationStep) | 0) & HANDLE_MASK;
-          if (next >= this.generationStep) {
+          // `| 0` wraps to int32 (exact: both terms are below 2^31): negative exactly when the
+          // carry leaves the top generation bit, the generation would wrap to 0.
+          const next = (handle + this.generationStep) | 0;
+          if (next >= 0) {
             slots[entry + HANDLE] = next;
             slots[entry + POSITION] = QUEUE_END;
             // Append to the free queue (FIFO).
@@ -338,7 +308,7 @@ export class StructPool<const S extends Schema> {
             else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
             this.queueTail = slot;
           } else {
-            this.requeue(slot, next);
+            this.requeue(slot, next & HANDLE_MASK);
           }
           return;
         }
@@ -391,10 +361,7 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * Frees the record in `slot`, a slot the caller knows is live (for example one it got from
-   * `alloc` and kept): `free(handleOf(slot))` without `handleOf`'s validation; `free` still
-   * validates the stored handle, so a slot that is not live throws as `free` documents. O(1).
-   *
+   * `free(handleOf(slot))` without `handleOf`'s validation (`free` still validates). O(1).
    * @internal Used by the bitECS bridge (`PoolComponent`), which keeps slots, not handles.
    */
   freeSlot(slot: number): void {
@@ -402,10 +369,9 @@ export class StructPool<const S extends Schema> {
   }
 
   /**
-   * Grows the pool now so that it holds at least `capacity` slots (rounded up by doubling,
-   * capped at `maxCapacity`), so later `alloc`s do not grow mid-frame. Handles, values and views
-   * are kept, as in growth by `alloc`. No-op when `capacity` is already available. O(new
-   * capacity); allocates (new index arrays).
+   * Grows the pool now to at least `capacity` slots (doubling, capped at `maxCapacity`), so later
+   * `alloc`s do not grow mid-frame; handles, values and views are kept. No-op when `capacity` is
+   * already there. O(new capacity); allocates (new index arrays).
    *
    * @throws TypeError when `capacity` is not a number.
    * @throws RangeError when `capacity` is not an integer in `[1, maxCapacity]`.
@@ -456,13 +422,12 @@ export class StructPool<const S extends Schema> {
       throw new TypeError(`StructPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
     }
     const s = into ?? ({} as StructPoolStats);
-    s.liveSlots = this.live;
-    s.freeSlots = this.slotCapacity - this.live - this.retiredCount;
+    const free = this.slotCapacity - this.live - this.retiredCount;
+    s.liveSlots = s.size = this.live;
+    s.freeSlots = s.free = free;
     s.retiredSlots = this.retiredCount;
     s.capacity = this.slotCapacity;
     s.maxCapacity = this.maxCapacity;
-    s.size = this.live;
-    s.free = this.slotCapacity - this.live - this.retiredCount;
     s.peakSize = this.peakSize;
     s.allocCount = this.freeCount + this.clearedCount + this.live;
     s.freeCount = this.freeCount;
@@ -564,9 +529,8 @@ export class StructPool<const S extends Schema> {
     this.queueTail = slot;
   }
 
-  /** Counts the failure and throws the OutOfMemoryError of a full pool. Cold path. */
+  /** Throws the OutOfMemoryError of a full pool (`tryAlloc` counted the failure). Cold path. */
   private throwFull(): never {
-    this.failedAllocCount++;
     const retired = this.retiredCount;
     const retiredNote =
       retired === 0 ? '' : ` (${retired} of them retired: their generations ran out, see StructPool's docs)`;
@@ -621,14 +585,11 @@ export class StructPool<const S extends Schema> {
    */
   private growTo(newCap: number): boolean {
     const oldCap = this.slotCapacity;
-    const slots = new Int32Array(newCap * SLOT_STRIDE);
-    slots.set(this.slots);
-    // The columns, then dense (4 bytes a slot); the runtime may refuse: then the pool is full.
+    // The new table first (it may fail to allocate), then columns and dense (4 bytes a slot).
+    const slots = grownSlotTable(this.slots, oldCap, newCap, this.generationStep, this.queueHead, this.queueTail);
     const bytesPerSlot = [...this.layout.map((f) => f.bytesPerSlot), 4];
     if (!resizeColumnBuffers([...this.buffers, this.denseBuffer], bytesPerSlot, oldCap, newCap)) return false;
-    initFreeSlots(slots, oldCap, newCap, this.generationStep);
     if (this.queueHead < 0) this.queueHead = oldCap;
-    else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + oldCap;
     this.queueTail = newCap - 1;
     this.slots = slots;
     this.slotCapacity = newCap;
