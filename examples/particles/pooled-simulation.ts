@@ -395,10 +395,11 @@ export class PooledSimulation implements ParticleSimulation {
         throw new Error(`slot ${s}: lifeMs ${lifeMs[s]} outside (0, ${maxLifeMs[s]}]`);
       }
     }
-    // dense[live, capacity) is the pool's free list: those slots must read as dead.
-    for (let i = live; i < this.pool.capacity; i++) {
-      const s = this.pool.dense[i];
-      if (lifeMs[s] !== 0) throw new Error(`free slot ${s}: lifeMs ${lifeMs[s]}, expected 0`);
+    // Every slot that is not live (not in dense[0, live)) must read as dead.
+    const isLive = new Uint8Array(this.pool.capacity);
+    for (let i = 0; i < live; i++) isLive[this.pool.dense[i]] = 1;
+    for (let s = 0; s < this.pool.capacity; s++) {
+      if (isLive[s] === 0 && lifeMs[s] !== 0) throw new Error(`free slot ${s}: lifeMs ${lifeMs[s]}, expected 0`);
     }
     // Every live trail is a live arena block of its capacity, and the arena holds nothing else.
     this.trails.arena.check();
