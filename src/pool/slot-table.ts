@@ -1,27 +1,29 @@
 /**
- * The slot table of `StructPool`: the private `Int32Array` that, with the pool's `dense` array
- * and its counters, is the whole free-list state of a pool. Its layout is here, with the cold
- * code that reads it whole (initialisation, error classification, validation); the O(1)
- * `alloc` / `free` paths that read it one slot at a time are in `struct-pool.ts`.
+ * The slot table of `StructPool` and its free queue: with the pool's `dense` array and its
+ * counters, the whole state of a pool. Their layout is here, with the cold code that reads them
+ * whole (initialisation, growth, error classification, validation); the O(1) `alloc` / `free`
+ * paths that touch them one slot at a time are in `struct-pool.ts`.
  *
  * State of a pool with `capacity` slots, `size` of them live:
  * - `dense[0..size)` are the live slots, packed (the rest of `dense` is unused);
  * - `slots[(slot << SLOT_SHIFT) + POSITION]` is, for a live slot, its index in `dense` (`< size`);
- *   for a free slot, a link in the **free queue**: `QUEUE_LINK + next` (the slot `alloc` takes
- *   after this one) or {@link QUEUE_END} (the last one); for a retired slot, {@link RETIRED}. Every
- *   non-live value is at least `2^30 - 1`, above any `size`, so `position < size` is the liveness
- *   test;
+ *   for a free slot {@link FREE}; for a retired slot {@link RETIRED}. Both are above any `size`,
+ *   so `position < size` is the liveness test;
  * - `slots[(slot << SLOT_SHIFT) + HANDLE]` is the handle of its current occupant (live slot), of
  *   its next one (free slot), or the bare slot index, generation 0 (retired slot). Generations
- *   run from 1: generation 0 is never issued, so no handle equals its slot index.
+ *   run from 1: generation 0 is never issued, so no handle equals its slot index;
+ * - the **free queue**, a ring buffer `queue` of `capacity + 1` int32s holding the free slots
+ *   from `queue[queueHead]` (the next `alloc` takes it) up to `queue[queueTail]` exclusive; one
+ *   entry always stays unused, so `queueHead === queueTail` means empty. An array, not a list
+ *   linked through the slot table, so that a burst of `alloc`s reads independent entries instead
+ *   of chasing links (measured: `bench/README.md`, Pools).
  *
- * The free queue is FIFO: `alloc` takes its head, `free` appends at its tail (the pool keeps
- * `queueHead`, `-1` when empty, and `queueTail`). Reusing the free slot that waited longest spreads
- * generations over every free slot instead of wearing out the most recently freed one, so with
- * `N` slots free a slot comes back to the same generation only after `2^generationBits x N`
- * frees. A free whose generation bump would wrap to 0 **retires** the slot instead of queueing it:
- * it is never allocated again, so a freed handle never validates again (option
- * `generationWrap: 'reuse'` requeues it at generation 1 instead).
+ * The queue is FIFO: `alloc` takes its head, `free` appends at its tail. Reusing the free slot
+ * that waited longest spreads generations over every free slot instead of wearing out the most
+ * recently freed one, so with `N` slots free a slot comes round again only after `N` frees. A
+ * free whose generation bump would wrap to 0 **retires** the slot instead of queueing it: it is
+ * never allocated again, so a freed handle never validates again (option `generationWrap:
+ * 'reuse'` requeues it at generation 1 instead).
  *
  * Source: a generational index (bitECS `EntityIndex.ts`, Rust `slotmap`) with delayed, FIFO
  * recycling as in bitECS 0.3's removed-entity queue and becsy, and slot retirement on generation
@@ -43,7 +45,7 @@ import type { AnyColumn, FieldLayout } from './schema.js';
 export const SLOT_SHIFT = 1;
 /** Int32 elements per slot in the slot table: `2 ** SLOT_SHIFT`. */
 export const SLOT_STRIDE = 2 ** SLOT_SHIFT;
-/** Offset of a slot's position in `dense` (or free-queue link) within its slot-table entry. */
+/** Offset of a slot's position in `dense` (or `FREE`, `RETIRED`) within its slot-table entry. */
 export const POSITION = 0;
 /** Offset of a slot's handle within its slot-table entry. */
 export const HANDLE = 1;
@@ -52,45 +54,53 @@ export const HANDLE = 1;
  * and wraps it to 0 past the largest one, leaving the slot bits alone.
  */
 export const HANDLE_MASK = 0x7fffffff;
-/** `2^30`: a free slot's position is `QUEUE_LINK + next`, `next` the following slot in the free queue. */
-export const QUEUE_LINK = 0x40000000;
-/** Position of the last slot in the free queue: `QUEUE_LINK - 1` (its link names slot -1, none). */
-export const QUEUE_END = QUEUE_LINK - 1;
+/** Position of a free slot (waiting in the free queue): `2^31 - 2`. */
+export const FREE = 0x7ffffffe;
 /** Position of a retired slot: `2^31 - 1`. Its handle is its slot index (generation 0). */
 export const RETIRED = 0x7fffffff;
-/** The empty free queue's head: no slot. */
-export const NO_SLOT = -1;
 
-/**
- * Makes slots `from .. to - 1` free at generation 1 and chains them, in order, into a queue of
- * their own: each links to the next, the last is {@link QUEUE_END}. The caller appends the chain
- * (`from` .. `to - 1`) to its free queue. O(to - from).
- */
+/** Makes slots `from .. to - 1` free at generation 1 (the caller queues them). O(to - from). */
 export function initFreeSlots(slots: Int32Array, from: number, to: number, generationStep: number): void {
   for (let i = from; i < to; i++) {
-    slots[(i << SLOT_SHIFT) + POSITION] = i + 1 < to ? QUEUE_LINK + i + 1 : QUEUE_END;
+    slots[(i << SLOT_SHIFT) + POSITION] = FREE;
     slots[(i << SLOT_SHIFT) + HANDLE] = generationStep + i; // generation 1
   }
 }
 
 /**
  * The slot table grown from `oldCap` to `newCap` slots: a copy of `slots` whose new slots are free
- * at generation 1 and chained, in order, after the free queue's tail (`queueHead` -1: the queue
- * is empty, and they become it). O(newCap); allocates the table.
+ * at generation 1. O(newCap); allocates the table.
  */
-export function grownSlotTable(
-  slots: Int32Array,
-  oldCap: number,
-  newCap: number,
-  generationStep: number,
-  queueHead: number,
-  queueTail: number,
-): Int32Array {
+export function grownSlotTable(slots: Int32Array, oldCap: number, newCap: number, generationStep: number): Int32Array {
   const grown = new Int32Array(newCap * SLOT_STRIDE);
   grown.set(slots);
   initFreeSlots(grown, oldCap, newCap, generationStep);
-  if (queueHead >= 0) grown[(queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + oldCap;
   return grown;
+}
+
+/**
+ * A free queue for `capacity` slots (`capacity + 1` entries) holding, in order, the slots queued
+ * in `queue` from `head` to `tail` (an empty `queue` for a new pool), then slots `from .. to - 1`.
+ * Its head is 0 and its tail the count. O(capacity); allocates the queue.
+ */
+export function grownQueue(
+  queue: Int32Array,
+  head: number,
+  tail: number,
+  capacity: number,
+  from: number,
+  to: number,
+): Int32Array {
+  const grown = new Int32Array(capacity + 1);
+  let n = 0;
+  for (let i = head; i !== tail; i = i + 1 === queue.length ? 0 : i + 1) grown[n++] = queue[i];
+  for (let slot = from; slot < to; slot++) grown[n++] = slot;
+  return grown;
+}
+
+/** Slots waiting in a free queue from `head` to `tail`. O(1). */
+export function queuedCount(queue: Int32Array, head: number, tail: number): number {
+  return tail >= head ? tail - head : tail + queue.length - head;
 }
 
 /**
@@ -153,6 +163,7 @@ export interface StructPoolState {
   readonly capacity: number;
   readonly maxCapacity: number;
   readonly indexBits: number;
+  readonly queue: Int32Array;
   readonly queueHead: number;
   readonly queueTail: number;
   readonly retired: number;
@@ -192,8 +203,15 @@ export function checkStructPool(pool: StructPoolState): void {
   v.throwIfAny();
 }
 
+/**
+ * Reports each violation of the slot table and free queue of a pool: `dense[0..size)` holds
+ * distinct slots whose positions point back at them; every other slot is free or retired; the
+ * queue (`capacity + 1` entries, head and tail in range) holds every free slot exactly once and
+ * nothing else; the retired count matches; every stored handle names its slot, with generation
+ * 0 exactly for retired slots. O(capacity).
+ */
 export function checkSlotTable(pool: StructPoolState, report: (message: string) => void): void {
-  const { dense, slots, size, capacity, indexBits, queueHead, queueTail } = pool;
+  const { dense, slots, size, capacity, indexBits, queue, queueHead, queueTail } = pool;
   let free = 0;
   let retired = 0;
   for (let i = 0; i < size; i++) {
@@ -213,7 +231,7 @@ export function checkSlotTable(pool: StructPoolState, report: (message: string) 
     if (position === RETIRED) {
       retired++;
       if (generation !== 0) report(`retired slot ${s} has generation ${generation}, expected 0`);
-    } else if (position >= QUEUE_END && position - QUEUE_LINK < capacity) {
+    } else if (position === FREE) {
       free++;
       if (generation === 0) report(`free slot ${s} has generation 0, which is never issued`);
     } else if (position >= 0 && position < size) {
@@ -227,29 +245,18 @@ export function checkSlotTable(pool: StructPoolState, report: (message: string) 
     report(`${size} live + ${free} free + ${retired} retired slots !== capacity ${capacity}`);
   }
   if (retired !== pool.retired) report(`${retired} retired slots found, ${pool.retired} counted`);
-  // Walk the queue: at most `free` steps, every step to a free slot, ending at the tail.
-  const seen = new Uint8Array(capacity);
-  let walked = 0;
-  let last = NO_SLOT;
-  for (let s = queueHead; s !== NO_SLOT; ) {
-    if (!(s >= 0 && s < capacity)) {
-      report(`free queue reaches slot ${s}, outside [0, ${capacity})`);
-      break;
-    }
-    if (seen[s]++) {
-      report(`free queue visits slot ${s} twice (a cycle)`);
-      break;
-    }
-    const position = slots[(s << SLOT_SHIFT) + POSITION];
-    if (!(position >= QUEUE_END && position - QUEUE_LINK < capacity)) {
-      report(`free queue reaches slot ${s}, which is not free (position ${position})`);
-      break;
-    }
-    walked++;
-    last = s;
-    s = position - QUEUE_LINK;
+  if (queue.length !== capacity + 1) report(`free queue has ${queue.length} entries, expected capacity + 1`);
+  if (!(queueHead >= 0 && queueHead < queue.length && queueTail >= 0 && queueTail < queue.length)) {
+    report(`free queue head ${queueHead} / tail ${queueTail} outside [0, ${queue.length})`);
+    return;
   }
-  if (walked !== free) report(`free queue holds ${walked} slots, ${free} slots are free`);
-  if (walked > 0 && last !== queueTail) report(`free queue ends at slot ${last}, tail is ${queueTail}`);
-  if ((queueHead === NO_SLOT) !== (free === 0)) report(`free queue head ${queueHead} with ${free} free slots`);
+  const queued = queuedCount(queue, queueHead, queueTail);
+  if (queued !== free) report(`free queue holds ${queued} slots, ${free} slots are free`);
+  const seen = new Uint8Array(capacity);
+  for (let i = queueHead; i !== queueTail; i = i + 1 === queue.length ? 0 : i + 1) {
+    const s = queue[i];
+    if (!(s >= 0 && s < capacity)) report(`free queue entry ${i} = ${s}, outside [0, ${capacity})`);
+    else if (seen[s]++) report(`slot ${s} queued twice`);
+    else if (slots[(s << SLOT_SHIFT) + POSITION] !== FREE) report(`queued slot ${s} is not free`);
+  }
 }

@@ -9,7 +9,7 @@ import { makeColumnBuffer, makeColumns, resizeColumnBuffers } from './column-buf
 import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
 import * as slotTable from './slot-table.js';
-import { checkStructPool, grownSlotTable, initFreeSlots, rejectHandle } from './slot-table.js';
+import { checkStructPool, grownQueue, grownSlotTable, initFreeSlots, queuedCount, rejectHandle } from './slot-table.js';
 import {
   resolveStructPoolOptions,
   type GenerationWrap,
@@ -21,7 +21,7 @@ import {
  * Module-local copies of imported constants for the hot paths: reading the imports there measured
  * 20% slower (bench/README.md, section Pools, "Things that moved these figures").
  */
-const { HANDLE, HANDLE_MASK, NO_SLOT, POSITION, QUEUE_END, QUEUE_LINK, RETIRED, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
+const { FREE, HANDLE, HANDLE_MASK, POSITION, RETIRED, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
 
 export type { GenerationWrap, StructPoolOptions, StructPoolStats } from './struct-pool-options.js';
 
@@ -127,10 +127,12 @@ export class StructPool<const S extends Schema> {
   /** True for `generationWrap: 'retire'`. */
   declare private readonly retire: boolean;
   private live = 0;
-  /** First slot of the free queue (the next `alloc` takes it), `NO_SLOT` (-1) when empty. */
-  private queueHead = NO_SLOT;
-  /** Last slot of the free queue (`free` appends after it); meaningless when the queue is empty. */
-  private queueTail = NO_SLOT;
+  /** The free queue: a ring of `capacity + 1` slots (layout in `slot-table.ts`). */
+  declare private queue: Int32Array;
+  /** Index in `queue` of the next slot `alloc` takes (`=== queueTail`: no free slot). */
+  private queueHead = 0;
+  /** Index in `queue` where `free` appends. */
+  private queueTail = 0;
   declare private slotCapacity: number;
   private peakSize = 0;
   private retiredCount = 0;
@@ -185,8 +187,8 @@ export class StructPool<const S extends Schema> {
     this.denseArray = new Int32Array(this.denseBuffer);
     this.slots = new Int32Array(capacity * SLOT_STRIDE);
     initFreeSlots(this.slots, 0, capacity, this.generationStep);
-    this.queueHead = 0;
-    this.queueTail = capacity - 1;
+    this.queue = grownQueue(new Int32Array(1), 0, 0, capacity, 0, capacity);
+    this.queueTail = capacity;
   }
 
   /** Live slots, as {@link StructPool.liveSlots} (the name iteration loops use). */
@@ -245,19 +247,21 @@ export class StructPool<const S extends Schema> {
    */
   tryAlloc(): Handle {
     const size = this.live;
-    let slot = this.queueHead;
-    // One test covers both rare cases (an empty queue: `slot` is -1; a new peak: `peakSize -
-    // size - 1` is negative), so steady state pays one branch.
-    if ((slot | (this.peakSize - size - 1)) < 0) {
-      slot = this.prepareAlloc(size);
-      if (slot < 0) {
+    let head = this.queueHead;
+    // One test covers both rare cases (an empty queue: `head ^ queueTail` is 0; a new peak:
+    // `peakSize - size - 1` is negative), so steady state pays one branch.
+    if ((((head ^ this.queueTail) - 1) | (this.peakSize - size - 1)) < 0) {
+      if (!this.prepareAlloc(size)) {
         this.failedAllocCount++;
         return NULL_HANDLE;
       }
+      head = this.queueHead; // growth rebuilds the queue
     }
+    const queue = this.queue;
+    const slot = queue[head];
+    this.queueHead = head + 1 === queue.length ? 0 : head + 1;
     const slots = this.slots;
     const entry = slot << SLOT_SHIFT;
-    this.queueHead = slots[entry + POSITION] - QUEUE_LINK;
     slots[entry + POSITION] = size;
     this.denseArray[size] = slot;
     this.live = size + 1;
@@ -302,11 +306,11 @@ export class StructPool<const S extends Schema> {
           const next = (handle + this.generationStep) | 0;
           if (next >= 0) {
             slots[entry + HANDLE] = next;
-            slots[entry + POSITION] = QUEUE_END;
-            // Append to the free queue (FIFO).
-            if (this.queueHead < 0) this.queueHead = slot;
-            else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
-            this.queueTail = slot;
+            slots[entry + POSITION] = FREE;
+            const queue = this.queue; // append to the free queue (FIFO)
+            const tail = this.queueTail;
+            queue[tail] = slot;
+            this.queueTail = tail + 1 === queue.length ? 0 : tail + 1;
           } else {
             this.requeue(slot, next & HANDLE_MASK);
           }
@@ -462,6 +466,7 @@ export class StructPool<const S extends Schema> {
       capacity: this.slotCapacity,
       maxCapacity: this.maxCapacity,
       indexBits: this.indexBits,
+      queue: this.queue,
       queueHead: this.queueHead,
       queueTail: this.queueTail,
       retired: this.retiredCount,
@@ -494,13 +499,13 @@ export class StructPool<const S extends Schema> {
 
   /**
    * The rare part of `alloc`: the free queue is empty (grow the pool when it can) or `size`
-   * reaches `peakSize` (record the new peak). Returns the slot to take, or -1, changing nothing,
-   * when the queue is empty and the pool cannot grow. Cold path.
+   * reaches `peakSize` (record the new peak). Returns false, changing nothing, when the queue is
+   * empty and the pool cannot grow. Cold path.
    */
-  private prepareAlloc(size: number): number {
-    if (this.queueHead < 0 && !this.grow()) return NO_SLOT;
+  private prepareAlloc(size: number): boolean {
+    if (this.queueHead === this.queueTail && !this.grow()) return false;
     if (size >= this.peakSize) this.peakSize = size + 1;
-    return this.queueHead;
+    return true;
   }
 
   /**
@@ -523,10 +528,10 @@ export class StructPool<const S extends Schema> {
       handle += this.generationStep;
     }
     slots[entry + HANDLE] = handle;
-    slots[entry + POSITION] = QUEUE_END;
-    if (this.queueHead < 0) this.queueHead = slot;
-    else slots[(this.queueTail << SLOT_SHIFT) + POSITION] = QUEUE_LINK + slot;
-    this.queueTail = slot;
+    slots[entry + POSITION] = FREE;
+    const tail = this.queueTail;
+    this.queue[tail] = slot;
+    this.queueTail = tail + 1 === this.queue.length ? 0 : tail + 1;
   }
 
   /** Throws the OutOfMemoryError of a full pool (`tryAlloc` counted the failure). Cold path. */
@@ -586,11 +591,13 @@ export class StructPool<const S extends Schema> {
   private growTo(newCap: number): boolean {
     const oldCap = this.slotCapacity;
     // The new table first (it may fail to allocate), then columns and dense (4 bytes a slot).
-    const slots = grownSlotTable(this.slots, oldCap, newCap, this.generationStep, this.queueHead, this.queueTail);
+    const slots = grownSlotTable(this.slots, oldCap, newCap, this.generationStep);
+    const queue = grownQueue(this.queue, this.queueHead, this.queueTail, newCap, oldCap, newCap);
     const bytesPerSlot = [...this.layout.map((f) => f.bytesPerSlot), 4];
     if (!resizeColumnBuffers([...this.buffers, this.denseBuffer], bytesPerSlot, oldCap, newCap)) return false;
-    if (this.queueHead < 0) this.queueHead = oldCap;
-    this.queueTail = newCap - 1;
+    this.queueTail = queuedCount(this.queue, this.queueHead, this.queueTail) + newCap - oldCap;
+    this.queueHead = 0;
+    this.queue = queue;
     this.slots = slots;
     this.slotCapacity = newCap;
     this.growCount++;
