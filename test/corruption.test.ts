@@ -75,10 +75,10 @@ describe('check() lists every violation, two corruptions at once', () => {
     pool.alloc();
     pool.alloc();
     pool.check();
-    pool.dense[5] = 99;
+    pool.dense[1] = 99; // a live entry (dense[0, size) are the live slots)
     (pool as unknown as { slots: Int32Array }).slots[3 * 2 + 1] = 6;
     const e = corruption('StructPool', () => pool.check());
-    expectListed(e, /dense\[5\] = 99 outside \[0, 8\)/, /handle of slot 3 = 6, not a handle of slot 3/);
+    expectListed(e, /dense\[1\] = 99 outside \[0, 8\)/, /handle of slot 3 = 6, not a handle of slot 3/);
   });
 
   it('ObjectPool: a free-stack entry out of range and an item state flipped to used', () => {
@@ -180,9 +180,9 @@ describe('check() lists every violation, two corruptions at once', () => {
     pool.spawn();
     C.check();
     C.indices[1] = 1000;
-    (C.pool as StructPool<{ v: 'f32' }>).dense[3] = -2;
+    (C.pool as StructPool<{ v: 'f32' }>).dense[1] = -2; // a live entry
     const e = corruption('PoolComponent', () => C.check());
-    expectListed(e, /column index 1000 out of range/, /^pool: dense\[3\] = -2 outside \[0, 4\)/);
+    expectListed(e, /column index 1000 out of range/, /^pool: dense\[1\] = -2 outside \[0, 4\)/);
   });
 
   it('EntityPool: a slot bound to a dead entity and its slot pool', () => {
@@ -192,9 +192,9 @@ describe('check() lists every violation, two corruptions at once', () => {
     pool.spawn();
     pool.check();
     pool.entityOfSlot[0] = 5000; // an entity that was never created
-    pool.slots.dense[2] = 42;
+    pool.slots.dense[1] = 42; // a live entry
     const e = corruption('EntityPool', () => pool.check());
-    expectListed(e, /entity 5000 of slot 0 is not alive/, /^slots: dense\[2\] = 42 outside \[0, 4\)/);
+    expectListed(e, /entity 5000 of slot 0 is not alive/, /^slots: dense\[1\] = 42 outside \[0, 4\)/);
   });
 
   it('PoolQuery: an entity listed twice and a column index that is not the component one', () => {
