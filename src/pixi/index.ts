@@ -12,6 +12,7 @@ export {
   type PoolParticlesOptions,
   type PoolParticlesFrameStats,
 } from './pool-particles.js';
+export type { PoolParticlesUpload } from './packed-instances.js';
 export {
   CachedStageRenderer,
   type CachedStageRendererOptions,

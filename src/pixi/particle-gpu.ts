@@ -9,9 +9,11 @@
  * `texSubImage2D(..., column, srcOffset)` calls per column straight from the pool's own typed
  * array: WebGL2's source-offset overload, so no `subarray` and no copy.
  *
- * **Per frame** ({@link ParticleGpu.upload}): the live slots' range `[lo, hi)` of every mapped
- * column (`hi - lo` slots: with the pool's LIFO free list the live slots stay packed near
- * the front, so this is close to the live count), and `dense[0, live)`. Allocation-free.
+ * **Per frame**, one of two uploads. {@link ParticleGpu.upload} (the range): the live slots'
+ * span `[lo, hi)` of every mapped column straight from the pool's arrays, and `dense[0, live)`;
+ * the shader finds particle `i`'s slot in `dense`. {@link ParticleGpu.uploadPacked}: `[0, live)`
+ * of packed copies that hold particle `i`'s values at element `i` (see `packed-instances.ts`);
+ * the shader reads particle `i` at texel `i`, and `dense` is not uploaded. Allocation-free.
  *
  * @module
  */
@@ -139,6 +141,7 @@ export class ParticleGpu {
   private readonly uColor: WebGLUniformLocation | null;
   private readonly uAnchor: WebGLUniformLocation | null;
   private readonly uFrameCount: WebGLUniformLocation | null;
+  private readonly uPacked: WebGLUniformLocation | null;
 
   /**
    * Compiles the program for `resolved` and allocates the textures for `capacity` slots.
@@ -194,6 +197,7 @@ export class ParticleGpu {
     this.uColor = gl.getUniformLocation(program, 'uColor');
     this.uAnchor = gl.getUniformLocation(program, 'uAnchor');
     this.uFrameCount = gl.getUniformLocation(program, 'uFrameCount');
+    this.uPacked = gl.getUniformLocation(program, 'uPacked');
 
     const height = Math.ceil(capacity / (1 << rowShift));
     const width = 1 << rowShift;
@@ -268,18 +272,41 @@ export class ParticleGpu {
   }
 
   /**
-   * Draws `live` particles with the textures bound by {@link ParticleGpu.upload} and the atlas on
-   * unit 0. `uniforms` holds the mat3 (9 floats, column-major), then the premultiplied colour (4)
+   * Binds the data textures on their units and uploads `[0, live)` of every packed column
+   * (`packed[i]` in the order of `resolved.columns`, particle `i` at element `i * components`);
+   * `dense` is not uploaded (draw with `packed` true). Call inside a {@link GlBindingGuard}
+   * save/restore. O(columns) GL calls, `live * bytesPerSlot` bytes; allocation-free.
+   */
+  uploadPacked(packed: readonly ColumnArray[], live: number): void {
+    const gl = this.gl;
+    const rowShift = this.rowShift;
+    gl.activeTexture(gl.TEXTURE0 + this.firstUnit + DENSE_UNIT);
+    gl.bindTexture(gl.TEXTURE_2D, this.dense);
+    gl.activeTexture(gl.TEXTURE0 + this.firstUnit + FRAMES_UNIT);
+    gl.bindTexture(gl.TEXTURE_2D, this.frames);
+    const gpuColumns = this.columns;
+    for (let i = 0; i < gpuColumns.length; i++) {
+      const c = gpuColumns[i];
+      gl.activeTexture(gl.TEXTURE0 + this.firstUnit + FIRST_COLUMN_UNIT + i);
+      gl.bindTexture(gl.TEXTURE_2D, c.texture);
+      uploadSlotRange(gl, c.format, c.type, packed[i], c.components, rowShift, 0, live);
+    }
+  }
+
+  /**
+   * Draws `live` particles with the textures bound by {@link ParticleGpu.upload} (`packed`
+   * false) or {@link ParticleGpu.uploadPacked} (`packed` true) and the atlas on unit 0. `uniforms` holds the mat3 (9 floats, column-major), then the premultiplied colour (4)
    * and the anchor (2): {@link UNIFORM_FLOATS}. Call inside a {@link GlBindingGuard}
    * save/restore. Allocation-free.
    */
-  draw(uniforms: Float32Array, frameCount: number, live: number): void {
+  draw(uniforms: Float32Array, frameCount: number, live: number, packed: boolean): void {
     const gl = this.gl;
     gl.useProgram(this.program);
     gl.uniformMatrix3fv(this.uMatrix, false, uniforms, 0, 9);
     gl.uniform4fv(this.uColor, uniforms, 9, 4);
     gl.uniform2fv(this.uAnchor, uniforms, 13, 2);
     gl.uniform1i(this.uFrameCount, frameCount);
+    gl.uniform1i(this.uPacked, packed ? 1 : 0);
     gl.bindVertexArray(this.vertexArray);
     gl.drawArrays(gl.TRIANGLES, 0, live * 6);
   }

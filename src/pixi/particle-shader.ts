@@ -5,7 +5,8 @@
  * `v` belongs to particle `v / 6` (`gl_VertexID`), which is the `(v / 6)`-th live slot of the
  * pool, read from the texture of the pool's `dense` array; the slot's position, scale,
  * rotation, tint, alpha and frame are read with `texelFetch` from one texture per pool column
- * (texel `slot`). This is vertex pulling: the same per-particle data an instanced draw would take
+ * (texel `slot`). With `uPacked` set the column textures hold packed copies instead (particle
+ * `i`'s values at texel `i`) and `dense` is not read. This is vertex pulling: the same per-particle data an instanced draw would take
  * from instance attributes, fetched by index instead. It lets one draw cover only the live slots
  * in `dense` order, and it runs as one draw on software WebGL too (SwiftShader executes an
  * instanced draw as one draw per instance; `bench/README.md`).
@@ -48,7 +49,7 @@ function scalar(columns: readonly ColumnSource[], b: AttributeBinding): string {
  *
  * Uniforms: `uMatrix` (mat3: local pixels to clip space), `uColor` (vec4: the container's
  * premultiplied tint and alpha, multiplied in), `uAnchor` (vec2: the quad's origin as a
- * fraction of the frame), `uFrameCount` (int), the samplers `uDense`, `uFrames`, `uColumn<i>`
+ * fraction of the frame), `uFrameCount` (int), `uPacked` (bool: columns packed, `dense` unused), the samplers `uDense`, `uFrames`, `uColumn<i>`
  * (vertex) and `uTexture` (fragment: the atlas).
  *
  * @param rowShift - log2 of the data textures' width in texels, in `[0, 14]`.
@@ -103,6 +104,7 @@ uniform mat3 uMatrix;              // local px -> clip space
 uniform vec4 uColor;               // container colour, premultiplied
 uniform vec2 uAnchor;              // quad origin, fraction of the frame
 uniform int uFrameCount;
+uniform bool uPacked;              // columns packed in dense order: particle i at texel i
 
 out vec2 vUv;
 out vec4 vColor;
@@ -121,7 +123,7 @@ void main(void) {
   vec2 unit = vec2(
     (corner == 1 || corner == 3 || corner == 4) ? 1.0 : 0.0,
     (corner == 2 || corner == 4 || corner == 5) ? 1.0 : 0.0);
-  ivec2 at = texelOf(texelFetch(uDense, texelOf(particle), 0).x);
+  ivec2 at = texelOf(uPacked ? particle : texelFetch(uDense, texelOf(particle), 0).x);
 
   vec2 position = ${position};
   vec2 scale = ${scale};

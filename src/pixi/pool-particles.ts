@@ -3,7 +3,8 @@
  * {@link StructPool} as a textured quad, reading position, scale, rotation, tint, alpha and
  * atlas frame straight from the pool's columns. No per-particle JavaScript object exists, and
  * a frame's work on the CPU is O(columns) WebGL calls plus one pass over `pool.dense` to find the
- * live slots' range.
+ * live slots' span (and, when that span is sparse, one pass per column gathering the live
+ * values).
  *
  * @module
  */
@@ -24,6 +25,11 @@ import type { Schema } from '../pool/schema.js';
 import { GlBindingGuard } from './gl-bindings.js';
 import { resolveParticleAttributes, type ParticleAttributes, type ResolvedAttributes } from './particle-attributes.js';
 import { type ColumnArray, ParticleGpu, UNIFORM_FLOATS } from './particle-gpu.js';
+import * as packedInstances from './packed-instances.js';
+import { PackedInstances, type PoolParticlesUpload, UPLOAD_MODES } from './packed-instances.js';
+
+// Hot path: a module-local copy (an imported binding is read through its export cell per use).
+const { rangeIsDense } = packedInstances;
 
 /** Options of {@link PoolParticles}; any other Pixi `ContainerOptions` (label, blendMode, alpha, tint, position...) too. */
 export interface PoolParticlesOptions extends Omit<ContainerOptions, 'children'> {
@@ -44,18 +50,31 @@ export interface PoolParticlesOptions extends Omit<ContainerOptions, 'children'>
   frames?: readonly Texture[];
   /** Point of the frame placed at the particle's position, as a fraction of its size. Default 0.5 (centre). */
   anchor?: number | { x: number; y: number };
+  /**
+   * How the live instances are uploaded each frame (see {@link PoolParticles}, "Cost per
+   * frame"): `'auto'` (default) the slot range while it is dense, else the packed copy;
+   * `'range'` always the slot range (no gather pass, no packed copy in memory); `'packed'`
+   * always the packed copy.
+   */
+  upload?: PoolParticlesUpload;
 }
 
 /** What the latest draw did (updated in place each frame; for benchmarks and overlays). */
 export interface PoolParticlesFrameStats {
   /** Quads drawn: the pool's live count. */
   drawn: number;
-  /** Bytes uploaded to the GPU: the slot range times the mapped columns' bytes per slot, plus 4 per live particle. */
+  /**
+   * Bytes uploaded to the GPU: with the range upload, the span's slots times the mapped
+   * columns' bytes per slot plus 4 per live particle (`dense`); with the packed upload, the live
+   * count times the bytes per slot.
+   */
   uploadedBytes: number;
-  /** First slot of the uploaded range. */
+  /** First slot of the span that holds the live particles. */
   rangeStart: number;
-  /** One past the last slot of the uploaded range. */
+  /** One past the last slot of that span. */
   rangeEnd: number;
+  /** Whether the frame used the packed upload (the live values gathered) rather than the range. */
+  packed: boolean;
 }
 
 /** Floats per frame in the frame table. */
@@ -80,18 +99,29 @@ const COLOR_AT = 9;
  * // each frame: write the columns; the next render uploads and draws the live slots
  * ```
  *
- * **How it draws.** Each render uploads, straight from the pool's typed arrays, the columns'
- * values over the range of slots that holds live particles, and the `dense` array's live part,
- * into data textures (partial `texSubImage2D` uploads with a source offset: no copy, no
- * subarray), then issues one `drawArrays(TRIANGLES, 0, 6 * live)` whose vertex shader fetches
- * each quad's values by slot (`particle-shader.ts`). Free slots are never drawn. Quads are drawn
- * in `dense` order, which a `free` reorders (swap-remove): with non-additive blending,
- * overlapping particles can swap depth when one of them is freed.
+ * **How it draws.** Each render uploads the live particles' column values into data textures
+ * (partial `texSubImage2D` uploads with a source offset: no new view, no subarray), then issues
+ * one `drawArrays(TRIANGLES, 0, 6 * live)` whose vertex shader fetches each quad's values
+ * (`particle-shader.ts`). Two uploads, chosen per frame by `upload` (default `'auto'`):
+ * - *range*: straight from the pool's typed arrays, every mapped column over the span of slots
+ *   `[rangeStart, rangeEnd)` that holds the live particles, plus `dense[0, live)`; the shader
+ *   finds each particle's slot in `dense`. Used while the span is dense (at most one slot in
+ *   nine free).
+ * - *packed*: the live slots' values gathered in `dense` order into preallocated copies of the
+ *   mapped columns, and `live` elements of each uploaded. Used when the span is sparse, as it is
+ *   under the pool's FIFO slot reuse, which spreads the live slots over the whole capacity.
  *
- * **Cost per frame.** CPU: one pass over `dense[0, live)` (integer min/max) and O(columns)
- * WebGL calls; allocation-free (a test counts it). GPU upload: `(rangeEnd - rangeStart) *
- * bytesPerSlot + 4 * live` bytes ({@link PoolParticles.lastFrame}). With the pool's LIFO free
- * list the range stays close to the highest live count reached.
+ * Free slots are never drawn. Quads are drawn in `dense` order, which a `free` reorders
+ * (swap-remove): with non-additive blending, overlapping particles can swap depth when one of
+ * them is freed.
+ *
+ * **Cost per frame** ({@link PoolParticles.lastFrame}). CPU: one pass over `dense[0, live)`
+ * (integer min/max) and O(columns) WebGL calls, plus on a packed frame one gather pass per
+ * mapped column (O(live)); allocation-free (a test counts it). GPU upload: range
+ * `(rangeEnd - rangeStart) * bytesPerSlot + 4 * live` bytes, packed `live * bytesPerSlot`
+ * bytes; so `'auto'` uploads at most `live * (1.125 * bytesPerSlot + 4)` bytes, however the
+ * live slots are spread. Memory: the packed copy holds `capacity * bytesPerSlot` bytes (not
+ * made with `upload: 'range'`). Figures: `bench/README.md`.
  *
  * **Support.** Pixi's WebGL renderer on a WebGL2 context (every current browser; on software
  * WebGL too). Not the WebGPU or canvas renderers: rendering there throws an Error saying so.
@@ -107,11 +137,20 @@ export class PoolParticles extends RenderContainer {
   /** The checked attribute mapping. */
   readonly attributes: ResolvedAttributes;
   /** What the latest draw did; updated in place. */
-  readonly lastFrame: PoolParticlesFrameStats = { drawn: 0, uploadedBytes: 0, rangeStart: 0, rangeEnd: 0 };
+  readonly lastFrame: PoolParticlesFrameStats = {
+    drawn: 0,
+    uploadedBytes: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    packed: false,
+  };
 
   private _texture: Texture;
   private _frames: readonly Texture[];
   private readonly columnArrays: readonly ColumnArray[];
+  private _upload: PoolParticlesUpload = 'auto';
+  /** The packed copies (made when the upload mode first allows packing). */
+  private packedInstances: PackedInstances | null = null;
   private frameTable: Float32Array<ArrayBuffer>;
   private framesDirty = true;
   private readonly uniforms = new Float32Array(UNIFORM_FLOATS);
@@ -133,13 +172,13 @@ export class PoolParticles extends RenderContainer {
    * @throws TypeError for a missing or wrong option type (`pool` not a StructPool, a bad
    *   attribute mapping, frames that are not Textures on one source).
    * @throws RangeError for a growable pool, an unknown field, a constant out of range, a bad
-   *   anchor, an empty `frames` list, or a rotated atlas frame.
+   *   anchor, an empty `frames` list, a rotated atlas frame, or an unknown `upload` mode.
    */
   constructor(options: PoolParticlesOptions) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`PoolParticles options must be an object, got ${describeValue(options)}`);
     }
-    const { pool, attributes, texture, frames, anchor, ...containerOptions } = options;
+    const { pool, attributes, texture, frames, anchor, upload, ...containerOptions } = options;
     super({ label: 'PoolParticles', ...containerOptions });
     if (!(pool instanceof StructPool)) {
       throw new TypeError(`options.pool must be a StructPool, got ${describeValue(pool)}`);
@@ -161,6 +200,31 @@ export class PoolParticles extends RenderContainer {
     this.frameTable = new Float32Array(0);
     this.setAnchor(anchor ?? 0.5);
     this.frames = frames ?? [this._texture];
+    this.upload = upload ?? 'auto';
+  }
+
+  /**
+   * How the live instances are uploaded (see {@link PoolParticlesOptions.upload}). Setting
+   * `'auto'` or `'packed'` the first time allocates the packed copy (`capacity * bytesPerSlot`
+   * bytes). O(1), or O(capacity) that first time.
+   *
+   * @throws RangeError for a value other than `'auto'`, `'range'` or `'packed'`.
+   */
+  get upload(): PoolParticlesUpload {
+    return this._upload;
+  }
+
+  set upload(value: PoolParticlesUpload) {
+    if (!UPLOAD_MODES.includes(value)) {
+      throw new RangeError(`upload must be one of ${UPLOAD_MODES.join(', ')}, got ${describeValue(value)}`);
+    }
+    if (value !== 'range' && this.packedInstances === null) {
+      this.packedInstances = new PackedInstances(
+        this.columnArrays,
+        this.attributes.columns.map((c) => c.components),
+      );
+    }
+    this._upload = value;
   }
 
   /** The atlas texture (its source is sampled; it is also the default single frame). */
@@ -294,6 +358,7 @@ export class PoolParticles extends RenderContainer {
       stats.uploadedBytes = 0;
       stats.rangeStart = 0;
       stats.rangeEnd = 0;
+      stats.packed = false;
       return;
     }
     const dense = pool.dense;
@@ -305,9 +370,14 @@ export class PoolParticles extends RenderContainer {
       else if (s > hi) hi = s;
     }
     hi += 1;
+    const mode = this._upload;
+    const packed = this.packedInstances;
+    const pack = packed !== null && (mode === 'packed' || (mode === 'auto' && !rangeIsDense(live, lo, hi)));
+    const bytesPerSlot = this.attributes.bytesPerSlot;
     stats.rangeStart = lo;
     stats.rangeEnd = hi;
-    stats.uploadedBytes = (hi - lo) * this.attributes.bytesPerSlot + 4 * live;
+    stats.packed = pack;
+    stats.uploadedBytes = pack ? live * bytesPerSlot : (hi - lo) * bytesPerSlot + 4 * live;
 
     const state = this.drawState;
     state.blendMode = getAdjustedBlendModeBlend(this.groupBlendMode, this._texture.source);
@@ -318,8 +388,11 @@ export class PoolParticles extends RenderContainer {
     const guard = this.guard;
     guard.save(gl, gpu.firstUnit, gpu.unitCount);
     if (this.framesDirty) this.uploadFrames(gpu);
-    gpu.upload(this.columnArrays, dense, live, lo, hi);
-    gpu.draw(this.uniforms, this._frames.length, live);
+    if (pack) {
+      packed.gather(dense, live);
+      gpu.uploadPacked(packed.arrays, live);
+    } else gpu.upload(this.columnArrays, dense, live, lo, hi);
+    gpu.draw(this.uniforms, this._frames.length, live, pack);
     guard.restore(gl, gpu.unitCount);
   }
 

@@ -46,9 +46,9 @@ describe('PoolParticles in headless Chromium', () => {
   const draw = (scene: FixtureScene, probes: Probe[]) =>
     browser.page.evaluate(([s, p]) => window.poolFixture!.draw(s, p), [scene, probes] as const);
 
-  it('draws each live slot at its column position with its tint and alpha; free slots draw nothing', async () => {
+  it('draws each live slot at its column position with its tint and alpha; free slots draw nothing (both uploads)', async () => {
     // Frame 0 is an 8 x 8 opaque square, centred on (x, y) at size 1.
-    const scene: FixtureScene = {
+    const base: FixtureScene = {
       particles: [
         { x: 40, y: 40, color: 0xff0000 },
         { x: 100, y: 40, color: 0x00ff00 },
@@ -58,39 +58,88 @@ describe('PoolParticles in headless Chromium', () => {
       ],
       free: [1],
     };
-    const px = await draw(scene, [
-      [40, 40],
-      [100, 40],
-      [160, 40],
-      [40, 120],
-      [100, 120],
-      [106, 126], // inside the size-2 quad (16 px): 6 px from its centre
-      [40, 48], // 8 px below a size-1 quad's centre: outside it
-      [20, 180],
-    ]);
-    expect(near(px[0], RED)).toBe(true);
-    expect(near(px[1], BLACK)).toBe(true); // freed
-    expect(near(px[2], BLUE)).toBe(true);
-    expect(near(px[3], [128, 128, 128])).toBe(true); // white at alpha 0.5 over black
-    expect(near(px[4], RED)).toBe(true);
-    expect(near(px[5], RED)).toBe(true);
-    expect(near(px[6], BLACK)).toBe(true);
-    expect(near(px[7], BLACK)).toBe(true);
-    const stats = await browser.page.evaluate(() => window.poolFixture!.lastFrame());
-    expect(stats.drawn).toBe(4);
+    for (const upload of ['range', 'packed'] as const) {
+      const scene = { ...base, upload };
+      const px = await draw(scene, [
+        [40, 40],
+        [100, 40],
+        [160, 40],
+        [40, 120],
+        [100, 120],
+        [106, 126], // inside the size-2 quad (16 px): 6 px from its centre
+        [40, 48], // 8 px below a size-1 quad's centre: outside it
+        [20, 180],
+      ]);
+      expect(near(px[0], RED)).toBe(true);
+      expect(near(px[1], BLACK)).toBe(true); // freed
+      expect(near(px[2], BLUE)).toBe(true);
+      expect(near(px[3], [128, 128, 128])).toBe(true); // white at alpha 0.5 over black
+      expect(near(px[4], RED)).toBe(true);
+      expect(near(px[5], RED)).toBe(true);
+      expect(near(px[6], BLACK)).toBe(true);
+      expect(near(px[7], BLACK)).toBe(true);
+      const stats = await browser.page.evaluate(() => window.poolFixture!.lastFrame());
+      expect(stats.drawn).toBe(4);
+      expect(stats.packed).toBe(upload === 'packed');
+    }
     expect(problems).toEqual([]);
   });
 
-  it('uploads only the slot range that holds live particles, plus the dense array', async () => {
+  // Mapped columns: x, y, size, angle, color, alpha (4 bytes each), frame (1 byte): 25 per slot.
+  const BYTES_PER_SLOT = 25;
+  const grid = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, k) => ({ x: 5 + ((from + k) % 10) * 19, y: 5 + Math.floor((from + k) / 10) * 19 }));
+
+  it('uploads the slot range plus the dense array while the live slots are dense', async () => {
     // 40 particles in slots 0..39, then the first 30 freed: live slots are 30..39.
-    const particles = Array.from({ length: 40 }, (_, i) => ({ x: 5 + (i % 10) * 19, y: 5 + Math.floor(i / 10) * 19 }));
-    await draw({ particles, free: Array.from({ length: 30 }, (_, i) => i) }, []);
+    await draw({ particles: grid(40), free: Array.from({ length: 30 }, (_, i) => i) }, []);
     const stats = await browser.page.evaluate(() => window.poolFixture!.lastFrame());
-    expect(stats.drawn).toBe(10);
-    expect(stats.rangeStart).toBe(30);
-    expect(stats.rangeEnd).toBe(40);
-    // Mapped columns: x, y, size, angle, color, alpha (4 bytes each), frame (1 byte): 25 per slot.
-    expect(stats.uploadedBytes).toBe(10 * 25 + 10 * 4);
+    expect(stats).toEqual({
+      drawn: 10,
+      rangeStart: 30,
+      rangeEnd: 40,
+      packed: false,
+      uploadedBytes: 10 * BYTES_PER_SLOT + 10 * 4,
+    });
+  });
+
+  it('uploads only the live instances, packed, when FIFO reuse has spread the live slots', async () => {
+    // 40 particles in slots 0..39; the even ones freed; 20 more: FIFO reuse gives them slots
+    // 40..59, not the freed ones. 40 live slots spread over [1, 60).
+    const scene: FixtureScene = {
+      particles: grid(40),
+      free: Array.from({ length: 20 }, (_, i) => 2 * i),
+      more: grid(20, 40).map((p) => ({ ...p, color: 0x00ff00 })),
+    };
+    const probes: Probe[] = [
+      [5, 5], // particle 0: freed
+      [24, 5], // particle 1: live
+      [5, 24], // particle 10: freed
+      [24, 24], // particle 11
+      [5, 81], // particle 40 (slot 40): live, green
+      [176, 100], // particle 59 (slot 59)
+      [100, 150], // nothing there
+    ];
+    const expected = [BLACK, [255, 255, 255], BLACK, [255, 255, 255], GREEN, GREEN, BLACK] as const;
+    const auto = await draw(scene, probes);
+    const stats = await browser.page.evaluate(() => window.poolFixture!.lastFrame());
+    expect(stats).toEqual({ drawn: 40, rangeStart: 1, rangeEnd: 60, packed: true, uploadedBytes: 40 * BYTES_PER_SLOT });
+    // The range upload of the same scene: the span's 59 slots and dense, 1.6x the bytes, same pixels.
+    const range = await draw({ ...scene, upload: 'range' }, probes);
+    const rangeStats = await browser.page.evaluate(() => window.poolFixture!.lastFrame());
+    expect(rangeStats.packed).toBe(false);
+    expect(rangeStats.uploadedBytes).toBe(59 * BYTES_PER_SLOT + 40 * 4);
+    expected.forEach((rgb, i) => {
+      expect(near(auto[i], rgb as [number, number, number])).toBe(true);
+      expect(near(range[i], rgb as [number, number, number])).toBe(true);
+    });
+    // Forced packed on a dense scene: only the live instances, no dense array.
+    await draw({ particles: grid(10), upload: 'packed' }, []);
+    expect(await browser.page.evaluate(() => window.poolFixture!.lastFrame())).toMatchObject({
+      packed: true,
+      uploadedBytes: 10 * BYTES_PER_SLOT,
+    });
+    expect(problems).toEqual([]);
   });
 
   it('honours rotation and the atlas frame', async () => {
@@ -217,13 +266,8 @@ describe('PoolParticles in headless Chromium', () => {
 
   it('allocates nothing per frame: the method Pixi calls, the direct path, a CachedStageRenderer frame', async () => {
     const page = browser.page;
-    await draw(
-      {
-        particles: Array.from({ length: 60 }, (_, i) => ({ x: 10 + (i % 10) * 18, y: 10 + Math.floor(i / 10) * 18 })),
-        free: [3, 17, 40],
-      },
-      [],
-    );
+    // Dense first: 57 live slots over a span of 60, the range upload.
+    await draw({ particles: grid(60), free: [3, 17, 40] }, []);
     const session = await page.context().newCDPSession(page);
     await session.send('HeapProfiler.enable');
     /**
@@ -256,8 +300,26 @@ describe('PoolParticles in headless Chromium', () => {
       children: Node[];
     }
     const FRAMES = 3000;
-    const results: Record<string, number[]> = { method: [], direct: [], cached: [] };
-    for (const path of ['method', 'direct', 'cached'] as const) {
+    const results: Record<string, number[]> = {
+      method: [],
+      direct: [],
+      cached: [],
+      'method, packed': [],
+      'direct, packed': [],
+    };
+    const cases = [
+      ['method', 'method'],
+      ['direct', 'direct'],
+      ['cached', 'cached'],
+      ['method, packed', 'method'],
+      ['direct, packed', 'direct'],
+    ] as const;
+    for (const [name, path] of cases) {
+      if (name === 'method, packed') {
+        // The FIFO-spread case: half of the slots free across the span, so the live values are
+        // gathered into the packed copy every frame.
+        await draw({ particles: grid(60), free: Array.from({ length: 30 }, (_, i) => 2 * i) }, []);
+      }
       if (path === 'method') await page.evaluate(() => window.poolFixture!.pushGlobals());
       // Warm up until V8 has optimized the per-frame code: its baseline code boxes doubles, and
       // V8 allocates feedback and optimizes a function after a number of calls that depends on
@@ -265,10 +327,12 @@ describe('PoolParticles in headless Chromium', () => {
       // is gone after a few.
       for (let attempt = 0; attempt < 4; attempt++) {
         await page.evaluate(([p]) => window.poolFixture!.loop(5000, p), [path] as const);
-        results[path].push(await sampled(path, FRAMES));
-        if (results[path][attempt] < 256) break;
+        results[name].push(await sampled(path, FRAMES));
+        if (results[name][attempt] < 256) break;
       }
       if (path === 'method') await page.evaluate(() => window.poolFixture!.popGlobals());
+      const { packed } = await page.evaluate(() => window.poolFixture!.lastFrame());
+      expect(packed).toBe(name.endsWith('packed'));
     }
     console.log(`bytes sampled inside ${FRAMES} draws, per window after warm-up: ${JSON.stringify(results)}`);
     // One 12-byte heap number a frame would be 36 KB (about 560 samples at this interval).
@@ -276,6 +340,9 @@ describe('PoolParticles in headless Chromium', () => {
     expect(Math.min(...results.direct)).toBeLessThan(256);
     // A whole CachedStageRenderer frame (cache quad and both layers, drawn directly).
     expect(Math.min(...results.cached)).toBeLessThan(256);
+    // The packed upload: the gather pass included.
+    expect(Math.min(...results['method, packed'])).toBeLessThan(256);
+    expect(Math.min(...results['direct, packed'])).toBeLessThan(256);
     // The check can fail: a path that allocates is seen (Pixi's full render allocates per frame).
     expect(await sampled('render', 200)).toBeGreaterThan(10_000);
     await session.detach();
