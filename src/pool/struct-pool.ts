@@ -6,16 +6,20 @@
  */
 import { NULL_HANDLE, OutOfMemoryError, checkInteger, describeValue } from '../errors.js';
 import { makeColumnBuffer, makeColumns, resizeColumnBuffers } from './column-buffer.js';
-import { MAX_POOL_CAPACITY, handleLayoutFor, type Handle } from './handle.js';
-import { parseSchema, type AnyColumn, type Columns, type FieldLayout, type Schema } from './schema.js';
+import { handleLayoutFor, type Handle } from './handle.js';
+import { parseSchema, type Columns, type FieldLayout, type Schema } from './schema.js';
 import * as slotTable from './slot-table.js';
-import { checkStructPool, grownQueue, grownSlotTable, initFreeSlots, queuedCount, rejectHandle } from './slot-table.js';
+import { grownQueue, grownSlotTable, initFreeSlots, queuedCount, rejectHandle } from './slot-table.js';
 import {
   resolveStructPoolOptions,
   type GenerationWrap,
   type StructPoolOptions,
   type StructPoolStats,
 } from './struct-pool-options.js';
+import { checkPool, fillPoolStats, fullPoolError, growRefusedError } from './struct-pool-cold.js';
+import { poolStateParts } from '../snapshot/pool-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import { loadStateOf, saveStateOf, stateBytesOf, type StateParts } from '../snapshot/state-record.js';
 
 /**
  * Module-local copies of imported constants for the hot paths: reading the imports there measured
@@ -387,12 +391,7 @@ export class StructPool<const S extends Schema> {
     let newCap = this.slotCapacity;
     while (newCap < capacity) newCap *= 2;
     if (!this.growTo(Math.min(newCap, this.maxCapacity))) {
-      throw new OutOfMemoryError(
-        `StructPool could not grow from ${this.slotCapacity} to ${capacity} slots: the runtime refused the memory`,
-        capacity - this.slotCapacity,
-        'slots',
-        this.stats(),
-      );
+      throw growRefusedError(this as unknown as StructPool<Schema>, capacity, 'StructPool');
     }
   }
 
@@ -425,27 +424,35 @@ export class StructPool<const S extends Schema> {
     if (into !== undefined && (into === null || typeof into !== 'object')) {
       throw new TypeError(`StructPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
     }
-    const s = into ?? ({} as StructPoolStats);
-    const free = this.slotCapacity - this.live - this.retiredCount;
-    s.liveSlots = s.size = this.live;
-    s.freeSlots = s.free = free;
-    s.retiredSlots = this.retiredCount;
-    s.capacity = this.slotCapacity;
-    s.maxCapacity = this.maxCapacity;
-    s.peakSize = this.peakSize;
-    s.allocCount = this.freeCount + this.clearedCount + this.live;
-    s.freeCount = this.freeCount;
-    s.clearedCount = this.clearedCount;
-    s.failedAllocCount = this.failedAllocCount;
-    s.growCount = this.growCount;
-    s.bytesPerSlot = this.bytesPerSlot;
-    s.columnBytes = this.slotCapacity * this.bytesPerSlot;
-    s.indexBits = this.indexBits;
-    s.generationBits = this.generationBits;
-    s.lengthTracking = this.lengthTracking;
-    s.zeroOnAlloc = this.zeroOnAlloc;
-    s.generationWrap = this.generationWrap;
-    return s;
+    return fillPoolStats(this as unknown as StructPool<Schema>, into ?? ({} as StructPoolStats));
+  }
+
+  /** Bytes `saveState` writes now (layout: `src/snapshot/pool-state.ts`). O(fields). */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /**
+   * Writes the whole state into `into` from byte `at` (see `Snapshotable`); allocates nothing.
+   * O(capacity x bytesPerSlot). @returns bytes written. @throws RangeError when it does not fit.
+   */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /**
+   * Replaces the whole state with one `saveState` wrote from a pool of the same schema and
+   * options: the same handles live and dead, next handles, stats; held views stay valid (a
+   * growable pool takes the saved capacity). O(capacity x bytesPerSlot). @returns bytes read.
+   * @throws SnapshotError (pool unchanged): other options, truncated, corrupt.
+   */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The pool's state layout (`src/snapshot/pool-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return poolStateParts(this as unknown as StructPool<Schema>);
   }
 
   /**
@@ -459,22 +466,7 @@ export class StructPool<const S extends Schema> {
    * every column has `capacity * n` elements; `size <= peakSize <= capacity`.
    */
   check(): void {
-    checkStructPool({
-      dense: this.denseArray,
-      slots: this.slots,
-      size: this.live,
-      capacity: this.slotCapacity,
-      maxCapacity: this.maxCapacity,
-      indexBits: this.indexBits,
-      queue: this.queue,
-      queueHead: this.queueHead,
-      queueTail: this.queueTail,
-      retired: this.retiredCount,
-      retire: this.retire,
-      peakSize: this.peakSize,
-      layout: this.layout,
-      fields: this.fields as Record<string, AnyColumn>,
-    });
+    checkPool(this as unknown as StructPool<Schema>);
   }
 
   /**
@@ -536,17 +528,7 @@ export class StructPool<const S extends Schema> {
 
   /** Throws the OutOfMemoryError of a full pool (`tryAlloc` counted the failure). Cold path. */
   private throwFull(): never {
-    const retired = this.retiredCount;
-    const retiredNote =
-      retired === 0 ? '' : ` (${retired} of them retired: their generations ran out, see StructPool's docs)`;
-    throw new OutOfMemoryError(
-      this.slotCapacity >= this.maxCapacity
-        ? `StructPool is full: all ${this.maxCapacity} slots are live or retired, ${this.live} live${retiredNote}; raise options.maxCapacity (at most ${MAX_POOL_CAPACITY})`
-        : `StructPool could not grow past ${this.slotCapacity} slots (maxCapacity ${this.maxCapacity}): the runtime refused the memory`,
-      1,
-      'slots',
-      this.stats(),
-    );
+    throw fullPoolError(this as unknown as StructPool<Schema>);
   }
 
   /**
