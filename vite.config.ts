@@ -44,6 +44,7 @@ export default defineConfig({
         particles: resolve(root, 'examples/particles/index.html'),
         ecs: resolve(root, 'examples/ecs/index.html'),
         poolParticles: resolve(root, 'examples/pool-particles/index.html'),
+        rollback: resolve(root, 'examples/rollback/index.html'),
         poolParticlesFixture: resolve(root, 'test/e2e/fixtures/pool-particles/index.html'),
       },
     },

@@ -21,11 +21,17 @@ type PoolOp =
 
 const poolOp = (maxCapacity: number): fc.Arbitrary<PoolOp> =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.record({ op: fc.constant('alloc' as const), value: fc.integer({ min: -1000, max: 1000 }) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({ op: fc.constant('alloc' as const), value: fc.integer({ min: -1000, max: 1000 }) }),
+    },
     { weight: 6, arbitrary: fc.record({ op: fc.constant('free' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('freeDead' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('reserve' as const), capacity: fc.integer({ min: 1, max: maxCapacity }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant('reserve' as const), capacity: fc.integer({ min: 1, max: maxCapacity }) }),
+    },
   );
 
 interface Ctx {
@@ -111,7 +117,10 @@ describe.each(POOLS)('StructPool state ($name)', ({ make, maxCapacity }) => {
   const ops = fc.array(poolOp(maxCapacity), { maxLength: 100 });
 
   it('round-trips after random operations: same handles live and dead, same next handles, stats, values', () => {
-    fc.assert(fc.property(ops, ops, ops, (a, b, c) => roundTrip(harness, a, b, c)), { numRuns: 40 });
+    fc.assert(
+      fc.property(ops, ops, ops, (a, b, c) => roundTrip(harness, a, b, c)),
+      { numRuns: 40 },
+    );
   });
 
   it('handles dead at the save stay dead after a restore, whatever ran in between', () => {
@@ -121,7 +130,8 @@ describe.each(POOLS)('StructPool state ($name)', ({ make, maxCapacity }) => {
     for (let i = 0; i < 6; i++) applyPoolOp(pool, ctx, { op: 'free', pick: i });
     const state = saved(pool);
     const deadAtSave = [...ctx.dead];
-    for (let i = 0; i < 30; i++) applyPoolOp(pool, ctx, { op: i % 3 === 2 ? 'free' : 'alloc', value: i, pick: i } as PoolOp);
+    for (let i = 0; i < 30; i++)
+      applyPoolOp(pool, ctx, { op: i % 3 === 2 ? 'free' : 'alloc', value: i, pick: i } as PoolOp);
     pool.loadState(state);
     for (const h of deadAtSave) {
       expect(pool.isAlive(h)).toBe(false);
@@ -170,11 +180,13 @@ describe('StructPool state across capacities and options', () => {
     pool.check();
     expectSameBytes(saved(pool), state);
     // And a fresh pool grows to a saved larger capacity.
-    const big = saved((() => {
-      const p = new StructPool(SCHEMA, { capacity: 4, maxCapacity: 1024 });
-      for (let i = 0; i < 300; i++) p.alloc();
-      return p;
-    })());
+    const big = saved(
+      (() => {
+        const p = new StructPool(SCHEMA, { capacity: 4, maxCapacity: 1024 });
+        for (let i = 0; i < 300; i++) p.alloc();
+        return p;
+      })(),
+    );
     pool.loadState(big);
     expect(pool.capacity).toBe(512);
     expect(pool.size).toBe(300);
