@@ -152,7 +152,8 @@ export class RollbackPeer {
   advance(): boolean {
     if (this.rollbackFrom >= 0) this.rollBack();
     this.takeChecksums();
-    if (!this.canAdvance) {
+    // Wait when too far ahead of the other's input, or when this frame's own input is not set.
+    if (!this.canAdvance || this.known[this.player] <= this.frame) {
       this.stalls++;
       return false;
     }
@@ -297,21 +298,21 @@ export class TwoPeerSession {
   }
 
   /**
-   * One wall tick: deliver what arrived, then each peer that may advance takes its bot's input,
-   * sends it, and advances; then compare the checksums both peers have of final frames.
+   * One wall tick: each peer that may advance takes its bot's input and sends it; what is due
+   * arrives (a latency of 0 arrives at once, 1 by the other peer's next frame, and so on); each
+   * peer advances; then the checksums both peers have of final frames are compared.
    */
   runTick(): void {
     const now = this.tick++;
-    for (let p = 0; p < 2; p++) this.links[1 - p].deliver(now, this.peers[p]);
     for (let p = 0; p < 2; p++) {
       const peer = this.peers[p];
-      if (peer.canAdvance) {
-        const input = botInput(this.bots[p]);
-        this.links[p].send(now, peer.frame, input, this.latency());
-        peer.setLocalInput(input);
-      }
-      peer.advance();
+      if (!peer.canAdvance) continue;
+      const input = botInput(this.bots[p]);
+      this.links[p].send(now, peer.frame, input, this.latency());
+      peer.setLocalInput(input);
     }
+    for (let p = 0; p < 2; p++) this.links[1 - p].deliver(now, this.peers[p]);
+    for (let p = 0; p < 2; p++) this.peers[p].advance();
     this.compare();
   }
 
