@@ -17,7 +17,7 @@
  * @module
  */
 import { SnapshotRing } from 'steadyheap';
-import { createWorld, frameOf, step, type World } from './world.ts';
+import { createWorld, frameOf, next, step, type World } from './world.ts';
 
 /** Deepest rollback: a peer waits rather than predict further ahead than this. */
 export const MAX_ROLLBACK_FRAMES = 8;
@@ -243,12 +243,7 @@ export interface SessionOptions {
  * then picks another: a function of its own generator state, so both runs of a seed agree.
  */
 function botInput(state: Uint32Array): number {
-  let x = state[0];
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  state[0] = x;
-  const r = state[0]; // unsigned (x may read negative as an int32)
+  const r = next(state);
   if (state[1] === 0) {
     state[1] = 3 + (r % 18);
     state[2] = (r >>> 8) & 0b11111;
@@ -289,12 +284,7 @@ export class TwoPeerSession {
 
   /** A latency in [minLatency, maxLatency] frames. */
   private latency(): number {
-    let x = this.network[0];
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.network[0] = x;
-    return this.minLatency + (this.network[0] % (this.maxLatency - this.minLatency + 1));
+    return this.minLatency + (next(this.network) % (this.maxLatency - this.minLatency + 1));
   }
 
   /**

@@ -84,14 +84,17 @@ export function frameOf(world: World): number {
   return world.vars[FRAME];
 }
 
-/** Next xorshift32 value of the world's generator. */
-function next(rng: Uint32Array): number {
-  let x = rng[0];
+/**
+ * The next value of the xorshift32 generator whose state is `state[0]` (G. Marsaglia,
+ * "Xorshift RNGs", 2003): an unsigned 32-bit integer. Allocates nothing.
+ */
+export function next(state: Uint32Array): number {
+  let x = state[0];
   x ^= x << 13;
   x ^= x >>> 17;
   x ^= x << 5;
-  rng[0] = x;
-  return rng[0];
+  state[0] = x;
+  return state[0]; // unsigned (x may read negative as an int32)
 }
 
 /** Allocates entities until `entityCount` are live, each placed and aimed from the generator. */
