@@ -5,12 +5,14 @@
  *
  * | sections | counters |
  * |---|---|
- * | every column (`capacity` slots), `dense[0..size)` (the live slots), the slot table (`capacity` entries), the free-queue ring (`capacity + 1` int32s) | capacity, live slots, peak size, queue head, queue tail, retired slots, frees, cleared, failed allocs, growths |
+ * | every column and `dense` (`capacity` slots each), the slot table (`capacity` entries), the free-queue ring (`capacity + 1` int32s) | capacity, live slots, peak size, queue head, queue tail, retired slots, frees, cleared, failed allocs, growths |
  *
  * After a load the pool behaves exactly as it did at the save: the same handles live, the same
  * handles dead (stale and retired ones included), the same free-queue order and so the same next
- * handles, the same `stats()`. The ring is saved as it lies (with its head and tail), so a load
- * copies it with one `TypedArray.set`.
+ * handles, the same `stats()`. Every array is saved whole, as it lies (the ring with its head and
+ * tail, `dense` past `size`, the columns of free slots), so every section has a length fixed by
+ * the capacity and a load is one `TypedArray.set` per array, allocating nothing; two pools with
+ * the same history save the same bytes.
  *
  * Options: a state loads only into a pool of the same schema (names, kinds, vector lengths, in
  * order), `maxCapacity` (and so `indexBits` / `generationBits`), `zeroOnAlloc`, `generationWrap`
@@ -129,14 +131,14 @@ class PoolParts extends PartsBase {
   }
 
   sectionBytes(i: number): number {
-    return this.bytesFor(i, this.pool['slotCapacity'], this.pool['live']);
+    return this.bytesFor(i, this.pool['slotCapacity']);
   }
 
-  /** Bytes of section `i` in a pool of `capacity` slots, `live` of them live. */
-  private bytesFor(i: number, capacity: number, live: number): number {
+  /** Bytes of section `i` in a pool of `capacity` slots. */
+  private bytesFor(i: number, capacity: number): number {
     const d = this.denseSection;
     if (i < d) return capacity * this.columnBytes[i];
-    if (i === d) return live * 4;
+    if (i === d) return capacity * 4;
     if (i === d + 1) return capacity * SLOT_STRIDE * 4;
     return (capacity + 1) * 4;
   }
@@ -162,9 +164,9 @@ class PoolParts extends PartsBase {
       return `the free queue holds ${queued} slots, capacity - live - retired is ${capacity - c[LIVE] - c[RETIRED]}`;
     }
     for (let i = 0; i < this.sectionCount; i++) {
-      const expected = this.bytesFor(i, capacity, c[LIVE]);
+      const expected = this.bytesFor(i, capacity);
       if (incoming.sectionBytes[i] !== expected) {
-        return `section ${this.sectionNames[i]} has ${incoming.sectionBytes[i]} bytes, ${expected} expected for ${capacity} slots, ${c[LIVE]} live`;
+        return `section ${this.sectionNames[i]} has ${incoming.sectionBytes[i]} bytes, ${expected} expected for ${capacity} slots`;
       }
     }
     return '';

@@ -204,6 +204,9 @@ describe('StructPool state across capacities and options', () => {
       new StructPool(SCHEMA, { capacity: 16, maxCapacity: 32 }),
       new StructPool(SCHEMA, { capacity: 32 }),
       new StructPool(SCHEMA, { capacity: 16, zeroOnAlloc: false }),
+      new StructPool(SCHEMA, { capacity: 16, generationWrap: 'reuse' }),
+      // Same schema and capacity, other generationBits (maxCapacity fixes the handle layout).
+      new StructPool(SCHEMA, { capacity: 16, maxCapacity: 2 ** 20 }),
     ];
     for (const other of others) {
       const e = refusedUnchanged(pool, () => pool.loadState(saved(other)));
@@ -229,9 +232,77 @@ describe('StructPool state across capacities and options', () => {
       [0, 8], // capacity that does not match the sections
       [1, 5], // more live than capacity
       [2, 0], // peak below live
+      [3, 5], // queue head outside the ring of capacity + 1 entries
+      [4, 2], // queue tail: the queue would hold 2 slots, capacity - live - retired is 3
+      [5, 1], // a retired slot the free queue still holds
     ]) {
       const e = refusedUnchanged(pool, () => pool.loadState(withCounter(i, value)));
       expect((e as SnapshotError).reason, `counter ${i} = ${value}`).toBe('corrupt');
+    }
+  });
+});
+
+describe('StructPool state: retirement, the FIFO free queue and generations', () => {
+  /** A long alloc/free churn over few slots, so that slots retire (or wrap, under 'reuse'). */
+  const churn = (n: number, seed: number): PoolOp[] => {
+    const ops: PoolOp[] = [];
+    let x = seed;
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      // Frees outnumber allocs (a free with nothing live does nothing): few slots, many frees each.
+      const r = x % 10;
+      ops.push(r < 4 ? { op: 'alloc', value: x % 1000 } : { op: r === 9 ? 'freeDead' : 'free', pick: x >>> 8 });
+    }
+    return ops;
+  };
+  // maxCapacity 2^24: 24 slot bits, 7 generation bits, so a slot retires after 127 frees of it.
+  const VARIANTS = [
+    { name: "'retire'", options: { capacity: 4, maxCapacity: 2 ** 24 } },
+    { name: "'reuse'", options: { capacity: 4, maxCapacity: 2 ** 24, generationWrap: 'reuse' as const } },
+  ];
+
+  it.each(VARIANTS)('round-trips through retirements and wraps ($name)', ({ options }) => {
+    const make = () => new StructPool(SCHEMA, options);
+    const harness: RoundTripHarness<Pool, PoolOp, Ctx> = {
+      make,
+      newContext: () => ({ live: [], dead: [] }),
+      cloneContext: (c) => ({ live: [...c.live], dead: [...c.dead] }),
+      apply: applyPoolOp,
+      observe: observePool,
+      check: (p) => p.check(),
+    };
+    const a = churn(6000, 7);
+    // The saved state really holds retired slots (or wrapped generations) and a queue that wrapped.
+    const probe = make();
+    const ctx = harness.newContext();
+    for (const op of a) applyPoolOp(probe, ctx, op);
+    const stats = probe.stats();
+    if (options.generationWrap === 'reuse') {
+      expect(stats.retiredSlots).toBe(0);
+      expect(stats.freeCount).toBeGreaterThan(127 * stats.capacity); // generations wrapped, on average
+    } else {
+      expect(stats.retiredSlots).toBeGreaterThan(0);
+    }
+    roundTrip(harness, a, churn(700, 11), churn(700, 13));
+  });
+
+  it('restores the free-queue order: the next handles equal those the saved pool would have handed out', () => {
+    const pool = new StructPool(SCHEMA, { capacity: 8 });
+    const hs = Array.from({ length: 8 }, () => pool.alloc());
+    for (const i of [5, 1, 6, 2]) pool.free(hs[i]); // FIFO: slots 5, 1, 6, 2 come back in this order
+    const state = saved(pool);
+    const expected = [pool.alloc(), pool.alloc(), pool.alloc(), pool.alloc()];
+    expect(expected.map((h) => pool.slotOf(h))).toEqual([5, 1, 6, 2]);
+    pool.clear();
+    pool.loadState(state);
+    const fresh = new StructPool(SCHEMA, { capacity: 8 });
+    fresh.loadState(state);
+    for (const p of [pool, fresh]) {
+      expect([p.alloc(), p.alloc(), p.alloc(), p.alloc()]).toEqual(expected);
+      // Handles never equal their slot index (generations start at 1), also after a load.
+      for (const h of expected) expect(h).not.toBe(p.slotOf(h));
+      for (const i of [5, 1, 6, 2]) expect(p.isAlive(hs[i])).toBe(false);
+      p.check();
     }
   });
 });

@@ -11,6 +11,7 @@ import {
   SlabArena,
   SnapshotError,
   SnapshotRing,
+  StructPool,
   TreeArena,
   TypedArrayState,
   checksum32,
@@ -19,16 +20,25 @@ import {
 import { countGc } from '../support/gc.ts';
 import { expectSameBytes, saved } from './round-trip.ts';
 
-/** A world of every arena kind plus game arrays, stepped deterministically from a seed. */
+/**
+ * A world of every arena kind, a StructPool (FIFO reuse: its free-queue ring is state) plus game
+ * arrays, stepped deterministically from a seed.
+ */
 function world() {
   const buddy = new BuddyArena({ sizeBytes: 1 << 13 });
   const slab = new SlabArena({ sizeBytes: 1 << 12, blockBytes: 32 });
   const list = new FreeListArena({ sizeBytes: 1 << 13, fit: 'best' });
   const tree = new TreeArena({ sizeBytes: 1 << 13 });
-  const game = new TypedArrayState({ rng: new Uint32Array([12345]), live: new Int32Array(256).fill(-1) });
+  const pool = new StructPool({ x: 'f32', v: ['f32', 2] }, { capacity: 48 });
+  const game = new TypedArrayState({
+    rng: new Uint32Array([12345]),
+    live: new Int32Array(256).fill(-1),
+    handles: new Int32Array(64).fill(-1),
+  });
   const arenas = [buddy, slab, list, tree];
   const rng = game.arrays.rng as Uint32Array;
   const live = game.arrays.live as Int32Array;
+  const handles = game.arrays.handles as Int32Array;
   /** One frame: for each arena, free or allocate a few blocks, chosen by the xorshift in `rng`. */
   const step = () => {
     for (let a = 0; a < arenas.length; a++) {
@@ -49,8 +59,23 @@ function world() {
         }
       }
     }
+    for (let k = 0; k < 4; k++) {
+      let x = rng[0];
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      rng[0] = x >>> 0;
+      const i = rng[0] % 64;
+      if (handles[i] >= 0) {
+        pool.free(handles[i]);
+        handles[i] = -1;
+      } else {
+        handles[i] = pool.tryAlloc(); // -1 when all 48 slots are live
+        if (handles[i] >= 0) pool.fields.v[pool.slotOf(handles[i]) * 2 + 1] = rng[0] & 1023;
+      }
+    }
   };
-  return { structures: [...arenas, game] as Snapshotable[], arenas, step, game };
+  return { structures: [...arenas, pool, game] as Snapshotable[], arenas, pool, step, game };
 }
 
 /** Every structure's saved state, concatenated. */
@@ -73,6 +98,7 @@ describe('SnapshotRing', () => {
     ring.restore(14);
     expect(stateOf(w.structures)).toEqual(states[14]);
     for (const a of w.arenas) a.check();
+    w.pool.check();
     expect(ring.has(15)).toBe(false);
     expect(ring.newestFrame).toBe(14);
     // Re-simulating from 14 reproduces 15.. exactly (same outcomes, same bytes).
