@@ -197,6 +197,19 @@ export class Violations {
 }
 
 /**
+ * The object a `stats(into?)` fills: `into` when given (so a frame loop allocates nothing), else a
+ * new one. O(1).
+ *
+ * @throws TypeError naming `what` when `into` is given and is not an object.
+ */
+export function statsTarget<T extends object>(what: string, into: T | undefined): T {
+  if (into !== undefined && (into === null || typeof into !== 'object')) {
+    throw new TypeError(`${what}: into must be an object or undefined, got ${describeValue(into)}`);
+  }
+  return into ?? ({} as T);
+}
+
+/**
  * Renders any value for an error message without throwing (symbols, bigints, objects with
  * hostile `toString`). Only called on failure paths.
  */

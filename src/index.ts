@@ -102,6 +102,7 @@ export {
   type RemoteFreeRejected,
 } from './thread/remote-free-queue.js';
 export { AttachedArena, type SharedArenaDescriptor } from './thread/shared-arena.js';
+export { AttachedStructPool, type SharedStructPoolDescriptor } from './thread/shared-pool.js';
 export {
   ParallelFor,
   ParallelForWorker,

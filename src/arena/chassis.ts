@@ -25,7 +25,12 @@
 import * as errors from '../errors.js';
 import { InvalidFreeError, OutOfMemoryError, describeValue, type ArenaFreeReason } from '../errors.js';
 import type { Allocator, AllocatorStats, BlockVisitor, BufferViews } from './allocator.js';
-import type { RemoteFreeRejected, RemoteFreeStats, ShareOptions } from '../thread/remote-free-queue.js';
+import {
+  emptyRemoteFreeStats,
+  type RemoteFreeRejected,
+  type RemoteFreeStats,
+  type ShareOptions,
+} from '../thread/remote-free-queue.js';
 import { ArenaSharing, AttachedArena, type SharedArenaDescriptor } from '../thread/shared-arena.js';
 import { STATE_PARTS } from '../snapshot/state-parts.js';
 import {
@@ -320,13 +325,6 @@ export abstract class ArenaChassis implements Allocator, Snapshotable {
    * drains. O(1); fills `into` when given (allocation-free).
    */
   remoteFreeStats(into?: RemoteFreeStats): RemoteFreeStats {
-    if (this.sharing !== null) return this.sharing.stats(into);
-    const s = into ?? ({} as RemoteFreeStats);
-    s.lanes = 0;
-    s.received = 0;
-    s.applied = 0;
-    s.rejected = 0;
-    s.drains = 0;
-    return s;
+    return this.sharing === null ? emptyRemoteFreeStats(into) : this.sharing.stats(into);
   }
 }

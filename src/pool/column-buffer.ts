@@ -10,12 +10,14 @@ export const HAS_RESIZABLE_BUFFER = typeof (ArrayBuffer.prototype as { resize?: 
 /**
  * A buffer of `bytes` bytes that can later grow in place up to `maxBytes`: resizable when
  * `maxBytes > bytes` (callers check {@link HAS_RESIZABLE_BUFFER} first and, without it, pass
- * `maxBytes === bytes`), a plain `ArrayBuffer` otherwise. Both at most {@link MAX_COLUMN_BYTES}
+ * `maxBytes === bytes`), a plain `ArrayBuffer` otherwise; with `shared`, a fixed
+ * `SharedArrayBuffer` of `bytes` (`maxBytes` ignored). Both at most {@link MAX_COLUMN_BYTES}
  * (validated by the caller). O(bytes) (zero-filled); allocates the buffer.
  *
  * @throws RangeError from the runtime when the memory cannot be reserved.
  */
-export function makeColumnBuffer(bytes: number, maxBytes: number): ArrayBuffer {
+export function makeColumnBuffer(bytes: number, maxBytes: number, shared = false): ArrayBuffer {
+  if (shared) return new SharedArrayBuffer(bytes) as unknown as ArrayBuffer;
   return maxBytes > bytes
     ? new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(bytes, {
         maxByteLength: maxBytes,
@@ -130,13 +132,15 @@ export interface SchemaColumns {
 
 /**
  * One column per field of `layouts` for `capacity` records, each able to grow in place to
- * `maxCapacity` records (see {@link makeColumnBuffer}), with its zeroing view. Shared by
- * StructPool and the bridge's entity-layout components. O(capacity x fields); allocates.
+ * `maxCapacity` records (see {@link makeColumnBuffer}), with its zeroing view; with `shared`,
+ * on fixed `SharedArrayBuffer`s instead (`capacity === maxCapacity`). Used by StructPool and
+ * the bridge's entity-layout components. O(capacity x fields); allocates.
  */
 export function makeColumns(
   layouts: readonly { name: string; bytesPerSlot: number; ctor: TypedArrayConstructor }[],
   capacity: number,
   maxCapacity: number,
+  shared = false,
 ): SchemaColumns {
   const fields: Record<string, AnyTypedArray> = {};
   const buffers: ArrayBuffer[] = [];
@@ -144,7 +148,7 @@ export function makeColumns(
   const zeroWords: number[] = [];
   let bytesPerRecord = 0;
   for (const f of layouts) {
-    const buffer = makeColumnBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity);
+    const buffer = makeColumnBuffer(f.bytesPerSlot * capacity, f.bytesPerSlot * maxCapacity, shared);
     buffers.push(buffer);
     fields[f.name] = new f.ctor(buffer);
     const zero = zeroViewOf(buffer, f.bytesPerSlot);

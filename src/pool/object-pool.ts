@@ -11,6 +11,7 @@ import {
   checkInteger,
   checkOptions,
   describeValue,
+  statsTarget,
 } from '../errors.js';
 
 /** Options of {@link ObjectPool}. */
@@ -381,10 +382,7 @@ export class ObjectPool<T extends object> {
    * @throws TypeError when `into` is given and is not an object.
    */
   stats(into?: ObjectPoolStats): ObjectPoolStats {
-    if (into !== undefined && (into === null || typeof into !== 'object')) {
-      throw new TypeError(`ObjectPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
-    }
-    const s = into ?? ({} as ObjectPoolStats);
+    const s = statsTarget('ObjectPool.stats', into);
     s.liveItems = this.liveTally;
     s.freeItems = this.freeTop;
     s.capacity = this.capacity;

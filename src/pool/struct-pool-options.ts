@@ -6,6 +6,7 @@
 import { checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
 import { HAS_RESIZABLE_BUFFER, MAX_COLUMN_BYTES } from './column-buffer.js';
 import { MAX_POOL_CAPACITY } from './handle.js';
+import { requireSharedMemory } from '../thread/ownership.js';
 import type { FieldLayout } from './schema.js';
 // Referenced from the docs ({@link}) only.
 import type { StructPool } from './struct-pool.js';
@@ -21,6 +22,15 @@ export interface StructPoolOptions {
    * Hard limit on slots; the pool doubles its capacity up to this. Integer in
    * `[capacity, MAX_POOL_CAPACITY]` (2^24). Default: `capacity` (no growth). It also fixes the
    * handle layout: `indexBits = ceil(log2(maxCapacity))`, generation bits `31 - indexBits`.
+   *
+   * Growth: when `capacity < maxCapacity` the pool doubles its capacity (up to `maxCapacity`)
+   * when an `alloc` finds no free slot. Handles, slots and values are kept, and column views stay
+   * valid: each column of a growable pool (and `dense`) is a length-tracking view over a resizable
+   * `ArrayBuffer`, so a held `pool.fields.x` sees the new length (test 'C19 views across
+   * growth'). Such views are slower in Node 20 than fixed ones (`bench/README.md`, Pools): a pool
+   * with `capacity === maxCapacity` (the default) never grows and uses fixed views. Without
+   * resizable buffers a growable pool allocates `maxCapacity` slots up front. Growth allocates
+   * (new internal index arrays); steady-state `alloc`/`free` do not.
    */
   maxCapacity?: number;
   /**
@@ -41,6 +51,17 @@ export interface StructPoolOptions {
    * `'slot'`-layout components use it: they hand out slots, never handles).
    */
   generationWrap?: GenerationWrap;
+  /**
+   * Put the columns, `dense` and the slot table on `SharedArrayBuffer`s, so
+   * workers can attach (`share()`, `StructPool.attach()`; the ownership model is in the README,
+   * section Workers). Default false. The free queue stays the owner's (no other thread reads
+   * it). A shared pool has a fixed capacity: `maxCapacity` must be left out or equal
+   * `capacity`, because growing would replace buffers other threads hold (growable
+   * `SharedArrayBuffer`s would avoid that, but Safari before 16.4 and Firefox before 128 have
+   * none, and every worker's views would have to follow). Needs `SharedArrayBuffer`: in a
+   * browser, a cross-origin-isolated page.
+   */
+  shared?: boolean;
 }
 
 /** See {@link StructPoolOptions.generationWrap}. */
@@ -104,20 +125,24 @@ export interface ResolvedStructPoolOptions {
   generationWrap: GenerationWrap;
   /** True when the pool can grow: its columns are length-tracking views over resizable buffers. */
   tracking: boolean;
+  /** Option `shared`. */
+  shared: boolean;
 }
 
 /**
  * Validates a {@link StructPool}'s options against its parsed schema. O(fields).
  *
- * @throws TypeError for options of the wrong type, an unknown option, or a non-boolean
- *   `zeroOnAlloc`; RangeError for a `generationWrap` other than `'retire'` / `'reuse'`, for `capacity` outside `[1, maxCapacity]`, `maxCapacity` outside
- *   `[1, 2^24]`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
+ * @throws TypeError for options of the wrong type, an unknown option, a non-boolean
+ *   `zeroOnAlloc` or `shared`, or `shared` without `SharedArrayBuffer`; RangeError for a
+ *   `generationWrap` other than `'retire'` / `'reuse'`, for `capacity` outside
+ *   `[1, maxCapacity]`, `maxCapacity` outside `[1, 2^24]` (or above `capacity` with `shared`),
+ *   or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
  */
 export function resolveStructPoolOptions(
   layout: readonly FieldLayout[],
   options: StructPoolOptions | undefined,
 ): ResolvedStructPoolOptions {
-  const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc', 'generationWrap']);
+  const opts = checkOptions('options', options, ['capacity', 'maxCapacity', 'zeroOnAlloc', 'generationWrap', 'shared']);
   const generationWrap = checkOneOf('options.generationWrap', opts.generationWrap ?? 'retire', [
     'retire',
     'reuse',
@@ -125,6 +150,10 @@ export function resolveStructPoolOptions(
   if (opts.zeroOnAlloc !== undefined && typeof opts.zeroOnAlloc !== 'boolean') {
     throw new TypeError(`options.zeroOnAlloc must be a boolean, got ${describeValue(opts.zeroOnAlloc)}`);
   }
+  if (opts.shared !== undefined && typeof opts.shared !== 'boolean') {
+    throw new TypeError(`options.shared must be a boolean, got ${describeValue(opts.shared)}`);
+  }
+  const shared = opts.shared === true;
   let maxCapacity: number;
   let capacity: number;
   if (opts.maxCapacity !== undefined) {
@@ -145,9 +174,17 @@ export function resolveStructPoolOptions(
       );
     }
   }
+  if (shared) {
+    if (capacity < maxCapacity) {
+      throw new RangeError(
+        `options.maxCapacity: a shared pool has a fixed capacity (other threads hold views of its buffers), so maxCapacity must equal capacity ${capacity}, got ${maxCapacity}`,
+      );
+    }
+    requireSharedMemory('StructPool options.shared');
+  }
   const growable = capacity < maxCapacity;
   const tracking = growable && HAS_RESIZABLE_BUFFER;
   if (growable && !tracking) capacity = maxCapacity; // no resizable buffers: never grow
 
-  return { capacity, maxCapacity, zeroOnAlloc: opts.zeroOnAlloc ?? true, generationWrap, tracking };
+  return { capacity, maxCapacity, zeroOnAlloc: opts.zeroOnAlloc ?? true, generationWrap, tracking, shared };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NULL_HANDLE, OutOfMemoryError, checkInteger, describeValue } from '../errors.js';
+import { NULL_HANDLE, type OutOfMemoryError, checkInteger, statsTarget } from '../errors.js';
 import { makeColumnBuffer, makeColumns, resizeColumnBuffers } from './column-buffer.js';
 import { handleLayoutFor, type Handle } from './handle.js';
 import { parseSchema, type Columns, type FieldLayout, type Schema } from './schema.js';
@@ -16,6 +16,7 @@ import {
   type StructPoolOptions,
   type StructPoolStats,
 } from './struct-pool-options.js';
+import { StructPoolSharing, type StructPoolMemory } from './struct-pool-sharing.js';
 import { checkPool, fillPoolStats, fullPoolError, growRefusedError } from './struct-pool-cold.js';
 import { poolStateParts } from '../snapshot/pool-state.js';
 import { STATE_PARTS } from '../snapshot/state-parts.js';
@@ -85,13 +86,17 @@ type ZeroView = Int32Array | Uint8Array;
  * resizable buffers a growable pool allocates `maxCapacity` slots up front. Growth allocates
  * (new internal index arrays); steady-state `alloc`/`free` do not.
  *
+ * **Workers.** With option `shared: true` the columns, `dense` and the slot table are on
+ * `SharedArrayBuffer`s: `share()` gives a worker a descriptor, `StructPool.attach` there a
+ * view that reads them and queues frees, applied here by `drainRemoteFrees()` (README, Workers).
+ *
  * **Errors** (DESIGN.md policy): wrong types throw `TypeError`, out-of-domain numbers
  * `RangeError`; a full pool throws {@link OutOfMemoryError} from `alloc` and makes `tryAlloc`
  * return `NULL_HANDLE` (-1); freeing what is not live throws `InvalidFreeError`, looking up
  * (`slotOf`) what is not live throws `InvalidHandleError`. A call that throws leaves the pool
  * unchanged (except the `failedAllocCount` counter of a full pool).
  */
-export class StructPool<const S extends Schema> {
+export class StructPool<const S extends Schema> extends StructPoolSharing<S> {
   // Fields set in the constructor are `declare`d: see bench/README.md, section Pools, "Things
   // that moved these figures" (as are the hidden-class order, `| 0` and `=== true` below).
 
@@ -151,13 +156,16 @@ export class StructPool<const S extends Schema> {
    * @param schema - field name to kind (`'f32'`) or vector (`['f32', 2]`); see `parseSchema`.
    * @param options - {@link StructPoolOptions}.
    * @throws TypeError for a schema or options of the wrong type, an unknown option, a
-   *   non-boolean `zeroOnAlloc`; RangeError for a bad field kind or vector length, `capacity`
+   *   non-boolean `zeroOnAlloc` or `shared`, `shared` without `SharedArrayBuffer`; RangeError
+   *   for `maxCapacity !== capacity` with `shared`, a bad field kind or vector length, `capacity`
    *   outside `[1, maxCapacity]`, `maxCapacity` outside `[1, 2^24]`, a `generationWrap` other
    *   than `'retire'`/`'reuse'`, or a column above `MAX_COLUMN_BYTES` (2^32) bytes.
    */
   constructor(schema: S, options?: StructPoolOptions) {
+    super();
     const layout = parseSchema(schema);
-    const { capacity, maxCapacity, zeroOnAlloc, generationWrap, tracking } = resolveStructPoolOptions(layout, options);
+    const resolved = resolveStructPoolOptions(layout, options);
+    const { capacity, maxCapacity, zeroOnAlloc, generationWrap, tracking, shared } = resolved;
     const handles = handleLayoutFor(maxCapacity);
     // Growable pools define their first two properties in the other order: a hidden class of
     // their own (bench/README.md, section Pools).
@@ -179,17 +187,18 @@ export class StructPool<const S extends Schema> {
     this.generationWrap = generationWrap;
     this.retire = generationWrap === 'retire';
 
-    // Not growable (or no resizable buffers): capacity === maxCapacity, so plain buffers.
-    const columns = makeColumns(layout, capacity, maxCapacity);
+    // Not growable (or no resizable buffers): capacity === maxCapacity, plain buffers (shared
+    // ones with `shared`: what other threads read).
+    const columns = makeColumns(layout, capacity, maxCapacity, shared);
     this.buffers = columns.buffers;
     this.zeroViews = columns.zeroViews;
     this.zeroWords = Int32Array.from(columns.zeroWords);
     this.fields = Object.freeze(columns.fields) as unknown as Columns<S>;
     this.bytesPerSlot = columns.bytesPerRecord;
 
-    this.denseBuffer = makeColumnBuffer(4 * capacity, 4 * maxCapacity);
+    this.denseBuffer = makeColumnBuffer(4 * capacity, 4 * maxCapacity, shared);
     this.denseArray = new Int32Array(this.denseBuffer);
-    this.slots = new Int32Array(capacity * SLOT_STRIDE);
+    this.slots = new Int32Array(makeColumnBuffer(4 * SLOT_STRIDE * capacity, 4 * SLOT_STRIDE * capacity, shared));
     initFreeSlots(this.slots, 0, capacity, this.generationStep);
     this.queue = grownQueue(new Int32Array(1), 0, 0, capacity, 0, capacity);
     this.queueTail = capacity;
@@ -421,10 +430,7 @@ export class StructPool<const S extends Schema> {
    * @throws TypeError when `into` is given and is not an object.
    */
   stats(into?: StructPoolStats): StructPoolStats {
-    if (into !== undefined && (into === null || typeof into !== 'object')) {
-      throw new TypeError(`StructPool.stats: into must be an object or undefined, got ${describeValue(into)}`);
-    }
-    return fillPoolStats(this as unknown as StructPool<Schema>, into ?? ({} as StructPoolStats));
+    return fillPoolStats(this as unknown as StructPool<Schema>, statsTarget('StructPool.stats', into));
   }
 
   /** Bytes `saveState` writes now (layout: `src/snapshot/pool-state.ts`). O(fields). */
@@ -467,6 +473,11 @@ export class StructPool<const S extends Schema> {
    */
   check(): void {
     checkPool(this as unknown as StructPool<Schema>);
+  }
+
+  protected sharedMemory(): StructPoolMemory {
+    const { layout, slotCapacity: capacity, maxCapacity, slots, denseArray: dense, buffers: columns } = this;
+    return { layout, capacity, maxCapacity, slots, dense, columns };
   }
 
   /**

@@ -105,6 +105,11 @@ function controlWords(workers: number): number {
  * optimizes it. O(1).
  */
 export function chunkStart(count: number, workers: number, index: number, alignItems: number): number {
+  return startOfChunk(count, workers, index, alignItems);
+}
+
+/** {@link chunkStart}, module-private for `serve`'s loop (which then reads no exported binding). */
+function startOfChunk(count: number, workers: number, index: number, alignItems: number): number {
   const rounded = count + alignItems - 1;
   const units = (rounded - (rounded % alignItems)) / alignItems;
   const extra = units % workers;
@@ -437,8 +442,8 @@ export class ParallelForWorker {
   private runStep(body: ChunkBody, epoch: number): void {
     const control = this.control;
     const count = Atomics.load(control, COUNT);
-    const start = chunkStart(count, this.workers, this.index, this.alignItems);
-    const end = chunkStart(count, this.workers, this.index + 1, this.alignItems);
+    const start = startOfChunk(count, this.workers, this.index, this.alignItems);
+    const end = startOfChunk(count, this.workers, this.index + 1, this.alignItems);
     let threw = true;
     try {
       body(start, end, this);

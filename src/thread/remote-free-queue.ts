@@ -46,16 +46,27 @@ import { InvalidFreeError, checkInteger, checkOneOf, checkOptions, checkPowerOfT
 import type { InvalidFreeReason } from '../errors.js';
 import { DESCRIPTOR_KINDS, DESCRIPTOR_VERSION, OwnershipError, canBlock, requireSharedMemory } from './ownership.js';
 
-/** Index of a lane's state word: {@link ISSUED}, {@link ATTACHED} or {@link DETACHED}. */
-export const LANE_STATE = 0;
+/*
+ * The lane layout. The hot paths (send, drain) use these module-private constants: a read of an
+ * exported binding, even by its own module, goes through the export cell on every use (measured:
+ * bench/README.md, section Pools). The exported names below are copies for other modules.
+ */
+const STATE = 0;
+const HEAD = 1;
+const TAIL = 2;
+const WAITING = 3;
+const HEADER_WORDS = 4;
+
+/** Index of a lane's state word: issued, attached or detached. */
+export const LANE_STATE = STATE;
 /** Index of a lane's head: entries the owner has taken out, modulo 2^30. */
-export const LANE_HEAD = 1;
-/** Index of a lane's tail: entries the sender has published, modulo 2^30, or {@link REVOKED}. */
-export const LANE_TAIL = 2;
+export const LANE_HEAD = HEAD;
+/** Index of a lane's tail: entries the sender has published, modulo 2^30, or -1 once revoked. */
+export const LANE_TAIL = TAIL;
 /** Index of a lane's waiting flag: 1 while its sender sleeps for room. */
-export const LANE_WAITING = 3;
+export const LANE_WAITING = WAITING;
 /** Int32 words before a lane's ring. */
-export const LANE_HEADER_WORDS = 4;
+export const LANE_HEADER_WORDS = HEADER_WORDS;
 
 /** Lane state: handed out by `share()`, not attached yet. */
 const ISSUED = 1;
@@ -281,9 +292,9 @@ export class RemoteFreeQueue {
   share(options?: ShareOptions): RemoteFreeLaneDescriptor {
     requireSharedMemory('share()');
     const o = resolveShareOptions(options, this.defaultQueueCapacity);
-    const buffer = new SharedArrayBuffer((LANE_HEADER_WORDS + o.queueCapacity) * 4);
+    const buffer = new SharedArrayBuffer((HEADER_WORDS + o.queueCapacity) * 4);
     const words = new Int32Array(buffer);
-    words[LANE_STATE] = ISSUED;
+    words[STATE] = ISSUED;
     const id = this.nextId++;
     this.lanes.push({ id, words, mask: o.queueCapacity - 1, revokedTail: -1 });
     return {
@@ -314,7 +325,7 @@ export class RemoteFreeQueue {
     }
     const record = this.lanes.find((l) => l.id === id);
     if (record === undefined || record.revokedTail !== -1) return; // retired or revoked already
-    record.revokedTail = Atomics.exchange(record.words, LANE_TAIL, REVOKED);
+    record.revokedTail = Atomics.exchange(record.words, TAIL, REVOKED);
   }
 
   /** Lanes still drained: shared and not yet retired. */
@@ -340,6 +351,7 @@ export class RemoteFreeQueue {
     this.draining = true;
     const counts = this.counts;
     counts[DRAINS] += 1;
+    let received = 0;
     let applied = 0;
     try {
       const lanes = this.lanes;
@@ -348,16 +360,16 @@ export class RemoteFreeQueue {
         const words = lane.words;
         // The state before the tail: a sender publishes everything, then sets DETACHED, so a
         // tail read after seeing DETACHED is its last.
-        const state = Atomics.load(words, LANE_STATE);
-        const tail = lane.revokedTail === -1 ? Atomics.load(words, LANE_TAIL) : lane.revokedTail;
-        let head = words[LANE_HEAD];
+        const state = Atomics.load(words, STATE);
+        const tail = lane.revokedTail === -1 ? Atomics.load(words, TAIL) : lane.revokedTail;
+        let head = words[HEAD];
         if (head !== tail) {
           const mask = lane.mask;
           try {
             while (head !== tail) {
-              const value = words[LANE_HEADER_WORDS + (head & mask)];
+              const value = words[HEADER_WORDS + (head & mask)];
               head = (head + 1) & POSITION_MASK;
-              counts[RECEIVED] += 1;
+              received++;
               const reason = target.applyRemoteFree(value);
               if (reason === null) {
                 applied++;
@@ -367,13 +379,14 @@ export class RemoteFreeQueue {
               }
             }
           } finally {
-            Atomics.store(words, LANE_HEAD, head);
-            if (Atomics.load(words, LANE_WAITING) !== 0) Atomics.notify(words, LANE_HEAD);
+            Atomics.store(words, HEAD, head);
+            if (Atomics.load(words, WAITING) !== 0) Atomics.notify(words, HEAD);
           }
         }
         if (state === DETACHED || lane.revokedTail !== -1) lanes.splice(l, 1); // empty now: retire
       }
     } finally {
+      counts[RECEIVED] += received;
       counts[APPLIED] += applied;
       this.draining = false;
     }
@@ -395,19 +408,58 @@ export class RemoteFreeQueue {
   }
 }
 
+/** Fills `into` (or a new object) with the counters of a structure never shared: all 0. O(1). */
+export function emptyRemoteFreeStats(into?: RemoteFreeStats): RemoteFreeStats {
+  const s = into ?? ({} as RemoteFreeStats);
+  s.lanes = 0;
+  s.received = 0;
+  s.applied = 0;
+  s.rejected = 0;
+  s.drains = 0;
+  return s;
+}
+
 /**
- * The usual {@link RemoteFreeTarget} of a structure with a throwing `free`: frees `value`, or
- * returns the reason of the {@link InvalidFreeError} it threw (the structure is unchanged then:
- * every `free` here leaves it as it was when it throws). Other errors propagate. The valid path
- * throws nothing and allocates nothing.
+ * The owner's sharing state of one structure (a pool or an arena): its remote-free queue, and
+ * the target that applies a queued value with the structure's own `free`, which validates it: a
+ * refused value (the `free` threw {@link InvalidFreeError}, leaving the structure as it was) is
+ * reported by its reason, never applied. Other errors propagate. The valid path throws nothing
+ * and allocates nothing. `StructPool` and the arenas extend it with their descriptors.
  */
-export function applyByFree(free: (value: number) => void, value: number): InvalidFreeReason | null {
-  try {
-    free(value);
-    return null;
-  } catch (error) {
-    if (error instanceof InvalidFreeError) return error.reason;
-    throw error;
+export class OwnerSharing implements RemoteFreeTarget {
+  /** The structure's queue: one lane per `share()`. */
+  readonly queue: RemoteFreeQueue;
+
+  /**
+   * @param structure - the owner's structure (its `free` applies a queued value).
+   * @param defaultCapacity - lane capacity of a `share()` without `queueCapacity`.
+   */
+  constructor(
+    private readonly structure: { free(value: number): void },
+    defaultCapacity: number,
+  ) {
+    this.queue = new RemoteFreeQueue(defaultCapacity);
+  }
+
+  /** Frees `value` in the structure, or returns why it refused (the structure unchanged). */
+  applyRemoteFree(value: number): InvalidFreeReason | null {
+    try {
+      this.structure.free(value);
+      return null;
+    } catch (error) {
+      if (error instanceof InvalidFreeError) return error.reason;
+      throw error;
+    }
+  }
+
+  /** Applies the queued frees (see {@link RemoteFreeQueue.drain}). */
+  drain(onRejected: RemoteFreeRejected | undefined): number {
+    return this.queue.drain(this, onRejected);
+  }
+
+  /** The queue's counters. */
+  stats(into?: RemoteFreeStats): RemoteFreeStats {
+    return this.queue.stats(into);
   }
 }
 
@@ -466,18 +518,18 @@ export class RemoteFreeSender {
       );
     }
     const words = new Int32Array(lane.buffer);
-    if (Atomics.load(words, LANE_TAIL) === REVOKED) {
+    if (Atomics.load(words, TAIL) === REVOKED) {
       throw new OwnershipError(`attach: the owner ended this share (unshare, lane ${lane.id})`);
     }
-    const seen = Atomics.compareExchange(words, LANE_STATE, ISSUED, ATTACHED);
+    const seen = Atomics.compareExchange(words, STATE, ISSUED, ATTACHED);
     if (seen !== ISSUED) {
       throw new OwnershipError(
         `attach: lane ${lane.id} was ${seen === ATTACHED ? 'attached already' : 'detached'}; one descriptor serves one thread: call share() once per worker`,
       );
     }
     const sender = new RemoteFreeSender(lane);
-    sender.published = Atomics.load(words, LANE_TAIL);
-    sender.headSeen = Atomics.load(words, LANE_HEAD);
+    sender.published = Atomics.load(words, TAIL);
+    sender.headSeen = Atomics.load(words, HEAD);
     return sender;
   }
 
@@ -504,10 +556,20 @@ export class RemoteFreeSender {
     if (!(typeof value === 'number' && (value | 0) === value && value >= 0)) {
       checkInteger('value', value, 0, 2 ** 31 - 1);
     }
+    this.sendChecked(value);
+  }
+
+  /**
+   * {@link RemoteFreeSender.send} for a `value` the caller has checked already (an integer in
+   * `[0, 2^31)`): the views call it after their own, stricter check. Not part of the public API.
+   *
+   * @internal
+   */
+  sendChecked(value: number): void {
     if (this.closed) throw this.closedError('send');
     const position = (this.published + this.held) & POSITION_MASK;
     if (((position - this.headSeen) & POSITION_MASK) >= this.queueCapacity) this.makeRoom(position);
-    this.words[LANE_HEADER_WORDS + (position & this.mask)] = value;
+    this.words[HEADER_WORDS + (position & this.mask)] = value;
     this.held++;
     if (this.held >= this.batchSize) this.publish();
   }
@@ -532,13 +594,13 @@ export class RemoteFreeSender {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    Atomics.store(this.words, LANE_STATE, DETACHED);
+    Atomics.store(this.words, STATE, DETACHED);
   }
 
   /** Publishes `held` entries: one compare-and-exchange of the tail. */
   private publish(): void {
     const next = (this.published + this.held) & POSITION_MASK;
-    const seen = Atomics.compareExchange(this.words, LANE_TAIL, this.published, next);
+    const seen = Atomics.compareExchange(this.words, TAIL, this.published, next);
     if (seen !== this.published) {
       this.closed = true;
       this.held = 0;
@@ -554,7 +616,7 @@ export class RemoteFreeSender {
    */
   private makeRoom(position: number): void {
     const words = this.words;
-    this.headSeen = Atomics.load(words, LANE_HEAD);
+    this.headSeen = Atomics.load(words, HEAD);
     if (((position - this.headSeen) & POSITION_MASK) < this.queueCapacity) return;
     this.flush(); // let the owner drain what is here
     if (this.whenFull === 'throw') {
@@ -574,21 +636,21 @@ export class RemoteFreeSender {
           waitedMs,
         );
       }
-      Atomics.store(words, LANE_WAITING, 1);
-      Atomics.wait(words, LANE_HEAD, this.headSeen, this.waitTimeoutMs - waitedMs);
-      Atomics.store(words, LANE_WAITING, 0);
-      if (Atomics.load(words, LANE_TAIL) === REVOKED) {
+      Atomics.store(words, WAITING, 1);
+      Atomics.wait(words, HEAD, this.headSeen, this.waitTimeoutMs - waitedMs);
+      Atomics.store(words, WAITING, 0);
+      if (Atomics.load(words, TAIL) === REVOKED) {
         this.closed = true;
         throw this.closedError('send');
       }
-      this.headSeen = Atomics.load(words, LANE_HEAD);
+      this.headSeen = Atomics.load(words, HEAD);
       if (((position - this.headSeen) & POSITION_MASK) < this.queueCapacity) return;
     }
   }
 
   private closedError(method: string): OwnershipError {
     return new OwnershipError(
-      `${method}: this view's share has ended (${Atomics.load(this.words, LANE_TAIL) === REVOKED ? 'the owner called unshare' : 'detach() was called'}); frees from this thread need a new share()`,
+      `${method}: this view's share has ended (${Atomics.load(this.words, TAIL) === REVOKED ? 'the owner called unshare' : 'detach() was called'}); frees from this thread need a new share()`,
     );
   }
 }
@@ -613,7 +675,7 @@ export function checkLaneDescriptor(lane: unknown): asserts lane is RemoteFreeLa
       'attach: the descriptor has no SharedArrayBuffer (was it copied by JSON instead of postMessage?)',
     );
   }
-  if (d.buffer.byteLength !== (LANE_HEADER_WORDS + (d.queueCapacity ?? 0)) * 4) {
+  if (d.buffer.byteLength !== (HEADER_WORDS + (d.queueCapacity ?? 0)) * 4) {
     throw new TypeError('attach: the descriptor does not match its buffer (queueCapacity)');
   }
 }

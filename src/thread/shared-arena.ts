@@ -10,16 +10,13 @@
  *
  * @module
  */
-import { InvalidFreeError, describeValue, type InvalidFreeReason } from '../errors.js';
+import { InvalidFreeError, describeValue } from '../errors.js';
 import { DESCRIPTOR_KINDS, DESCRIPTOR_VERSION, ownerOnly } from './ownership.js';
 import {
-  RemoteFreeQueue,
+  OwnerSharing,
   RemoteFreeSender,
   checkLaneDescriptor,
   type RemoteFreeLaneDescriptor,
-  type RemoteFreeRejected,
-  type RemoteFreeStats,
-  type RemoteFreeTarget,
   type ShareOptions,
 } from './remote-free-queue.js';
 
@@ -54,13 +51,8 @@ export interface ShareableArena {
   free(offset: number): void;
 }
 
-/**
- * An arena's owner-side sharing state, made by its first `share()`: the remote-free queue, and
- * the target that applies a queued offset with the arena's own `free`.
- */
-export class ArenaSharing implements RemoteFreeTarget {
-  readonly queue = new RemoteFreeQueue(ARENA_QUEUE_CAPACITY);
-
+/** An arena's owner-side sharing state, made by its first `share()` (see `OwnerSharing`). */
+export class ArenaSharing extends OwnerSharing {
   /**
    * @param arena - the owner's arena.
    * @param className - its class name, for descriptors and messages.
@@ -68,7 +60,9 @@ export class ArenaSharing implements RemoteFreeTarget {
   constructor(
     private readonly arena: ShareableArena,
     private readonly className: string,
-  ) {}
+  ) {
+    super(arena, ARENA_QUEUE_CAPACITY);
+  }
 
   /**
    * A descriptor of the arena for one worker (a new lane of the queue). O(queueCapacity).
@@ -107,27 +101,6 @@ export class ArenaSharing implements RemoteFreeTarget {
       );
     }
     this.queue.unshare(d.lane as RemoteFreeLaneDescriptor);
-  }
-
-  /** Applies the queued frees (see {@link RemoteFreeQueue.drain}). */
-  drain(onRejected: RemoteFreeRejected | undefined): number {
-    return this.queue.drain(this, onRejected);
-  }
-
-  /** Frees `offset` in the arena, or returns why it is not a live block's offset (arena unchanged). */
-  applyRemoteFree(offset: number): InvalidFreeReason | null {
-    try {
-      this.arena.free(offset);
-      return null;
-    } catch (error) {
-      if (error instanceof InvalidFreeError) return error.reason;
-      throw error;
-    }
-  }
-
-  /** The queue's counters. */
-  stats(into?: RemoteFreeStats): RemoteFreeStats {
-    return this.queue.stats(into);
   }
 }
 
@@ -219,7 +192,7 @@ export class AttachedArena {
       offset < this.capacityBytes &&
       (offset & (this.alignBytes - 1)) === 0
     ) {
-      this.sender.send(offset);
+      this.sender.sendChecked(offset);
       return;
     }
     this.rejectOffset(offset);

@@ -1,11 +1,11 @@
 /**
  * Test support: starting TypeScript modules as Node worker threads, and waiting for their
- * messages. Each worker gets `workerData = { entry, ...data }`; `test/support/ts-worker.mjs`
+ * messages. Each worker gets `workerData = { entry, ...data }`; `scripts/ts-worker.mjs`
  * registers tsx in the thread and imports `entry`.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
-const BOOTSTRAP = new URL('./ts-worker.mjs', import.meta.url);
+const BOOTSTRAP = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 
 /**
  * Starts `module` (a URL of a .ts file, usually `new URL('./workers/x.ts', import.meta.url)`) in
