@@ -88,7 +88,6 @@ export {
 } from './thread/ownership.js';
 export {
   RemoteFreeQueue,
-  RemoteFreeSender,
   QueueFullError,
   DEFAULT_BATCH_SIZE,
   DEFAULT_WAIT_TIMEOUT_MS,
@@ -101,6 +100,7 @@ export {
   type RemoteFreeTarget,
   type RemoteFreeRejected,
 } from './thread/remote-free-queue.js';
+export { RemoteFreeSender } from './thread/remote-free-sender.js';
 export { AttachedArena, type SharedArenaDescriptor } from './thread/shared-arena.js';
 export { AttachedStructPool, type SharedStructPoolDescriptor } from './thread/shared-pool.js';
 export {

@@ -12,13 +12,8 @@
  */
 import { InvalidFreeError, describeValue } from '../errors.js';
 import { DESCRIPTOR_KINDS, DESCRIPTOR_VERSION, ownerOnly } from './ownership.js';
-import {
-  OwnerSharing,
-  RemoteFreeSender,
-  checkLaneDescriptor,
-  type RemoteFreeLaneDescriptor,
-  type ShareOptions,
-} from './remote-free-queue.js';
+import { OwnerSharing, type RemoteFreeLaneDescriptor, type ShareOptions } from './remote-free-queue.js';
+import { RemoteFreeSender, checkLaneDescriptor } from './remote-free-sender.js';
 
 /** Lane capacity of an arena's `share()` without `queueCapacity`, entries. */
 export const ARENA_QUEUE_CAPACITY = 4096;

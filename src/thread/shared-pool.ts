@@ -40,12 +40,11 @@ import { rejectHandle } from '../pool/slot-table.js';
 import { DESCRIPTOR_KINDS, DESCRIPTOR_VERSION, ownerOnly } from './ownership.js';
 import {
   OwnerSharing,
-  RemoteFreeSender,
-  checkLaneDescriptor,
   defaultQueueCapacity,
   type RemoteFreeLaneDescriptor,
   type ShareOptions,
 } from './remote-free-queue.js';
+import { RemoteFreeSender, checkLaneDescriptor } from './remote-free-sender.js';
 
 const { HANDLE, POSITION, SLOT_SHIFT, SLOT_STRIDE } = slotTable;
 
