@@ -8,8 +8,9 @@
  * them apart; `window.steadyheapDemo` is the page contract (`page-contract.ts`).
  *
  * URL parameters: see `params.ts` (`?mode=&preset=&capacity=&spawn=&lifeMin=&lifeMax=&comet=
- * &arena=&seed=&frames=&overlay=0&cpu=0`). Key `M` or the overlay's button switches to the next
- * mode.
+ * &arena=&seed=&frames=&overlay=0&cpu=0&workers=`). Key `M` or the overlay's button switches to
+ * the next mode. `?workers=N` steps the pooled modes' particles on N Web Workers
+ * (`worker-steps.ts`) when the page is cross-origin isolated, and says so when it is not.
  *
  * The frame loop is our own `requestAnimationFrame` callback (Pixi's tickers are stopped), so
  * each frame is exactly: step the simulation, sync the view, render, record the frame, draw the
@@ -41,6 +42,7 @@ import {
 } from './pixi-view.ts';
 import { PooledSimulation } from './pooled-simulation.ts';
 import type { ParticleSimulation } from './simulation.ts';
+import { isolationProblem, startStepWorkers } from './worker-steps.ts';
 
 /** Background colour of the stage (the e2e test counts pixels that differ from it). */
 const BACKGROUND = 0x0b0e14;
@@ -68,6 +70,9 @@ function drawBackdrop(g: Graphics, widthPx: number, heightPx: number): void {
 
 async function start(): Promise<void> {
   const { params, problems, notes } = parseDemoParams(window.location.search);
+  const workersProblem = isolationProblem(params.workers);
+  if (workersProblem !== null) problems.push(workersProblem);
+  const stepWorkers = workersProblem === null ? params.workers : 0;
   for (const p of problems) console.warn(`steadyheap demo: ${p}`);
   for (const n of notes) console.info(`steadyheap demo: ${n}`);
 
@@ -103,7 +108,8 @@ async function start(): Promise<void> {
     heightPx,
     arena: params.arena,
   };
-  const pooled = new PooledSimulation(options);
+  const pooled = new PooledSimulation({ ...options, shared: stepWorkers > 0 });
+  if (stepWorkers > 0) startStepWorkers(pooled, stepWorkers);
   const naive = new NaiveSimulation(options);
 
   const backdrop = new Graphics();
@@ -164,10 +170,17 @@ async function start(): Promise<void> {
     dots: 0,
     directFrames: 0,
     profiler,
+    workers: stepWorkers,
+    isolated: globalThis.crossOriginIsolated === true,
+    waitedFrames: 0,
+    remoteFrees: 0,
     setMode,
   };
+  // Read each frame with stats(into): one object for the page's life.
+  const remoteFreeStats = pooled.pool.remoteFreeStats();
 
-  const presetNote = `${settings.preset} preset: ${software ? 'software WebGL' : 'GPU'} ${rendererName.replace(/\s*\(.*$/, '').slice(0, 40)}`;
+  const workersNote = stepWorkers > 0 ? `, ${stepWorkers} step worker${stepWorkers > 1 ? 's' : ''}` : '';
+  const presetNote = `${settings.preset} preset: ${software ? 'software WebGL' : 'GPU'} ${rendererName.replace(/\s*\(.*$/, '').slice(0, 40)}${workersNote}`;
   const overlay = new FrameOverlay(document.body, profiler, demo, meters, {
     onToggleMode: toggleMode,
     presetNote,
@@ -264,6 +277,8 @@ async function start(): Promise<void> {
     demo.comets = sim.comets;
     demo.dots = sim.trailPoints;
     demo.directFrames = cached.stats.directFrames - directAtModeStart;
+    demo.waitedFrames = pooled.waitedFrames;
+    if (stepWorkers > 0) demo.remoteFrees = pooled.pool.remoteFreeStats(remoteFreeStats).applied;
     demo.ready = true;
     overlay.draw(frameUs);
     requestAnimationFrame(frame);

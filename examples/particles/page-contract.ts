@@ -59,6 +59,17 @@ export interface SteadyheapDemo {
    */
   profiler: FrameProfiler;
   /**
+   * Web Workers stepping the particles in the pooled modes (`?workers=N`); 0 when the main thread
+   * steps them (no `?workers`, or the page is not cross-origin isolated).
+   */
+  workers: number;
+  /** `crossOriginIsolated`: whether the page has `SharedArrayBuffer` (needed by `?workers`). */
+  isolated: boolean;
+  /** Frames the pooled simulation skipped because its workers were still on the previous step. */
+  waitedFrames: number;
+  /** Particles the step workers freed through the pool's remote-free queue (since the page loaded). */
+  remoteFrees: number;
+  /**
    * Switches mode: frees every particle, restarts the simulation from the same seed and resets
    * the profiler. Same mode: no-op.
    *

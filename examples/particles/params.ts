@@ -17,6 +17,7 @@
  * | `frames`   | ring size of the frame profiler, frames                  | 3600             | 2 .. 2^20       |
  * | `overlay`  | `0` hides the overlay, `1` shows it                      | 1                |                 |
  * | `cpu`      | `0` skips timing the page's work per frame               | 1                |                 |
+ * | `workers`  | step workers for the pooled modes (0: the main thread)   | 0                | 0 .. 16         |
  *
  * `mode=zero-object` (the name of an earlier version) is read as `instanced`, with a note.
  *
@@ -86,7 +87,16 @@ export interface DemoParams {
    * the double), so the `zero-garbage` mode times one frame in 16, and `cpu=0` none.
    */
   cpuTiming: boolean;
+  /**
+   * Web Workers that step the particles in the pooled modes (`worker-steps.ts`); 0 steps them
+   * on the main thread. Needs a cross-origin-isolated page (`SharedArrayBuffer`): without one the
+   * demo says so and steps on the main thread.
+   */
+  workers: number;
 }
+
+/** Most step workers `?workers=` accepts. */
+export const MAX_STEP_WORKERS = 16;
 
 /** Defaults of everything the URL can set (`null`: by preset). */
 export const DEFAULT_PARAMS: Readonly<DemoParams> = {
@@ -102,6 +112,7 @@ export const DEFAULT_PARAMS: Readonly<DemoParams> = {
   profilerFrames: 3600,
   overlay: true,
   cpuTiming: true,
+  workers: 0,
 };
 
 /** Parsed parameters plus one message per rejected value and one per renamed value. */
@@ -221,6 +232,7 @@ export function parseDemoParams(search: string): ParsedParams {
       profilerFrames: integerParam(query, 'frames', DEFAULT_PARAMS.profilerFrames, 2, MAX_PROFILER_CAPACITY, problems),
       overlay,
       cpuTiming,
+      workers: integerParam(query, 'workers', DEFAULT_PARAMS.workers, 0, MAX_STEP_WORKERS, problems),
     },
     problems,
     notes,
@@ -280,5 +292,6 @@ export function formatDemoParams(params: DemoParams): string {
   if (params.profilerFrames !== DEFAULT_PARAMS.profilerFrames) query.set('frames', String(params.profilerFrames));
   if (!params.overlay) query.set('overlay', '0');
   if (!params.cpuTiming) query.set('cpu', '0');
+  if (params.workers !== DEFAULT_PARAMS.workers) query.set('workers', String(params.workers));
   return `?${query.toString()}`;
 }

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { type Allocator, StructPool } from 'steadyheap';
+import { type Allocator, type ParallelFor, StructPool } from 'steadyheap';
 import {
   ArenaTrails,
   TRAIL_ALLOCS,
@@ -31,8 +31,6 @@ import {
 } from './arena-trails.ts';
 import {
   Emitter,
-  FLOOR_RESTITUTION,
-  GRAVITY_PX_PER_S2,
   MAX_STEP_MS,
   SPAWN_LIFE_MS,
   SPAWN_RECORD_LENGTH,
@@ -44,13 +42,17 @@ import {
   SPAWN_Y,
   checkStepMs,
   checkStepUs,
-  fadeOf,
   resolveSimulationOptions,
-  sizeFactorOf,
   trailPointsFor,
   type SimulationOptions,
 } from './physics.ts';
+import * as particleStep from './particle-step.ts';
 import type { ParticleSimulation } from './simulation.ts';
+
+// Local copies: the step's loop reads no exported binding (bench/README.md, section Pools).
+const { MOTION_DT_S, MOTION_FADE, MOTION_FLOOR_PX, MOTION_RECORD_LENGTH, STEP_PARAM_FLOOR_PX, STEP_PARAM_US } =
+  particleStep;
+const { moveParticle } = particleStep;
 import { TRAIL_DOT_SCHEMA, dotAlpha, dotScale, trailDotCapacity } from './trail-dots.ts';
 
 /**
@@ -81,6 +83,11 @@ export const PARTICLE_SCHEMA = {
 export interface PooledSimulationOptions extends SimulationOptions {
   /** Which steadyheap arena holds the trails (default `'buddy'`). */
   arena?: TrailArenaKind;
+  /**
+   * Put the particle pool on `SharedArrayBuffer`s (`StructPool` option `shared`), so that step
+   * workers can attach it ({@link PooledSimulation.stepWith}). Default false.
+   */
+  shared?: boolean;
 }
 
 /** Integer counters of a simulation, kept in one typed array (indices below). */
@@ -89,7 +96,9 @@ const COUNT_FREED_TOTAL = 1;
 const COUNT_SPAWNED_LAST = 2;
 const COUNT_FREED_LAST = 3;
 const COUNT_STEPS = 4;
-const COUNT_LENGTH = 5;
+/** Frames that found the workers still stepping, so the simulation skipped them. */
+const COUNT_WAITED = 5;
+const COUNT_LENGTH = 6;
 
 /** Indices of the step-length record (see `PooledSimulation.stepLength`). */
 const STEP_LENGTH = 0;
@@ -123,7 +132,11 @@ export class PooledSimulation implements ParticleSimulation {
    * The conversion and the clamp happen in `advance`, whose loop gets it optimized early.
    */
   private readonly stepLength = new Float64Array(3);
+  /** The step's length in s and the floor in px, for `moveParticle` (`particle-step.ts`). */
+  private readonly motion = new Float64Array(MOTION_RECORD_LENGTH);
   private seed: number;
+  /** The step workers' team ({@link PooledSimulation.stepWith}), or null: one thread. */
+  private team: ParallelFor | null = null;
 
   /**
    * Allocates the pool (`capacity` slots of 50 bytes of columns each, plus the pool's index
@@ -137,7 +150,12 @@ export class PooledSimulation implements ParticleSimulation {
     this.spawnPerFrame = o.spawnPerFrame;
     this.seed = o.seed;
     this.cometEvery = o.cometEvery;
-    this.pool = new StructPool(PARTICLE_SCHEMA, { capacity: o.capacity, maxCapacity: o.capacity, zeroOnAlloc: false });
+    this.pool = new StructPool(PARTICLE_SCHEMA, {
+      capacity: o.capacity,
+      maxCapacity: o.capacity,
+      zeroOnAlloc: false,
+      shared: options.shared === true,
+    });
     const f = this.pool.fields;
     f.trailAt.fill(-1);
     const dotCapacity = trailDotCapacity(o.capacity, o.cometEvery);
@@ -188,6 +206,35 @@ export class PooledSimulation implements ParticleSimulation {
   get trailPoints(): number {
     return this.dots.size;
   }
+  /** Frames skipped because the step workers had not finished the previous step. */
+  get waitedFrames(): number {
+    return this.counts[COUNT_WAITED];
+  }
+  /** Workers stepping the particles (0: this thread does it all). */
+  get workers(): number {
+    return this.team === null ? 0 : this.team.workers;
+  }
+
+  /**
+   * Steps the particles without a trail on `team`'s workers from now on (null: on this thread
+   * again). Each worker attaches the pool (`pool.share()`, one per worker) and the team and runs
+   * `serveParticleSteps` (`particle-step.ts`). Then each step: if the workers are still busy
+   * with the previous one, the frame is skipped (`waitedFrames`); otherwise the workers' frees
+   * are drained, this thread steps the comets (their trails are in an arena only the owner
+   * may change) and spawns, and the workers are started on the new `dense`. The workers lag
+   * this thread by one step: a particle spawned now moves in the workers' step that starts now.
+   *
+   * @throws TypeError when the pool was not created with `shared: true`.
+   */
+  stepWith(team: ParallelFor | null): void {
+    if (team !== null && !this.pool.shared) {
+      throw new TypeError(
+        'PooledSimulation.stepWith: the pool is not shared; create the simulation with { shared: true }',
+      );
+    }
+    this.settle();
+    this.team = team;
+  }
 
   /** One step of `dtMs` ms; see `ParticleSimulation.step`. O(live + spawnPerFrame), allocation-free. */
   step(dtMs: number): void {
@@ -211,29 +258,36 @@ export class PooledSimulation implements ParticleSimulation {
    * into the hole, so none is skipped or visited twice.
    */
   private advance(): void {
+    const team = this.team;
+    if (team !== null && !team.isDone) {
+      // The workers are still on the previous step: nothing changes this frame.
+      this.counts[COUNT_WAITED] += 1;
+      this.counts[COUNT_SPAWNED_LAST] = 0;
+      this.counts[COUNT_FREED_LAST] = 0;
+      return;
+    }
     const length = this.stepLength;
     const givenMs = length[STEP_IN_US] === 1 ? length[STEP_LENGTH] / 1000 : length[STEP_LENGTH];
     const stepMs = Math.min(givenMs, MAX_STEP_MS);
     const dtS = stepMs / 1000;
     const pool = this.pool;
     const f = pool.fields;
-    const x = f.x;
-    const y = f.y;
-    const vel = f.vel;
     const lifeMs = f.lifeMs;
-    const maxLifeMs = f.maxLifeMs;
-    const scale = f.scale;
-    const size = f.size;
-    const alpha = f.alpha;
     const trailAt = f.trailAt;
     const trailFull = f.trailFull;
     const trails = this.trails;
     const dense = pool.dense;
     const floorPx = this.emitter.heightPx;
+    const motion = this.motion;
+    motion[MOTION_DT_S] = dtS;
+    motion[MOTION_FLOOR_PX] = floorPx;
 
-    let freed = 0;
+    // With step workers: their frees of the previous step first; then only the comets here.
+    let freed = team === null ? 0 : pool.drainRemoteFrees();
+    const cometsOnly = team !== null;
     for (let i = pool.size - 1; i >= 0; i--) {
       const s = dense[i];
+      if (cometsOnly && trailAt[s] < 0) continue;
       const life = lifeMs[s] - stepMs;
       if (life <= 0) {
         lifeMs[s] = 0; // free slots read as dead (see the module docs)
@@ -243,21 +297,10 @@ export class PooledSimulation implements ParticleSimulation {
         continue;
       }
       lifeMs[s] = life;
-      const fade = fadeOf(life, maxLifeMs[s]);
-      size[s] = scale[s] * sizeFactorOf(fade);
-      alpha[s] = Math.floor(fade * 255) / 255; // 8-bit, as a Pixi particle colour holds it
-      // Semi-implicit Euler: velocity first, then position with the new velocity.
-      let vy = vel[s * 2 + 1] + GRAVITY_PX_PER_S2 * dtS;
-      x[s] += vel[s * 2] * dtS;
-      let py = y[s] + vy * dtS;
-      if (py > floorPx) {
-        py = floorPx;
-        vy = -vy * FLOOR_RESTITUTION;
-      }
-      y[s] = py;
-      vel[s * 2 + 1] = vy;
+      moveParticle(f, s, motion);
       if (trailAt[s] >= 0) {
         // trailTargetPoints, inline: a fractional `fade` passed to a call would be boxed.
+        const fade = motion[MOTION_FADE];
         const full = trailFull[s];
         trails.push(s, fade >= 1 ? full : Math.max(1, Math.floor(full * fade)));
       }
@@ -273,6 +316,30 @@ export class PooledSimulation implements ParticleSimulation {
     counts[COUNT_FREED_LAST] = freed;
     counts[COUNT_STEPS] += 1;
     this.writeTrailDots();
+    if (team !== null) {
+      // The workers' step: this step's length (µs) over the dense array as it is now.
+      team.params[STEP_PARAM_US] = length[STEP_IN_US] === 1 ? length[STEP_LENGTH] : length[STEP_LENGTH] * 1000;
+      team.params[STEP_PARAM_FLOOR_PX] = floorPx;
+      team.start(pool.size);
+    }
+  }
+
+  /**
+   * Waits for the step workers' running step (if any) and applies their frees, so that this
+   * thread may change the pool. Cold path (mode switches, checks): a browser's main thread
+   * cannot sleep, so it spins, for at most 5 s.
+   *
+   * @throws Error when the workers do not finish within 5 s (one died).
+   */
+  private settle(): void {
+    const team = this.team;
+    if (team === null) return;
+    const deadline = performance.now() + 5000;
+    while (!team.isDone) {
+      if (performance.now() > deadline) throw new Error('PooledSimulation: the step workers did not finish within 5 s');
+    }
+    const freed = this.pool.drainRemoteFrees();
+    this.counts[COUNT_FREED_TOTAL] += freed;
   }
 
   /** Spawns up to `n` particles while the pool has room; returns how many. O(n). */
@@ -315,6 +382,7 @@ export class PooledSimulation implements ParticleSimulation {
    * and restarts the emitter. O(capacity).
    */
   reset(seed: number = this.seed): void {
+    this.settle();
     this.seed = seed;
     this.pool.clear();
     this.pool.fields.lifeMs.fill(0);
@@ -381,6 +449,7 @@ export class PooledSimulation implements ParticleSimulation {
    * @throws Error naming the first violated invariant.
    */
   check(): void {
+    this.settle();
     this.pool.check();
     const live = this.pool.size;
     if (this.spawnedTotal - this.freedTotal !== live) {

@@ -17,7 +17,7 @@ describe('parseDemoParams', () => {
 
   it('reads every parameter', () => {
     const { params, problems } = parseDemoParams(
-      '?mode=zero-garbage&preset=hardware&capacity=5000&spawn=0&lifeMin=200&lifeMax=900&comet=3&arena=tree&seed=4294967295&frames=600&overlay=0&cpu=0',
+      '?mode=zero-garbage&preset=hardware&capacity=5000&spawn=0&lifeMin=200&lifeMax=900&comet=3&arena=tree&seed=4294967295&frames=600&overlay=0&cpu=0&workers=3',
     );
     expect(problems).toEqual([]);
     expect(params).toEqual({
@@ -33,12 +33,13 @@ describe('parseDemoParams', () => {
       profilerFrames: 600,
       overlay: false,
       cpuTiming: false,
+      workers: 3,
     });
   });
 
   it('reports bad values, naming parameter, value and range, and keeps the defaults', () => {
     const { params, problems } = parseDemoParams(
-      'mode=fast&preset=gpu&arena=slab&capacity=0&spawn=1e3&seed=-1&frames=1.5&overlay=maybe&cpu=2&lifeMin=800&lifeMax=700&comet=x',
+      'mode=fast&preset=gpu&arena=slab&capacity=0&spawn=1e3&seed=-1&frames=1.5&overlay=maybe&cpu=2&lifeMin=800&lifeMax=700&comet=x&workers=17',
     );
     expect(params).toEqual({ ...DEFAULT_PARAMS });
     expect(problems).toEqual([
@@ -53,6 +54,7 @@ describe('parseDemoParams', () => {
       'comet must be an integer in [0, 1000000], got "x"; using the preset',
       'seed must be an integer in [0, 4294967295], got -1; using 1',
       'frames must be an integer in [2, 1048576], got "1.5"; using 3600',
+      'workers must be an integer in [0, 16], got 17; using 0',
     ]);
   });
 
@@ -73,8 +75,9 @@ describe('parseDemoParams', () => {
 
   it('round-trips through formatDemoParams', () => {
     const { params } = parseDemoParams(
-      '?mode=pooled&preset=software&capacity=777&spawn=12&lifeMin=300&lifeMax=400&comet=0&arena=free-list&seed=9&frames=100&overlay=0&cpu=0',
+      '?mode=pooled&preset=software&capacity=777&spawn=12&lifeMin=300&lifeMax=400&comet=0&arena=free-list&seed=9&frames=100&overlay=0&cpu=0&workers=2',
     );
+    expect(params.workers).toBe(2);
     expect(parseDemoParams(formatDemoParams(params)).params).toEqual(params);
     expect(formatDemoParams({ ...DEFAULT_PARAMS })).toBe('?mode=naive');
     expect(formatDemoParams({ ...DEFAULT_PARAMS, mode: 'zero-garbage' })).toBe('?mode=zero-garbage');
