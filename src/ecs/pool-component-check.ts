@@ -1,27 +1,16 @@
+// biome-ignore-all lint/complexity/useLiteralKeys: reads the component's private arrays by element access, which TypeScript checks against the class
 /**
  * The validation of a {@link PoolComponent}: the cold code that reads its arrays whole, apart from
  * the O(1) paths in `pool-component.ts`.
  *
  * @module
  */
-import { Prefab, hasComponent, type World } from 'bitecs';
+import { Prefab, hasComponent } from 'bitecs';
 import { Violations } from '../errors.js';
-import type { FieldLayout, Schema } from '../pool/schema.js';
+import type { Schema } from '../pool/schema.js';
 import type { StructPool } from '../pool/struct-pool.js';
-import { isEntityAlive, type BitecsEntityIndex } from './entity-ids.js';
+import { isEntityAlive } from './entity-ids.js';
 import type { PoolComponent } from './pool-component.js';
-
-/** What {@link checkPoolComponent} reads: the component and its private arrays. */
-export interface PoolComponentState {
-  readonly component: PoolComponent<Schema>;
-  readonly world: World;
-  readonly index: BitecsEntityIndex;
-  readonly layouts: readonly FieldLayout[];
-  readonly ownerOf: Int32Array;
-  readonly packedOf: Int32Array;
-  readonly anchoredOf: Int32Array;
-  readonly capacityValue: number;
-}
 
 /**
  * Validates the invariants of a pool component in O(count + entityCapacity + live entities):
@@ -35,8 +24,14 @@ export interface PoolComponentState {
  *
  * @throws CorruptionError listing every violation found.
  */
-export function checkPoolComponent(state: PoolComponentState): void {
-  const { component: c, world, index, layouts, ownerOf, packedOf, anchoredOf, capacityValue } = state;
+export function checkPoolComponent(c: PoolComponent<Schema>): void {
+  const { world } = c;
+  const index = c['index'];
+  const layouts = c['layouts'];
+  const ownerOf = c['ownerOf'];
+  const packedOf = c['packedOf'];
+  const anchoredOf = c['anchoredOf'];
+  const capacityValue = c['capacityValue'];
   const v = new Violations('PoolComponent');
   const fail = v.report;
   if (packedOf.length !== ownerOf.length || anchoredOf.length !== ownerOf.length) {

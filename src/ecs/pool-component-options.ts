@@ -1,9 +1,11 @@
+// biome-ignore-all lint/complexity/useLiteralKeys: the stats read the component's private counters by element access, which TypeScript checks against the class
 /**
- * The options and stats of {@link PoolComponent}, and the validation of its options.
+ * The options and stats of {@link PoolComponent}, the validation of its options, and the error of
+ * a full component.
  *
  * @module
  */
-import { checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
+import { OutOfMemoryError, checkInteger, checkOneOf, checkOptions, describeValue } from '../errors.js';
 import { HAS_RESIZABLE_BUFFER, MAX_COLUMN_BYTES } from '../pool/column-buffer.js';
 import { MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { parseSchema, type FieldLayout, type Schema } from '../pool/schema.js';
@@ -161,4 +163,28 @@ export function resolvePoolComponentOptions(
   // StructPool does, so public arrays never go stale.
   if (!HAS_RESIZABLE_BUFFER) capacity = maxCapacity;
   return { layouts, layout, membership, capacity, maxCapacity, onRemove: onRemoveCallback };
+}
+
+/** `PoolComponent.stats()`: its counters in a new object. O(1). */
+export function componentStats(c: PoolComponent<Schema>): PoolComponentStats {
+  return {
+    count: c.count,
+    capacity: c.capacity,
+    entityCapacity: c['ownerOf'].length,
+    adds: c['adds'],
+    removes: c['removes'],
+    growths: c['growths'],
+  };
+}
+
+/** The OutOfMemoryError of a full component, for an entity with raw index `raw`. Cold path. */
+export function fullComponentError(c: PoolComponent<Schema>, raw: number): OutOfMemoryError {
+  return new OutOfMemoryError(
+    c.layout === 'entity'
+      ? `PoolComponent: entity raw index ${raw} is beyond maxCapacity ${c.maxCapacity} (raise options.maxCapacity)`
+      : `PoolComponent: all ${c.maxCapacity} slots are in use (raise options.maxCapacity)`,
+    1,
+    'slots',
+    c.stats(),
+  );
 }

@@ -40,7 +40,7 @@
  * @module
  */
 import { addComponent, hasComponent, observe, onAdd, onRemove, removeComponent, type World } from 'bitecs';
-import { OutOfMemoryError, checkInteger } from '../errors.js';
+import { type OutOfMemoryError, checkInteger } from '../errors.js';
 import { growColumnArray, grownCopy, makeColumnArray, makeColumns, type AnyTypedArray } from '../pool/column-buffer.js';
 import type { Columns, FieldLayout, Schema } from '../pool/schema.js';
 import { StructPool } from '../pool/struct-pool.js';
@@ -57,11 +57,16 @@ import {
 } from './entity-ids.js';
 import { checkPoolComponent } from './pool-component-check.js';
 import { observeRecords } from './pool-component-data.js';
+import { componentStateParts } from '../snapshot/component-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import { loadStateOf, saveStateOf, stateBytesOf, type StateParts } from '../snapshot/state-record.js';
 // Referenced from the docs ({@link}) only.
 import type { EntityPool } from './entity-pool.js';
 import type { PoolQuery } from './pool-query.js';
 import {
   DEFAULT_CAPACITY,
+  componentStats,
+  fullComponentError,
   resolvePoolComponentOptions,
   type ComponentLayout,
   type ComponentMembership,
@@ -300,9 +305,9 @@ export class PoolComponent<S extends Schema> {
    */
   roomFor(raw: number): OutOfMemoryError | null {
     if (this.layout === 'entity') {
-      return raw < this.maxCapacity ? null : this.fullError(raw);
+      return raw < this.maxCapacity ? null : fullComponentError(this, raw);
     }
-    return (this.pool as StructPool<S>).size < this.maxCapacity ? null : this.fullError(raw);
+    return (this.pool as StructPool<S>).size < this.maxCapacity ? null : fullComponentError(this, raw);
   }
 
   /**
@@ -378,14 +383,7 @@ export class PoolComponent<S extends Schema> {
 
   /** Counters, O(1); allocates the returned object. */
   stats(): PoolComponentStats {
-    return {
-      count: this.count,
-      capacity: this.capacity,
-      entityCapacity: this.ownerOf.length,
-      adds: this.adds,
-      removes: this.removes,
-      growths: this.growths,
-    };
+    return componentStats(this as unknown as PoolComponent<Schema>);
   }
 
   /**
@@ -395,16 +393,27 @@ export class PoolComponent<S extends Schema> {
    * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    checkPoolComponent({
-      component: this,
-      world: this.world,
-      index: this.index,
-      layouts: this.layouts,
-      ownerOf: this.ownerOf,
-      packedOf: this.packedOf,
-      anchoredOf: this.anchoredOf,
-      capacityValue: this.capacityValue,
-    });
+    checkPoolComponent(this as unknown as PoolComponent<Schema>);
+  }
+
+  /** Bytes `saveState` writes now (layout: `src/snapshot/component-state.ts`). O(1). */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /** Writes the whole state into `into` from `at` (see `Snapshotable`); bytes written. O(capacity). */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /** Loads a state `saveState` wrote; bytes read. @throws SnapshotError: see `src/snapshot/component-state.ts`. */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The component's state layout (`src/snapshot/component-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return componentStateParts(this as unknown as PoolComponent<Schema>);
   }
 
   private subscribe(): void {
@@ -436,18 +445,6 @@ export class PoolComponent<S extends Schema> {
       this.growPerEntity(Math.min(length, this.index.entityMask + 1));
       this.growths++;
     }
-  }
-
-  /** The OutOfMemoryError of a full component, for an entity with raw index `raw`. Cold path. */
-  private fullError(raw: number): OutOfMemoryError {
-    return new OutOfMemoryError(
-      this.layout === 'entity'
-        ? `PoolComponent: entity raw index ${raw} is beyond maxCapacity ${this.maxCapacity} (raise options.maxCapacity)`
-        : `PoolComponent: all ${this.maxCapacity} slots are in use (raise options.maxCapacity)`,
-      1,
-      'slots',
-      this.stats(),
-    );
   }
 
   /** Records that `eid` has the component (onAdd hook): takes a slot unless it has one. */
