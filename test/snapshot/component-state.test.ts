@@ -179,6 +179,7 @@ describe.each(VARIANTS)('PoolComponent state ($layout layout)', ({ layout, maxCa
     ];
     for (const other of others) {
       const e = refusedUnchanged(other, () => other.loadState(state));
+      expect(e).toBeInstanceOf(SnapshotError);
       expect((e as SnapshotError).reason).toBe('options');
     }
     const e = refusedUnchanged(f.component, () => f.component.loadState(state.subarray(0, state.length - 8)));
