@@ -49,7 +49,7 @@
  */
 import { $internal, addComponent, observe, onRemove, type World } from 'bitecs';
 import * as errors from '../errors.js';
-import { OutOfMemoryError, Violations, checkInteger, checkOptions, describeValue } from '../errors.js';
+import { OutOfMemoryError, checkInteger, checkOptions, describeValue } from '../errors.js';
 import { grownCopy } from '../pool/column-buffer.js';
 import { HANDLE_LIMIT, MAX_POOL_CAPACITY } from '../pool/handle.js';
 import { StructPool } from '../pool/struct-pool.js';
@@ -60,11 +60,14 @@ import {
   destroyEntity,
   entityIndexOf,
   int32IdOf,
-  isEntityAlive,
   nextRawIndex,
   type BitecsEntityIndex,
 } from './entity-ids.js';
+import { checkEntityPool } from './entity-pool-check.js';
 import type { PoolComponent } from './pool-component.js';
+import { entityPoolStateParts } from '../snapshot/entity-pool-state.js';
+import { STATE_PARTS } from '../snapshot/state-parts.js';
+import { loadStateOf, saveStateOf, stateBytesOf, type StateParts } from '../snapshot/state-record.js';
 import type { Schema } from '../pool/schema.js';
 
 /**
@@ -429,37 +432,27 @@ export class EntityPool {
    * @throws CorruptionError listing every violation found.
    */
   check(): void {
-    const v = new Violations('EntityPool');
-    const fail = v.report;
-    v.include('slots: ', () => this.slots.check());
-    const mask = this.index.entityMask;
-    const slots = this.slots;
-    for (let s = 0; s < this.eidOfSlot.length; s++) {
-      const eid = this.eidOfSlot[s];
-      const h = this.handleOfSlot[s];
-      const live = s < slots.capacity && slots.isAlive(h) && (h & this.slotMask) === s;
-      if (eid === 0) {
-        if (h !== NULL_HANDLE) fail(`free slot ${s} has handle ${h}`);
-        continue;
-      }
-      if (!live) fail(`slot ${s} holds entity ${eid} but handle ${h} is not live`);
-      if (!isEntityAlive(this.world, eid)) fail(`entity ${eid} of slot ${s} is not alive`);
-      if (this.slotOfRaw[eid & mask] !== s + 1) fail(`slot map of ${eid} is wrong`);
-      for (const c of this.components) if (!c.has(eid)) fail(`live entity ${eid} lacks a pooled component`);
-    }
-    for (let i = 0; i < slots.size; i++) {
-      if (this.eidOfSlot[slots.dense[i]] === 0) fail(`live slot ${slots.dense[i]} has no entity`);
-    }
-    for (let p = 0; p < this.parkedCount; p++) {
-      const eid = this.parked[p];
-      if (!isEntityAlive(this.world, eid)) fail(`parked entity ${eid} is not alive`);
-      if (this.slotOfRaw[eid & mask] !== -(p + 1)) fail(`slot map of parked ${eid} is wrong`);
-      for (const c of this.components) if (c.has(eid)) fail(`parked entity ${eid} has a pooled component`);
-    }
-    if (this.created !== slots.size + this.parkedCount) {
-      fail(`createdCount ${this.created} !== ${slots.size} live + ${this.parkedCount} parked`);
-    }
-    v.throwIfAny();
+    checkEntityPool(this);
+  }
+
+  /** Bytes `saveState` writes now (layout: `src/snapshot/entity-pool-state.ts`). O(1). */
+  get stateBytes(): number {
+    return stateBytesOf(this[STATE_PARTS]());
+  }
+
+  /** Writes the whole state into `into` from `at` (see `Snapshotable`); bytes written. O(capacity). */
+  saveState(into: Uint8Array, at = 0): number {
+    return saveStateOf(this[STATE_PARTS](), into, at);
+  }
+
+  /** Loads a state `saveState` wrote; bytes read. @throws SnapshotError: see `src/snapshot/entity-pool-state.ts`. */
+  loadState(from: Uint8Array, at = 0): number {
+    return loadStateOf(this[STATE_PARTS](), from, at, null);
+  }
+
+  /** @internal The pool's state layout (`src/snapshot/entity-pool-state.ts`). */
+  [STATE_PARTS](): StateParts {
+    return entityPoolStateParts(this);
   }
 
   /** `handleOfSlot` of `eid`'s slot when `eid` is bound to one (`SPAWNING`, a handle, -1), else -1. */
