@@ -39,7 +39,7 @@ import type { Schema } from '../pool/schema.js';
 import type { StructPool } from '../pool/struct-pool.js';
 import type { PoolComponent } from '../ecs/pool-component.js';
 import { poolOptions, poolStateParts } from './pool-state.js';
-import { PartsBase, bytesOf, cachedParts } from './state-parts.js';
+import { PartsBase, bytesOf, cachedParts, nestedIncoming, nestedNames } from './state-parts.js';
 import { STATE_KINDS, type IncomingRecord, type StateParts } from './state-record.js';
 
 const COMPONENT_COUNTERS = ['count', 'capacity', 'packedLength', 'entityCapacity', 'adds', 'removes', 'growths'];
@@ -76,7 +76,7 @@ class ComponentParts extends PartsBase {
     const poolParts = pool === null ? null : poolStateParts(pool);
     const columns = c.layout === 'entity' ? c['layouts'].map((f) => `column ${f.name}`) : [];
     const own = [...columns, 'entities', 'indices', ...PER_ENTITY];
-    const poolSections = poolParts === null ? [] : poolSectionNames(poolParts);
+    const names = poolParts === null ? { counters: [], sections: [] } : nestedNames(poolParts, 'slot pool');
     const fields = c['layouts'].map(
       (f) => `${f.name}:${f.kind}${f.elementsPerSlot > 1 ? `[${f.elementsPerSlot}]` : ''}`,
     );
@@ -85,8 +85,8 @@ class ComponentParts extends PartsBase {
       'PoolComponent',
       `{${fields.join(' ')}} layout=${c.layout} membership=${c.membership} maxCapacity=${c.maxCapacity}` +
         (pool === null ? '' : ` pool ${poolOptions(pool)}`),
-      poolParts === null ? COMPONENT_COUNTERS : [...COMPONENT_COUNTERS, ...poolCounterNames(poolParts)],
-      [...own, ...poolSections],
+      [...COMPONENT_COUNTERS, ...names.counters],
+      [...own, ...names.sections],
     );
     const fieldArrays = c.fields as Record<string, ArrayBufferView>;
     // Whole-buffer views: length-tracking over a growable component's resizable buffers.
@@ -199,17 +199,7 @@ class ComponentParts extends PartsBase {
    */
   private poolIncoming(incoming: IncomingRecord): IncomingRecord | null {
     const parts = this.poolParts;
-    if (parts === null) return null;
-    const pool = parts.incoming;
-    pool.from = incoming.from;
-    pool.at = incoming.at;
-    pool.recordBytes = incoming.recordBytes;
-    for (let i = 0; i < pool.counters.length; i++) pool.counters[i] = incoming.counters[this.poolCounter + i];
-    for (let i = 0; i < parts.sectionCount; i++) {
-      pool.sectionBytes[i] = incoming.sectionBytes[this.poolSection + i];
-      pool.sectionStart[i] = incoming.sectionStart[this.poolSection + i];
-    }
-    return pool;
+    return parts === null ? null : nestedIncoming(parts, incoming, this.poolCounter, this.poolSection);
   }
 
   /**
@@ -273,16 +263,6 @@ function anchorMembers(c: AnyComponent): void {
     if (!hasComponent(c.world, eid, c.anchor)) addComponent(c.world, eid, c.anchor);
     anchored[raw] = eid;
   }
-}
-
-/** The slot pool's section names, prefixed, for messages. */
-function poolSectionNames(parts: StateParts): string[] {
-  return Array.from({ length: parts.sectionCount }, (_, i) => `slot pool section ${i}`);
-}
-
-/** The slot pool's counter names, prefixed, for messages. */
-function poolCounterNames(parts: StateParts): string[] {
-  return Array.from({ length: parts.counters.length }, (_, i) => `slot pool counter ${i}`);
 }
 
 /** The state parts of a `PoolComponent`, made once per component. */

@@ -27,7 +27,7 @@ import type { EntityPool } from '../ecs/entity-pool.js';
 import type { Schema } from '../pool/schema.js';
 import type { StructPool } from '../pool/struct-pool.js';
 import { poolStateParts } from './pool-state.js';
-import { PartsBase, bytesOf, cachedParts } from './state-parts.js';
+import { PartsBase, bytesOf, cachedParts, nestedIncoming, nestedNames } from './state-parts.js';
 import { STATE_KINDS, type IncomingRecord, type StateParts } from './state-record.js';
 
 const OWN_COUNTERS = ['parkedCount', 'createdCount', 'slotArrayLength', 'rawArrayLength', 'parkedLength'];
@@ -56,8 +56,8 @@ class EntityPoolParts extends PartsBase {
       STATE_KINDS.EntityPool,
       'EntityPool',
       `components=${pool['components'].length} tags=${pool['tags'].length} slots ${slotParts.options}`,
-      [...OWN_COUNTERS, ...Array.from({ length: slotParts.counters.length }, (_, i) => `slot pool counter ${i}`)],
-      [...ARRAYS, ...Array.from({ length: slotParts.sectionCount }, (_, i) => `slot pool section ${i}`)],
+      [...OWN_COUNTERS, ...nestedNames(slotParts, 'slot pool').counters],
+      [...ARRAYS, ...nestedNames(slotParts, 'slot pool').sections],
     );
     for (const name of ARRAYS) {
       this.sources.push(pool[name]);
@@ -156,17 +156,7 @@ class EntityPoolParts extends PartsBase {
 
   /** The slot pool's part of `incoming`, in the slot pool parts' own scratch (no allocation). */
   private poolIncoming(incoming: IncomingRecord): IncomingRecord {
-    const parts = this.poolParts;
-    const slots = parts.incoming;
-    slots.from = incoming.from;
-    slots.at = incoming.at;
-    slots.recordBytes = incoming.recordBytes;
-    for (let i = 0; i < slots.counters.length; i++) slots.counters[i] = incoming.counters[this.poolCounter + i];
-    for (let i = 0; i < parts.sectionCount; i++) {
-      slots.sectionBytes[i] = incoming.sectionBytes[this.poolSection + i];
-      slots.sectionStart[i] = incoming.sectionStart[this.poolSection + i];
-    }
-    return slots;
+    return nestedIncoming(this.poolParts, incoming, this.poolCounter, this.poolSection);
   }
 
   /** Resizes to the saved lengths: the slot pool through its parts, the arrays by replacement. */

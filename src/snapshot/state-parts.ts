@@ -126,3 +126,34 @@ export abstract class PartsBase implements StateParts {
     return '';
   }
 }
+
+/**
+ * Hands the part of `incoming` that belongs to a nested structure (a pool inside a bridge
+ * structure's record: its counters from `firstCounter`, its sections from `firstSection`) to that
+ * structure's own parts, in their scratch, and returns it. O(counters + sections), no allocation.
+ */
+export function nestedIncoming(
+  nested: StateParts,
+  incoming: IncomingRecord,
+  firstCounter: number,
+  firstSection: number,
+): IncomingRecord {
+  const part = nested.incoming;
+  part.from = incoming.from;
+  part.at = incoming.at;
+  part.recordBytes = incoming.recordBytes;
+  for (let i = 0; i < part.counters.length; i++) part.counters[i] = incoming.counters[firstCounter + i];
+  for (let i = 0; i < nested.sectionCount; i++) {
+    part.sectionBytes[i] = incoming.sectionBytes[firstSection + i];
+    part.sectionStart[i] = incoming.sectionStart[firstSection + i];
+  }
+  return part;
+}
+
+/** Names for a nested structure's counters and sections in messages: `'<prefix> counter 3'`. */
+export function nestedNames(nested: StateParts, prefix: string): { counters: string[]; sections: string[] } {
+  return {
+    counters: Array.from({ length: nested.counters.length }, (_, i) => `${prefix} counter ${i}`),
+    sections: Array.from({ length: nested.sectionCount }, (_, i) => `${prefix} section ${i}`),
+  };
+}
