@@ -31,6 +31,10 @@
  * - Clearing the world (bitECS `resetWorld` or `clearWorld`) kills every pooled entity: call
  *   {@link EntityPool.resetAfterWorldReset} (the next `spawn` also notices and does it), which
  *   frees every slot, so every handle taken before the clear is stale for good.
+ * - Snapshots (`saveState` / `loadState`, a `SnapshotRing`): save the pool with its components;
+ *   a load restores live entities, handles and the parked order, and is refused while the pool's
+ *   set of entities differs from the saved one (see `src/snapshot/entity-pool-state.ts`). For
+ *   rollback, spawn and despawn the peak population once at start-up.
  *
  * Callbacks that re-enter (a component's `onRemove`, a bitECS observer on a tag): they may spawn
  * and despawn other entities. Despawning the entity being despawned is a no-op (`false`);

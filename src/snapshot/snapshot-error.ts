@@ -23,9 +23,11 @@
  *   structures' typed arrays are copied as they are, so snapshots are refused there (see
  *   `src/snapshot/state-record.ts`);
  * - `'base'`: a delta applied to a base other than the one it was computed from;
- * - `'world'`: the state around the structure does not allow the load (for the bitECS bridge:
- *   entities with bitECS components, or a world reset since the registry was made; see
- *   `src/snapshot/registry-state.ts`).
+ * - `'world'`: the state around the structure does not allow the load. For the bitECS bridge:
+ *   entities with bitECS components, or a world reset since the registry was made
+ *   (`src/snapshot/registry-state.ts`); a `PoolComponent` with `'bitecs'` membership, or a member
+ *   no longer alive (`component-state.ts`); an `EntityPool` whose set of entities changed since
+ *   the save, or a load from inside its spawn or despawn (`entity-pool-state.ts`).
  */
 export type SnapshotErrorReason =
   | 'not-a-snapshot'

@@ -201,6 +201,26 @@ describe.each(VARIANTS)('PoolComponent state ($layout layout)', ({ layout, maxCa
     expect((reset as SnapshotError).reason).toBe('world');
   });
 
+  it('refuses impossible counters (reason corrupt) and changes nothing', () => {
+    const f = makeFixture(layout, maxCapacity);
+    for (let i = 0; i < 5; i++) f.component.add(f.eids[i]);
+    const state = saved(f.component);
+    const counters = 24 + 8 * (state[14] | (state[15] << 8));
+    const withCounter = (i: number, value: number) => {
+      const copy = state.slice();
+      new DataView(copy.buffer).setFloat64(counters + 8 * i, value, true);
+      return copy;
+    };
+    for (const [i, value] of [
+      [0, 1000], // count above the packed length
+      [2, maxCapacity * 2], // packed length above maxCapacity
+      [3, 0], // no per-entity entries
+    ]) {
+      const e = refusedUnchanged(f.component, () => f.component.loadState(withCounter(i, value)));
+      expect((e as SnapshotError).reason, `counter ${i} = ${value}`).toBe('corrupt');
+    }
+  });
+
   it('save and restore through a SnapshotRing allocate nothing (GC count over 20,000 frames)', async () => {
     const f = makeFixture(layout, maxCapacity);
     const ring = new SnapshotRing([f.component], { capacity: 8 });

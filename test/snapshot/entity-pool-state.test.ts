@@ -191,6 +191,27 @@ describe.each(['entity', 'slot'] as const)('EntityPool state (%s-layout componen
     expect((e as Error).message).toMatch(new RegExp(`entity ${kept} of the state is not one of this pool's entities`));
   });
 
+  it('refuses impossible counters (reason corrupt) and changes nothing', () => {
+    const s = makeScene(layout);
+    s.pool.spawn();
+    const state = saved(s.pool);
+    const counters = 24 + 8 * (state[14] | (state[15] << 8));
+    const withCounter = (i: number, value: number) => {
+      const copy = state.slice();
+      new DataView(copy.buffer).setFloat64(counters + 8 * i, value, true);
+      return copy;
+    };
+    for (const [i, value] of [
+      [0, 10_000], // more parked than the parked stack holds
+      [1, 7], // created is not live + parked
+      [2, 3], // slot arrays shorter than their section
+      [5, 10_000], // the slot pool's capacity above its maxCapacity
+    ]) {
+      const e = refusedUnchanged(s.pool, () => s.pool.loadState(withCounter(i, value)));
+      expect((e as SnapshotError).reason, `counter ${i} = ${value}`).toBe('corrupt');
+    }
+  });
+
   it('save and restore through a SnapshotRing allocate nothing (GC count over 20,000 frames)', async () => {
     const s = makeScene(layout);
     const ring = new SnapshotRing([s.pool, s.position], { capacity: 8 });
