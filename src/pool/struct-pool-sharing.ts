@@ -1,7 +1,8 @@
 /**
  * The owner's side of a StructPool shared with workers (option `shared: true`): `share`,
- * `attach`, `drainRemoteFrees`, `unshare`, `remoteFreeStats`. `StructPool` extends {@link StructPoolSharing}; the machinery (lanes, views) is
- * in `src/thread/`, the ownership model in `src/thread/ownership.ts`.
+ * `attach`, `drainRemoteFrees`, `unshare`, `remoteFreeStats`. `StructPool` extends
+ * {@link StructPoolSharing}; the machinery (lanes, views) is in `src/thread/`, the ownership
+ * model in `src/thread/ownership.ts`.
  *
  * @module
  */
