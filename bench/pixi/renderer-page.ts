@@ -11,11 +11,16 @@
  * counts the bytes the frame hands to WebGL uploads (`bufferSubData`, `bufferData`,
  * `texSubImage2D`), by wrapping those methods of the context.
  *
+ * `?spread=1` (pool only): the pool has twice the capacity, and its FIFO free queue has spread
+ * the `n` live particles over all of it (two capacities' worth of frees and allocs at start),
+ * and 1% of them die and respawn every frame (free, then alloc: FIFO reuse takes the oldest
+ * free slot). `?upload=auto|range|packed` sets `PoolParticles.upload`.
+ *
  * @module
  */
 import { Application, Particle, ParticleContainer, Texture, type WebGLRenderer } from 'pixi.js';
 import { StructPool } from 'steadyheap';
-import { PoolParticles } from 'steadyheap/pixi';
+import { PoolParticles, type PoolParticlesFrameStats, type PoolParticlesUpload } from 'steadyheap/pixi';
 
 /** What `window.rendererBench.run` returns. */
 export interface BenchFrames {
@@ -37,6 +42,8 @@ declare global {
        * allocation sampling watches.
        */
       run(frames: number, timed: boolean): Promise<BenchFrames>;
+      /** The latest frame's `PoolParticles.lastFrame` (pool only). */
+      lastFrame?: () => PoolParticlesFrameStats;
     };
   }
 }
@@ -44,6 +51,10 @@ declare global {
 const params = new URLSearchParams(window.location.search);
 const kind = params.get('renderer') === 'container' ? 'container' : 'pool';
 const n = Number(params.get('n') ?? 10_000);
+const spread = params.get('spread') === '1';
+const upload = (params.get('upload') ?? 'auto') as PoolParticlesUpload;
+/** Pool capacity: `n`, or twice that for a FIFO-spread pool. */
+const capacity = spread ? 2 * n : n;
 
 /** Counts the bytes of WebGL upload calls (the source data's bytes, as the driver receives them). */
 function countUploads(gl: WebGL2RenderingContext, counter: Float64Array): void {
@@ -104,29 +115,30 @@ async function start(): Promise<void> {
   ctx.fillRect(0, 0, 4, 4);
   const texture = Texture.from(canvas);
 
-  // Velocities and spins: side arrays, the same for both renderers.
-  const vx = new Float32Array(n);
-  const vy = new Float32Array(n);
-  const spin = new Float32Array(n);
+  // Velocities and spins: side arrays (by slot for the pool), the same for both renderers.
+  const vx = new Float32Array(capacity);
+  const vy = new Float32Array(capacity);
+  const spin = new Float32Array(capacity);
   let seed = 12345;
   const random = () => {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     return seed / 2 ** 32;
   };
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < capacity; i++) {
     vx[i] = random() * 60 - 30;
     vy[i] = random() * 60 - 30;
     spin[i] = random() * 2 - 1;
   }
 
   let step: (t: number) => void;
+  let lastFrame: (() => PoolParticlesFrameStats) | undefined;
   if (kind === 'pool') {
     const pool = new StructPool(
       { x: 'f32', y: 'f32', scale: 'f32', rotation: 'f32', tint: 'u32', alpha: 'f32' },
-      { capacity: n, zeroOnAlloc: false },
+      { capacity, zeroOnAlloc: false },
     );
     const f = pool.fields;
-    for (let i = 0; i < n; i++) {
+    const spawn = () => {
       const s = pool.slotOf(pool.alloc());
       f.x[s] = random() * 800;
       f.y[s] = random() * 600;
@@ -134,15 +146,26 @@ async function start(): Promise<void> {
       f.rotation[s] = 0;
       f.tint[s] = 0xffffff;
       f.alpha[s] = 1;
-    }
+    };
+    /** One particle, picked at random, dies; a new one is spawned in the oldest free slot. */
+    const respawn = () => {
+      pool.free(pool.handleOf(pool.dense[Math.floor(random() * pool.size)]));
+      spawn();
+    };
+    for (let i = 0; i < n; i++) spawn();
+    if (spread) for (let i = 0; i < 2 * capacity; i++) respawn();
+    const churn = spread ? Math.ceil(n / 100) : 0;
     const view = new PoolParticles({
       pool,
       texture,
       attributes: { x: 'x', y: 'y', scale: 'scale', rotation: 'rotation', tint: 'tint', alpha: 'alpha' },
       blendMode: 'add',
+      upload,
     });
     app.stage.addChild(view);
+    lastFrame = () => ({ ...view.lastFrame });
     step = (t) => {
+      for (let i = 0; i < churn; i++) respawn();
       const { x, y, scale, rotation, tint, alpha } = f;
       const dense = pool.dense;
       for (let i = 0; i < n; i++) {
@@ -194,6 +217,7 @@ async function start(): Promise<void> {
 
   window.rendererBench = {
     ready: true,
+    lastFrame,
     run: (frames, timed) =>
       new Promise<BenchFrames>((resolve) => {
         // Preallocated: the figures themselves must not be garbage in the measured frames.

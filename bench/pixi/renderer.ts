@@ -10,6 +10,12 @@
  * - bytes allocated per frame by the whole page (the sampling heap profiler, objects collected by
  *   minor and major GCs included, over a pass without timers).
  *
+ * Renderers (`--renderers`, default all): `pool` (`PoolParticles`, every slot live), `pool-spread`
+ * (`PoolParticles` over a pool of twice the capacity whose FIFO free queue has spread the live
+ * slots over all of it, 1% respawning every frame; upload `auto`, which packs),
+ * `pool-spread-range` (the same, forced to upload the slot range: the cost of the span under
+ * FIFO reuse) and `container` (`ParticleContainer`).
+ *
  * GPU time is not measured: on software WebGL (SwiftShader, the usual headless setup) it is the
  * CPU rasterizing, not a figure a GPU would show. Run on an idle machine: `flock` it if others
  * share it. `--save` writes `bench/results/pixi-renderer.json` (else `bench/results/local/`).
@@ -34,19 +40,36 @@ const { values } = parseArgs({
   options: {
     save: { type: 'boolean', default: false },
     counts: { type: 'string', default: '10000,100000,1000000' },
+    renderers: { type: 'string', default: 'pool,pool-spread,pool-spread-range,container' },
     'draw-methods': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log(`npm run bench:pixi [-- --counts 10000,100000] [--draw-methods] [--save]
+  console.log(`npm run bench:pixi [-- --counts 10000,100000] [--renderers pool,container] [--draw-methods] [--save]
   PoolParticles vs ParticleContainer: main-thread ms per frame (update, submit), bytes uploaded per
   particle per frame, bytes allocated per frame. --save keeps bench/results/pixi-renderer.json.
+  --renderers: any of pool (every slot live), pool-spread (live slots spread over twice the
+  capacity by FIFO reuse, 1% respawning a frame; upload auto), pool-spread-range (the same,
+  upload forced to the slot range), container (ParticleContainer). Default all.
   --draw-methods: instanced quads vs point sprites vs pulled vertices in raw WebGL2 (frame
   intervals at 6,000 and 100,000 quads); --save keeps bench/results/pixi-draw-methods.json.`);
   process.exit(0);
 }
 const counts = values.counts.split(',').map(Number);
+/** Each renderer variant: its label and the page query that sets it up. */
+const VARIANTS = {
+  pool: { label: 'PoolParticles', query: 'renderer=pool' },
+  'pool-spread': { label: 'PoolParticles, FIFO-spread', query: 'renderer=pool&spread=1&upload=auto' },
+  'pool-spread-range': { label: 'PoolParticles, FIFO-spread, range', query: 'renderer=pool&spread=1&upload=range' },
+  container: { label: 'ParticleContainer', query: 'renderer=container' },
+} as const;
+type Variant = keyof typeof VARIANTS;
+const variants = values.renderers.split(',') as Variant[];
+if (variants.some((v) => !(v in VARIANTS))) {
+  console.error(`--renderers must list some of ${Object.keys(VARIANTS).join(', ')}, got ${values.renderers}`);
+  process.exit(2);
+}
 if (counts.some((c) => !Number.isInteger(c) || c < 1 || c > 2_000_000)) {
   console.error(`--counts must list integers in [1, 2000000], got ${values.counts}`);
   process.exit(2);
@@ -69,13 +92,16 @@ const median = (xs: number[]) => {
 };
 
 interface Row {
-  renderer: 'PoolParticles' | 'ParticleContainer';
+  renderer: (typeof VARIANTS)[Variant]['label'];
   particles: number;
   updateMs: number;
   submitMs: number;
   totalMs: number;
   uploadBytesPerParticle: number;
   allocatedBytesPerFrame: number;
+  /** PoolParticles: the span of slots holding live particles, in live counts, and whether the upload packed. */
+  spanPerLive?: number;
+  packed?: boolean;
   frames: { timed: number; sampled: number };
 }
 
@@ -109,9 +135,9 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   const session = await page.context().newCDPSession(page);
   for (const n of counts) {
-    for (const kind of ['pool', 'container'] as const) {
+    for (const variant of variants) {
       const f = framesFor(n);
-      await page.goto(`${base}bench/pixi/renderer.html?renderer=${kind}&n=${n}`);
+      await page.goto(`${base}bench/pixi/renderer.html?${VARIANTS[variant].query}&n=${n}`);
       await page.waitForFunction(() => window.rendererBench?.ready === true, null, { timeout: 300_000 });
       await page.evaluate((k) => window.rendererBench!.run(k, true), f.warmup);
       const timed = (await page.evaluate((k) => window.rendererBench!.run(k, true), f.timed)) as BenchFrames;
@@ -133,20 +159,23 @@ try {
       visit(profile.head);
       const update = median(timed.updateMs);
       const submit = median(timed.submitMs);
+      const last = await page.evaluate(() => window.rendererBench!.lastFrame?.());
       const row: Row = {
-        renderer: kind === 'pool' ? 'PoolParticles' : 'ParticleContainer',
+        renderer: VARIANTS[variant].label,
         particles: n,
         updateMs: update,
         submitMs: submit,
         totalMs: median(timed.updateMs.map((u, i) => u + timed.submitMs[i])),
         uploadBytesPerParticle: median(timed.uploadBytes) / n,
         allocatedBytesPerFrame: bytes / f.sampled,
+        ...(last ? { spanPerLive: (last.rangeEnd - last.rangeStart) / last.drawn, packed: last.packed } : {}),
         frames: { timed: f.timed, sampled: f.sampled },
       };
       rows.push(row);
+      const span = last ? `, span ${row.spanPerLive?.toFixed(2)} x live, ${last.packed ? 'packed' : 'range'}` : '';
       console.log(
-        `${row.renderer.padEnd(18)} ${String(n).padStart(8)}: update ${update.toFixed(2)} ms, submit ${submit.toFixed(2)} ms, ` +
-          `uploads ${row.uploadBytesPerParticle.toFixed(1)} B/particle, allocated ${row.allocatedBytesPerFrame.toFixed(0)} B/frame`,
+        `${row.renderer.padEnd(34)} ${String(n).padStart(8)}: update ${update.toFixed(2)} ms, submit ${submit.toFixed(2)} ms, ` +
+          `uploads ${row.uploadBytesPerParticle.toFixed(1)} B/particle, allocated ${row.allocatedBytesPerFrame.toFixed(0)} B/frame${span}`,
       );
     }
   }
@@ -159,17 +188,18 @@ console.log(
   `\nload average (1, 5, 15 min): start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
 );
 for (const n of counts) {
-  const pool = rows.find((r) => r.particles === n && r.renderer === 'PoolParticles');
   const container = rows.find((r) => r.particles === n && r.renderer === 'ParticleContainer');
-  if (!pool || !container) continue;
-  console.log(
-    `${n}: PoolParticles uploads ${(pool.uploadBytesPerParticle / container.uploadBytesPerParticle).toFixed(3)}x ParticleContainer's bytes per particle; ` +
-      `main-thread time ${(pool.totalMs / container.totalMs).toFixed(3)}x`,
-  );
+  if (!container) continue;
+  for (const pool of rows.filter((r) => r.particles === n && r.renderer !== 'ParticleContainer')) {
+    console.log(
+      `${n}: ${pool.renderer} uploads ${(pool.uploadBytesPerParticle / container.uploadBytesPerParticle).toFixed(3)}x ParticleContainer's bytes per particle; ` +
+        `main-thread time ${(pool.totalMs / container.totalMs).toFixed(3)}x`,
+    );
+  }
 }
 const file = writeResults(
   'pixi-renderer',
-  { date: new Date().toISOString(), loadStart, loadEnd, counts, rows },
+  { date: new Date().toISOString(), loadStart, loadEnd, counts, renderers: variants, rows },
   values.save,
 );
 console.log(`results: ${file}`);
