@@ -1,8 +1,10 @@
 /**
  * PixiJS v8 glue of the particle demo's `instanced` and `zero-garbage` modes: the pooled
  * simulation drawn by two `PoolParticles` (steadyheap/pixi) straight from its pools' columns,
- * the trail dots under the sparks, with no per-particle JavaScript object and no per-frame
- * copy on the CPU. Browser only.
+ * the trail dots under the sparks, with no per-particle JavaScript object. Each layer uploads
+ * its pool's live instances: the span of live slots straight from the columns while it is
+ * dense, else the live values gathered into a packed copy (FIFO slot reuse spreads the live
+ * slots; see `PoolParticles`). Browser only.
  *
  * `instanced` lets Pixi's ordinary `renderer.render(stage)` draw the stage, these layers with it;
  * `zero-garbage` hands the same stage and layers to a `CachedStageRenderer`, which re-renders
@@ -52,6 +54,6 @@ export class InstancedParticleView implements ParticleView {
     this.sparks.visible = false;
   }
 
-  /** Nothing to copy: the next render uploads the pools' live ranges itself. O(1). */
+  /** Nothing to copy: the next render uploads the pools' live instances itself. O(1). */
   sync(): void {}
 }

@@ -169,6 +169,9 @@ async function start(): Promise<void> {
     comets: 0,
     dots: 0,
     directFrames: 0,
+    uploadedBytes: 0,
+    sparksSpan: 0,
+    sparksPacked: false,
     profiler,
     workers: stepWorkers,
     isolated: globalThis.crossOriginIsolated === true,
@@ -279,6 +282,16 @@ async function start(): Promise<void> {
     demo.directFrames = cached.stats.directFrames - directAtModeStart;
     demo.waitedFrames = pooled.waitedFrames;
     if (stepWorkers > 0) demo.remoteFrees = pooled.pool.remoteFreeStats(remoteFreeStats).applied;
+    if (view === instancedView) {
+      const sparks = instancedView.sparks.lastFrame;
+      demo.uploadedBytes = sparks.uploadedBytes + instancedView.dots.lastFrame.uploadedBytes;
+      demo.sparksSpan = sparks.rangeEnd - sparks.rangeStart;
+      demo.sparksPacked = sparks.packed;
+    } else {
+      demo.uploadedBytes = 0;
+      demo.sparksSpan = 0;
+      demo.sparksPacked = false;
+    }
     demo.ready = true;
     overlay.draw(frameUs);
     requestAnimationFrame(frame);

@@ -51,6 +51,18 @@ export interface SteadyheapDemo {
    */
   directFrames: number;
   /**
+   * Bytes the `PoolParticles` layers (sparks and trail dots) uploaded in the latest frame; 0 in
+   * the `naive` and `pooled` modes (beyond the required contract).
+   */
+  uploadedBytes: number;
+  /**
+   * The sparks layer's latest upload: slots spanned by the live sparks (`rangeEnd -
+   * rangeStart` of its `lastFrame`) and whether the live values were packed instead of the
+   * span uploaded; 0 and false in the `naive` and `pooled` modes (beyond the required contract).
+   */
+  sparksSpan: number;
+  sparksPacked: boolean;
+  /**
    * Records every frame (through `recordUs`, in whole µs, read back in ms): `frameMs` (between
    * `requestAnimationFrame` timestamps, to 1 µs), `cpuMs` (step + sync + render submission; NaN
    * with `?cpu=0`, and on the frames the `zero-garbage` mode does not time: it times 1 in 16),

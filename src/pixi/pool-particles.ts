@@ -107,21 +107,23 @@ const COLOR_AT = 9;
  *   `[rangeStart, rangeEnd)` that holds the live particles, plus `dense[0, live)`; the shader
  *   finds each particle's slot in `dense`. Used while the span is dense (at most one slot in
  *   nine free).
- * - *packed*: the live slots' values gathered in `dense` order into preallocated copies of the
- *   mapped columns, and `live` elements of each uploaded. Used when the span is sparse, as it is
- *   under the pool's FIFO slot reuse, which spreads the live slots over the whole capacity.
+ * - *packed*: the live slots' values gathered in ascending slot order into preallocated
+ *   copies of the mapped columns, and `live` elements of each uploaded. Used when the span is
+ *   sparse, as it is under the pool's FIFO slot reuse, which spreads the live slots over the
+ *   whole capacity.
  *
- * Free slots are never drawn. Quads are drawn in `dense` order, which a `free` reorders
- * (swap-remove): with non-additive blending, overlapping particles can swap depth when one of
- * them is freed.
+ * Free slots are never drawn. Quads are drawn in `dense` order on a range frame, which a `free`
+ * reorders (swap-remove), and in slot order on a packed frame: with non-additive blending,
+ * overlapping particles can swap depth when one of them is freed or the upload switches.
  *
  * **Cost per frame** ({@link PoolParticles.lastFrame}). CPU: one pass over `dense[0, live)`
- * (integer min/max) and O(columns) WebGL calls, plus on a packed frame one gather pass per
- * mapped column (O(live)); allocation-free (a test counts it). GPU upload: range
+ * (integer min/max) and O(columns) WebGL calls, plus on a packed frame a bitmap sort of the
+ * live slots (O(live + span / 32)) and one gather pass per mapped column (O(live));
+ * allocation-free (a test counts it). GPU upload: range
  * `(rangeEnd - rangeStart) * bytesPerSlot + 4 * live` bytes, packed `live * bytesPerSlot`
  * bytes; so `'auto'` uploads at most `live * (1.125 * bytesPerSlot + 4)` bytes, however the
- * live slots are spread. Memory: the packed copy holds `capacity * bytesPerSlot` bytes (not
- * made with `upload: 'range'`). Figures: `bench/README.md`.
+ * live slots are spread. Memory: the packed copy holds `capacity * (bytesPerSlot + 4.125)`
+ * bytes (not made with `upload: 'range'`). Figures: `bench/README.md`.
  *
  * **Support.** Pixi's WebGL renderer on a WebGL2 context (every current browser; on software
  * WebGL too). Not the WebGPU or canvas renderers: rendering there throws an Error saying so.
@@ -205,8 +207,8 @@ export class PoolParticles extends RenderContainer {
 
   /**
    * How the live instances are uploaded (see {@link PoolParticlesOptions.upload}). Setting
-   * `'auto'` or `'packed'` the first time allocates the packed copy (`capacity * bytesPerSlot`
-   * bytes). O(1), or O(capacity) that first time.
+   * `'auto'` or `'packed'` the first time allocates the packed copy (`capacity * (bytesPerSlot
+   * + 4.125)` bytes). O(1), or O(capacity) that first time.
    *
    * @throws RangeError for a value other than `'auto'`, `'range'` or `'packed'`.
    */
@@ -222,6 +224,7 @@ export class PoolParticles extends RenderContainer {
       this.packedInstances = new PackedInstances(
         this.columnArrays,
         this.attributes.columns.map((c) => c.components),
+        this.pool.capacity,
       );
     }
     this._upload = value;
@@ -389,7 +392,7 @@ export class PoolParticles extends RenderContainer {
     guard.save(gl, gpu.firstUnit, gpu.unitCount);
     if (this.framesDirty) this.uploadFrames(gpu);
     if (pack) {
-      packed.gather(dense, live);
+      packed.gather(dense, live, lo, hi);
       gpu.uploadPacked(packed.arrays, live);
     } else gpu.upload(this.columnArrays, dense, live, lo, hi);
     gpu.draw(this.uniforms, this._frames.length, live, pack);

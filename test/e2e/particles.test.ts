@@ -138,6 +138,9 @@ function readDemo(page: Page) {
       comets: d.comets,
       dots: d.dots,
       directFrames: d.directFrames,
+      uploadedBytes: d.uploadedBytes,
+      sparksSpan: d.sparksSpan,
+      sparksPacked: d.sparksPacked,
       profiledFrames: d.profiler.frames,
       p50Ms: d.profiler.windowPercentile(50, 120),
     };
@@ -201,6 +204,15 @@ describe('particle demo in headless Chromium', () => {
       // Zero-garbage frames are drawn directly (Pixi re-renders the stage only after a change).
       if (mode === 'zero-garbage') expect(later.directFrames).toBeGreaterThan((later.frame - first.frame) / 2);
       else expect(later.directFrames).toBe(0);
+      // PoolParticles uploads follow the live instances however FIFO reuse spread their slots:
+      // x, y, size, tint, alpha (20 B a slot), at most 1/8 more for a dense span, plus 4 B of dense.
+      if (mode === 'instanced' || mode === 'zero-garbage') {
+        expect(later.uploadedBytes).toBeGreaterThan(0);
+        expect(later.uploadedBytes).toBeLessThanOrEqual((later.live + later.dots) * (1.125 * 20 + 4));
+        expect(later.sparksSpan).toBeGreaterThanOrEqual(later.live);
+        if (later.sparksPacked) expect(later.sparksSpan * 8).toBeGreaterThan(later.live * 9);
+        else expect(later.sparksSpan * 8).toBeLessThanOrEqual(later.live * 9);
+      } else expect(later.uploadedBytes).toBe(0);
 
       const png = await page.screenshot({ type: 'png' });
       writeFileSync(`${ARTIFACTS}/particles-${mode}.png`, png);

@@ -133,6 +133,11 @@ describe('PoolParticles in headless Chromium', () => {
       expect(near(auto[i], rgb as [number, number, number])).toBe(true);
       expect(near(range[i], rgb as [number, number, number])).toBe(true);
     });
+    // A bad mode is refused, naming the modes, and leaves the mode as it was.
+    expect(await browser.page.evaluate(() => window.poolFixture!.setUpload('sideways'))).toEqual({
+      error: 'RangeError: upload must be one of auto, range, packed, got "sideways"',
+      upload: 'range',
+    });
     // Forced packed on a dense scene: only the live instances, no dense array.
     await draw({ particles: grid(10), upload: 'packed' }, []);
     expect(await browser.page.evaluate(() => window.poolFixture!.lastFrame())).toMatchObject({
