@@ -150,7 +150,11 @@ export class CachedStageRenderer {
       // The screen is bound (the last Pixi render targeted it); read from the cache, copy, and
       // bind the screen for reading again, as Pixi believes it is. Pixi renders a texture upside
       // down relative to the screen's framebuffer, so the copy flips rows (destination y from h
-      // down to 0).
+      // down to 0). Clear first: Chromium clears a composited canvas (preserveDrawingBuffer
+      // false) lazily at the first draw, clear or read of the next frame, not at a blit, so a
+      // copy not preceded by a clear is wiped by that lazy clear at the layers' first draw.
+      // A clear here is that clear, done first (one fill either way).
+      gl.clear(gl.COLOR_BUFFER_BIT);
       gl.bindFramebuffer(gl.READ_FRAMEBUFFER, framebuffer);
       const w = this.cachePixelWidth;
       const h = this.cachePixelHeight;

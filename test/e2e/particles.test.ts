@@ -88,6 +88,23 @@ function decodePng(png: Buffer): Image {
   return { width, height, channels, data };
 }
 
+/** Share of the image's pixels within 2 of the page background colour in every channel. */
+function backgroundShare(image: Image): number {
+  let n = 0;
+  const pixels = image.width * image.height;
+  for (let p = 0; p < pixels; p++) {
+    const i = p * image.channels;
+    if (
+      Math.abs(image.data[i] - BACKGROUND_RGB[0]) <= 2 &&
+      Math.abs(image.data[i + 1] - BACKGROUND_RGB[1]) <= 2 &&
+      Math.abs(image.data[i + 2] - BACKGROUND_RGB[2]) <= 2
+    ) {
+      n++;
+    }
+  }
+  return n / pixels;
+}
+
 /** Pixels differing from the background by more than 24 in some channel, outside `exclude`. */
 function countForegroundPixels(
   image: Image,
@@ -229,6 +246,9 @@ describe('particle demo in headless Chromium', () => {
       );
       // Thousands of particles: well over 0.5% of the canvas outside the overlay is lit.
       expect(foreground / considered).toBeGreaterThan(0.005);
+      // The static stage (background and grid) is on screen in every mode: in zero-garbage mode
+      // it is the cache's copy, which a composited canvas's lazy clear once wiped to black.
+      expect(backgroundShare(image)).toBeGreaterThan(0.4);
       const overlayText = await page.locator('#overlay pre').first().textContent();
       expect(overlayText).toContain(mode.toUpperCase());
       expect(overlayText).toMatch(/p50 \d+\.\d {2}p99 \d+\.\d {2}max \d+\.\d/);
