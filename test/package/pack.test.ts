@@ -225,10 +225,11 @@ describe('npm pack from a clean tree', () => {
     expect(out).toEqual({ bytes: 12, blend: 'add', refused: 'TypeError' });
   });
 
-  it('installs the steadyheap command: `npx steadyheap profile --help` runs from the tarball', () => {
+  it('installs the steadyheap command: `npx steadyheap profile --help` and `--version` run from the tarball', () => {
     const help = sh('npx', ['--no-install', 'steadyheap', 'profile', '--help'], app);
     expect(help).toMatch(/^Usage: steadyheap profile <url \| folder \| page\.html> \[options\]/);
     expect(help).toContain('--max-bytes-per-frame <n>');
+    expect(sh('npx', ['--no-install', 'steadyheap', '--version'], app).trim()).toBe(pkg.version);
   });
 
   it('without playwright-core, `steadyheap profile <url>` exits 2 and names what to install', () => {
