@@ -1,8 +1,11 @@
 /**
  * Generation-tagged handles: the layout of the integer a {@link StructPool} hands out.
  *
- * A handle is a non-negative integer below 2^31, so V8 keeps it as a small integer (Smi):
- * storing one in an array or object field allocates nothing. It packs two numbers:
+ * A handle is a non-negative int32 (below 2^31). Where V8's small integers (Smis) are 32 bits
+ * (Node's default build) every handle is one, and storing it in an array or object field
+ * allocates nothing; where pointer compression makes them 31 bits (Chrome, Electron) a handle of
+ * 2^30 or above (a generation in the upper half of its range) is stored there as a heap number.
+ * An `Int32Array` holds any handle without allocating, everywhere. It packs two numbers:
  *
  * ```
  *  bit 30 ............................ indexBits ... 0
@@ -56,7 +59,7 @@
  */
 export type Handle = number;
 
-/** Bits in a handle: 31, so every handle is a non-negative int32 and a V8 small integer. */
+/** Bits in a handle: 31, so every handle is a non-negative int32 (see the module docs for V8's small integers). */
 export const HANDLE_BITS = 31;
 
 /** Largest `maxCapacity` of a pool, in slots: 2^24. */
