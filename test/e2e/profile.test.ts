@@ -41,9 +41,16 @@ describe('npm run profile (short run)', () => {
       expect(p.frames.count, mode).toBeGreaterThan(5);
       expect(p.gc.traced, `${mode}: trace aligned`).toBe(true);
       expect(p.frames.raf.p50Ms, mode).toBeGreaterThan(0);
-      // The demo's loop is never inlined into the probe, so next to nothing is reported there.
+      // The demo's loop is never inlined into the probe, so next to nothing is reported there: at
+      // most 5% of the page's bytes (naive mode: a page loop charged to the probe would be tens of
+      // KB a frame), or 2 KB a frame, whichever is more. V8 charges to the innermost JavaScript
+      // frame what the heap allocates for its own work at that frame's interrupt checks (finishing
+      // optimized code, plenty in a 1 s warm-up): up to about 0.8 KB a frame seen in zero-garbage
+      // mode, whose whole page allocates little.
       const probe = p.allocation.byPackage.find((o) => o.kind === 'probe')?.bytesPerFrame ?? 0;
-      expect(probe, `${mode}: bytes per frame reported in the probe`).toBeLessThan(0.05 * p.allocation.bytesPerFrame);
+      expect(probe, `${mode}: bytes per frame reported in the probe`).toBeLessThan(
+        Math.max(0.05 * p.allocation.bytesPerFrame, 2048),
+      );
     }
   });
 
