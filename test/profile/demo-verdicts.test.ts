@@ -190,4 +190,27 @@ describe('profile settings of the demo', () => {
     expect(loadWarning(1.5, 2)).toBe('');
     expect(loadWarning(9.73, 2)).toMatch(/^warning: load average 9\.73 on 2 CPUs/);
   });
+
+  it('our code: a site sampled in one moment per run (V8 installing optimized code) is left out and named', () => {
+    const p = profileOf('zero-garbage', [{ gcs: 0, seconds: 60 }], { ourBytesPerFrame: 2.6 });
+    const site = { ...p.allocation.sites[0], functionName: 'save', script: '/src/pixi/gl-bindings.ts', line: 33 };
+    p.allocation.sites = [
+      {
+        ...site,
+        owner: '/src/pixi/pool-particles.ts',
+        ownerKind: 'page',
+        bytesPerFrame: 2.6,
+        samples: 3,
+        moments: 1,
+        oneOff: true,
+      },
+    ];
+    const once = byId(checkTargets({ 'zero-garbage': p }), 'ourBytesPerFrame');
+    expect(once).toMatchObject({ value: 0, met: true });
+    expect(once.detail).toMatch(
+      /left out, one-off: 2\.6 B\/frame in save \(\/src\/pixi\/gl-bindings\.ts:33\), 1 moment/,
+    );
+    p.allocation.sites[0] = { ...p.allocation.sites[0], moments: 7, oneOff: false };
+    expect(byId(checkTargets({ 'zero-garbage': p }), 'ourBytesPerFrame')).toMatchObject({ value: 2.6, met: false });
+  });
 });

@@ -69,6 +69,19 @@ export interface AllocationSite {
   samples: number;
   /** Nearest JavaScript callers, innermost first, as `function (script:line)`, at most 3. */
   callers: string[];
+  /**
+   * Moments the site's samples came from: runs of consecutive sample ordinals (no other sample
+   * between them), counted over every run of a merged profile. Allocation that recurs frame after
+   * frame shows as many moments; one event as one.
+   */
+  moments: number;
+  /**
+   * True when, in every run where the site was sampled, all its samples came in one moment: a
+   * one-off allocation, not a per-frame one. V8 installing optimized code (a few KB of code and
+   * deoptimization data, in one burst) charges it to the JavaScript frame running then, so a
+   * function that allocates nothing can show such a burst once, late in a page's life.
+   */
+  oneOff: boolean;
 }
 
 /** Bytes per frame of one script. */
@@ -168,6 +181,28 @@ interface Sum {
 
 const newSum = (): Sum => ({ bytes: 0, squares: 0, samples: 0 });
 
+/** Name of the head node of a profile merged from several runs' (`mergeSamplingProfiles`). */
+export const MERGED_HEAD_NAME = '(runs)';
+
+/**
+ * Counts each site's moments (runs of consecutive sample ordinals) and sets `oneOff` when a site
+ * has one moment per run it was sampled in. O(samples log samples).
+ */
+function countMoments(
+  samples: readonly { nodeId: number; ordinal: number }[],
+  siteOfNode: ReadonlyMap<number, { site: AllocationSite; runs: Set<number> }>,
+): void {
+  const last = new Map<AllocationSite, number>();
+  for (const s of [...samples].sort((a, b) => a.ordinal - b.ordinal)) {
+    const entry = siteOfNode.get(s.nodeId);
+    if (!entry) continue;
+    const previous = last.get(entry.site);
+    if (previous === undefined || s.ordinal !== previous + 1) entry.site.moments++;
+    last.set(entry.site, s.ordinal);
+  }
+  for (const { site, runs } of siteOfNode.values()) site.oneOff = site.moments > 0 && site.moments <= runs.size;
+}
+
 /**
  * Aggregates a sampling profile over `frames` frames into sites, scripts and owners, with 95%
  * margins. Sites in the profiler's probe are listed under their own owner, `(steadyheap probe)`,
@@ -220,7 +255,12 @@ export function aggregateAllocations(
       samples: n,
     };
   };
-  const sites = new Map<string, { site: AllocationSite; sum: Sum }>();
+  type SiteEntry = { site: AllocationSite; sum: Sum; runs: Set<number> };
+  const sites = new Map<string, SiteEntry>();
+  const siteOfNode = new Map<number, SiteEntry>();
+  // A merged profile (see `mergeSamplingProfiles`) has one child of its head per run.
+  const merged = profile.head.callFrame.functionName === MERGED_HEAD_NAME;
+  const runIndex = new Map<number, number>(profile.head.children.map((c, i) => [c.id, i]));
   const scripts = new Map<string, { entry: ScriptAllocation; sum: Sum }>();
   const owners = new Map<string, { entry: PackageAllocation; sum: Sum; scripts: Set<string> }>();
   const total = newSum();
@@ -266,6 +306,8 @@ export function aggregateAllocations(
             bytesPerFrame: 0,
             error95BytesPerFrame: 0,
             samples: 0,
+            moments: 0,
+            oneOff: false,
             callers: stack
               .slice(1)
               .filter((c) => c.callFrame.url !== '')
@@ -274,10 +316,14 @@ export function aggregateAllocations(
               .map(label),
           },
           sum: newSum(),
+          runs: new Set(),
         };
         sites.set(key, site);
       }
       add(site.sum, sum);
+      siteOfNode.set(node.id, site);
+      const run = merged ? (runIndex.get((stack.length > 1 ? stack[1] : node).id) ?? 0) : 0;
+      site.runs.add(run);
       const scriptKey = owner.kind === 'probe' ? PROBE_SCRIPT_URL : scriptUrl;
       let script = scripts.get(scriptKey);
       if (!script) {
@@ -321,6 +367,7 @@ export function aggregateAllocations(
     stack.pop();
   };
   visit(profile.head);
+  countMoments(profile.samples ?? [], siteOfNode);
   const perFrame = (bytes: number) => (frames > 0 ? bytes / frames : NaN);
   const fill = <T extends { bytesPerFrame: number; error95BytesPerFrame: number; samples: number }>(
     into: T,

@@ -22,6 +22,7 @@ import {
 import {
   aggregateAllocations,
   DEFAULT_SAMPLING_INTERVAL_BYTES,
+  MERGED_HEAD_NAME,
   type AllocationFigures,
   type SamplingNode,
   type SamplingProfile,
@@ -198,6 +199,9 @@ export function medianOfShapes<T>(items: readonly T[]): T {
 export function mergeSamplingProfiles(profiles: readonly SamplingProfile[]): SamplingProfile {
   if (profiles.length === 1) return profiles[0];
   let offset = 0;
+  // Ordinals renumbered so that each run's follow the previous run's with a gap: consecutive
+  // ordinals stay within one run (see `AllocationSite.moments`).
+  let ordinalOffset = 0;
   const heads: SamplingNode[] = [];
   const samples: NonNullable<SamplingProfile['samples']> = [];
   for (const p of profiles) {
@@ -207,12 +211,17 @@ export function mergeSamplingProfiles(profiles: readonly SamplingProfile[]): Sam
       return { ...n, id: n.id + offset, children: n.children.map(renumber) };
     };
     heads.push(renumber(p.head));
-    for (const s of p.samples ?? []) samples.push({ ...s, nodeId: s.nodeId + offset });
+    let maxOrdinal = 0;
+    for (const s of p.samples ?? []) {
+      samples.push({ ...s, nodeId: s.nodeId + offset, ordinal: s.ordinal + ordinalOffset });
+      maxOrdinal = Math.max(maxOrdinal, s.ordinal);
+    }
     offset += maxId + 1;
+    ordinalOffset += maxOrdinal + 2;
   }
   return {
     head: {
-      callFrame: { functionName: '(runs)', url: '', lineNumber: -1, columnNumber: -1 },
+      callFrame: { functionName: MERGED_HEAD_NAME, url: '', lineNumber: -1, columnNumber: -1 },
       selfSize: 0,
       id: offset,
       children: heads,

@@ -94,7 +94,7 @@ function sitesTable(p: PageProfile, topN: number): string {
 ${sites
   .map(
     (s) =>
-      `<tr><td class="num">${fmt(s.bytesPerFrame)}</td><td class="num">${fmt(s.error95BytesPerFrame)}</td><td><code>${esc(s.functionName)}</code></td><td><code>${esc(s.line > 0 ? `${s.script}:${s.line}` : s.script)}</code></td><td>${esc(s.owner)}</td><td class="callers">${s.callers.slice(0, 2).map(esc).join(' ← ')}</td></tr>`,
+      `<tr><td class="num">${fmt(s.bytesPerFrame)}</td><td class="num">${fmt(s.error95BytesPerFrame)}</td><td><code>${esc(s.functionName)}</code>${s.oneOff ? ' <span title="sampled at one moment per run: a one-off, not a per-frame allocation (V8 installing optimized code is charged to the frame running then)">(one-off)</span>' : ''}</td><td><code>${esc(s.line > 0 ? `${s.script}:${s.line}` : s.script)}</code></td><td>${esc(s.owner)}</td><td class="callers">${s.callers.slice(0, 2).map(esc).join(' ← ')}</td></tr>`,
   )
   .join('\n')}</table>`;
 }

@@ -140,7 +140,7 @@ export function formatSummary(p: PageProfile, verdicts: readonly GateVerdict[] =
     lines.push('', '  top allocation sites (bytes per frame)');
     for (const s of sites) {
       lines.push(
-        `    ${fmt(s.bytesPerFrame).padStart(10)}  ${s.functionName}  ${s.line > 0 ? `${s.script}:${s.line}` : s.script}`,
+        `    ${fmt(s.bytesPerFrame).padStart(10)}  ${s.functionName}  ${s.line > 0 ? `${s.script}:${s.line}` : s.script}${s.oneOff ? '  (one-off: sampled at one moment per run)' : ''}`,
       );
     }
   }

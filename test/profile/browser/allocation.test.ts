@@ -111,4 +111,25 @@ describe('aggregateAllocations', () => {
     expect(sampleVariance(2 * I, I)).toBeCloseTo(4 * I * I * Math.exp(-1), 6);
     expect(sampleVariance(20 * I, I)).toBeLessThan(1e-6 * (20 * I) ** 2);
   });
+
+  it('moments: runs of consecutive ordinals; one moment per run is a one-off, recurring samples are not', () => {
+    // update's 40 samples are consecutive (one moment); loadLevel's one object is one moment.
+    expect(a.sites.find((s) => s.functionName === 'update')).toMatchObject({ moments: 1, oneOff: true });
+    expect(a.sites.find((s) => s.functionName === 'loadLevel')).toMatchObject({ moments: 1, oneOff: true });
+    nextId = 1;
+    const tick = node('tick', 'http://h/game.js', 1, 5 * I);
+    const burst = node('frame', 'http://h/game.js', 9, 4 * I + 5568);
+    const idle = node('(IDLE)', '', -1, 6 * I);
+    const head = node('(root)', '', -1, 0, [tick, burst, idle]);
+    // tick allocates every frame, between the browser's samples; frame's samples all come at once.
+    const samples = [
+      ...[0, 2, 4, 6, 8].map((ordinal) => ({ size: I, nodeId: tick.id, ordinal })),
+      ...[1, 3, 5, 7, 9, 15].map((ordinal) => ({ size: I, nodeId: idle.id, ordinal })),
+      ...[10, 11, 12, 13, 14].map((ordinal, i) => ({ size: i === 2 ? 5568 : I, nodeId: burst.id, ordinal })),
+    ];
+    const b = aggregateAllocations({ head, samples }, 10, I);
+    expect(b.sites.find((s) => s.functionName === 'tick')).toMatchObject({ moments: 5, oneOff: false });
+    expect(b.sites.find((s) => s.functionName === 'frame')).toMatchObject({ moments: 1, oneOff: true });
+    expect(b.sites.find((s) => s.functionName === '(IDLE)')).toMatchObject({ moments: 6, oneOff: false });
+  });
 });

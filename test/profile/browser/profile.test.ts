@@ -47,6 +47,9 @@ describe('profile helpers', () => {
     expect(a.sites).toHaveLength(1);
     expect(a.sites[0].samples).toBe(2);
     expect(a.sites[0].bytesPerFrame).toBe(6144 / 20);
+    // Each run's ordinals follow the previous run's with a gap: one moment per run, a one-off.
+    expect(merged.samples?.map((s) => s.ordinal)).toEqual([1, 4]);
+    expect(a.sites[0]).toMatchObject({ moments: 2, oneOff: true });
   });
 
   it('resolveOptions: defaults, and errors naming the option', () => {
