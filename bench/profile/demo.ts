@@ -269,7 +269,9 @@ export function checkTargets(profiles: Readonly<Record<string, PageProfile>>): D
                       : ` (left out, one-off: ${fmt(o.oneOffBytesPerFrame, 1)} B/frame in ${o.oneOffSites
                           .slice(0, 2)
                           .map((s) => `${s.functionName} (${s.script}:${s.line}), ${s.moments} moment(s)`)
-                          .join(', ')}; one-off allocations include V8 installing optimized code, which it charges to the frame running then)`;
+                          .join(
+                            ', ',
+                          )}; one-off allocations include V8 installing optimized code, which it charges to the frame running then)`;
                   if (o.samples === 0) {
                     const bound = (3 * p.allocation.samplingIntervalBytes) / p.allocation.frames;
                     return `${o.mode}: no recurring sample over ${fmt(p.allocation.frames)} frames (under ${fmt(bound, 1)} B/frame at 95%)${oneOff}`;
