@@ -454,17 +454,17 @@ class TreeParts extends PartsBase {
 
 /** The state parts of a `BuddyArena`, made once per arena. */
 export function buddyStateParts(arena: BuddyArena): StateParts {
-  return cachedParts(arena, (a) => new BuddyParts(a));
+  return cachedParts(arena, BuddyParts);
 }
 
 /** The state parts of a `SlabArena`, made once per arena. */
 export function slabStateParts(arena: SlabArena): StateParts {
-  return cachedParts(arena, (a) => new SlabParts(a));
+  return cachedParts(arena, SlabParts);
 }
 
 /** The state parts of a `FreeListArena`, made once per arena. */
 export function freeListStateParts(arena: FreeListArena): StateParts {
-  return cachedParts(arena, (a) => new FreeListParts(a));
+  return cachedParts(arena, FreeListParts);
 }
 
 /**
@@ -472,5 +472,5 @@ export function freeListStateParts(arena: FreeListArena): StateParts {
  * share (passed in, so this module imports no arena class: the arenas import it).
  */
 export function treeStateParts(arena: TreeArena, emptyBin: RedBlackTree): StateParts {
-  return cachedParts(arena, (a) => new TreeParts(a, emptyBin));
+  return cachedParts(arena, TreeParts, emptyBin);
 }

@@ -267,5 +267,5 @@ function anchorMembers(c: AnyComponent): void {
 
 /** The state parts of a `PoolComponent`, made once per component. */
 export function componentStateParts(component: AnyComponent): StateParts {
-  return cachedParts(component, (c) => new ComponentParts(c));
+  return cachedParts(component, ComponentParts);
 }

@@ -180,5 +180,5 @@ class EntityPoolParts extends PartsBase {
 
 /** The state parts of an `EntityPool`, made once per pool. */
 export function entityPoolStateParts(pool: EntityPool): StateParts {
-  return cachedParts(pool, (p) => new EntityPoolParts(p));
+  return cachedParts(pool, EntityPoolParts);
 }

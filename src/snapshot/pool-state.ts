@@ -214,5 +214,5 @@ class PoolParts extends PartsBase {
 
 /** The state parts of a `StructPool`, made once per pool. */
 export function poolStateParts(pool: StructPool<Schema>): StateParts {
-  return cachedParts(pool, (p) => new PoolParts(p));
+  return cachedParts(pool, PoolParts);
 }

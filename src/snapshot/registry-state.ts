@@ -247,10 +247,10 @@ class SetParts extends PartsBase {
 
 /** The state parts of an `EntityRegistry`, made once per registry. */
 export function registryStateParts(registry: EntityRegistry): StateParts {
-  return cachedParts(registry, (r) => new RegistryParts(r));
+  return cachedParts(registry, RegistryParts);
 }
 
 /** The state parts of an `EntitySet`, made once per set. */
 export function entitySetStateParts(set: EntitySet): StateParts {
-  return cachedParts(set, (s) => new SetParts(s));
+  return cachedParts(set, SetParts);
 }

@@ -101,7 +101,7 @@ export class TypedArrayState implements Snapshotable {
 
   /** @internal The state layout, for `src/snapshot/`. */
   [STATE_PARTS](): StateParts {
-    return cachedParts(this, (s) => new ArraysParts(s));
+    return cachedParts(this, ArraysParts);
   }
 }
 

@@ -181,7 +181,7 @@ interface Sum {
 
 const newSum = (): Sum => ({ bytes: 0, squares: 0, samples: 0 });
 
-/** Name of the head node of a profile merged from several runs' (`mergeSamplingProfiles`). */
+/** Name of the head node of a profile merged from several runs (`mergeSamplingProfiles`). */
 export const MERGED_HEAD_NAME = '(runs)';
 
 /**
